@@ -1,0 +1,69 @@
+"""Typed errors of the exact engine.
+
+Every error names what was wrong (the value, the line, the node, the gate), so that a
+user sees the cause in one line.  All malformed-input errors derive from
+:class:`WhyReluError` *and* from :class:`ValueError` (or :class:`TypeError` for values of
+the wrong type), so callers may catch either.
+"""
+
+from __future__ import annotations
+
+
+class WhyReluError(Exception):
+    """Base class of every error raised on purpose by whyrelu."""
+
+
+class RationalTypeError(WhyReluError, TypeError):
+    """A value that is not an exact rational (a float, a bool, ...) where one was expected."""
+
+
+class RationalParseError(WhyReluError, ValueError):
+    """A string that does not spell a rational ``p`` or ``p/q``."""
+
+
+class PolynomialError(WhyReluError, ValueError):
+    """A polynomial expression that is malformed, irrational or not a polynomial."""
+
+
+class ActivationError(WhyReluError, ValueError):
+    """A malformed activation (discontinuous piecewise-linear function, bad syntax, ...)."""
+
+
+class DegreeError(ActivationError):
+    """A construction needs a polynomial activation of degree >= 2 and got something else."""
+
+
+class NetworkError(WhyReluError, ValueError):
+    """A malformed network: unknown node, cycle, edge into a source, duplicate edge, ..."""
+
+
+class CycleError(NetworkError):
+    """The edge set of a network contains a directed cycle."""
+
+
+class SLPError(WhyReluError, ValueError):
+    """A malformed straight-line program (Definition 2.2)."""
+
+
+class ForwardReferenceError(SLPError):
+    """A gate a_i = a_j (op) a_k with j >= i or k >= i."""
+
+
+class DataError(WhyReluError, ValueError):
+    """A malformed dataset or file."""
+
+
+class BitBudgetExceeded(WhyReluError, ArithmeticError):
+    """An exact computation would exceed its declared bit budget.
+
+    ``where`` names the gate or node, ``size_bits`` the size reached (or predicted) and
+    ``budget_bits`` the budget.
+    """
+
+    def __init__(self, where: str, size_bits: int, budget_bits: int) -> None:
+        self.where = where
+        self.size_bits = size_bits
+        self.budget_bits = budget_bits
+        super().__init__(
+            f"bit budget exceeded at {where}: size {size_bits} bits > budget {budget_bits} bits"
+        )

@@ -1,0 +1,123 @@
+"""Exact rationals and the paper's size measure (§2, bit model).
+
+Rationals are python-flint ``fmpq`` values, always in lowest terms with a positive
+denominator.  :func:`to_q` is the single entry point that turns user input into an
+``fmpq``; it refuses floats and bools instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import TypeAlias
+
+from flint import fmpq, fmpz
+
+from checkers.errors import RationalParseError, RationalTypeError
+
+RationalLike: TypeAlias = int | fmpz | fmpq | Fraction | str
+"""What :func:`to_q` accepts."""
+
+_RATIONAL_RE = re.compile(r"\s*([+-]?[0-9]+)\s*(?:/\s*([+-]?[0-9]+)\s*)?", re.ASCII)
+_MAX_LITERAL_DIGITS = 1_000_000
+
+
+def to_q(value: RationalLike) -> fmpq:
+    """Convert ``value`` to an exact ``fmpq``.
+
+    Accepts ``int``, ``fmpz``, ``fmpq``, ``fractions.Fraction`` and strings ``"p"`` or
+    ``"p/q"`` (ASCII digits, optional sign).  Floats, bools and anything else raise
+    :class:`~checkers.errors.RationalTypeError`; malformed strings and zero denominators
+    raise :class:`~checkers.errors.RationalParseError`.
+
+    >>> to_q("-6/14")
+    -3/7
+    >>> to_q(0.5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    checkers.errors.RationalTypeError: expected an exact rational, got float 0.5; ...
+    """
+    if isinstance(value, fmpq):
+        return value
+    if isinstance(value, bool):
+        raise RationalTypeError(f"expected an exact rational, got bool {value!r}")
+    if isinstance(value, int | fmpz):
+        return fmpq(value)
+    if isinstance(value, Fraction):
+        return fmpq(value.numerator, value.denominator)
+    if isinstance(value, str):
+        return _parse(value)
+    if isinstance(value, float):
+        raise RationalTypeError(
+            f"expected an exact rational, got float {value!r}; "
+            'write it as a fraction string such as "1/2"'
+        )
+    raise RationalTypeError(
+        f"expected an exact rational (int, fmpz, fmpq, Fraction or 'p/q' string), "
+        f"got {type(value).__name__} {value!r}"
+    )
+
+
+def _parse(text: str) -> fmpq:
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    if len(text) > _MAX_LITERAL_DIGITS:
+        raise RationalParseError(f"rational literal too long ({len(text)} characters)")
+    m = _RATIONAL_RE.fullmatch(text)
+    if m is None:
+        raise RationalParseError(
+            f"not a rational: {shown!r} (expected 'p' or 'p/q' with ASCII digits)"
+        )
+    num = int(m.group(1))
+    den = int(m.group(2)) if m.group(2) is not None else 1
+    if den == 0:
+        raise RationalParseError(f"zero denominator in {shown!r}")
+    return fmpq(num, den)
+
+
+def bitlen(n: fmpz | int) -> int:
+    """Bit-length of ``|n|``; ``bitlen(0) = 0``."""
+    return int(fmpz(n).bit_length()) if not isinstance(n, int) else abs(n).bit_length()
+
+
+def size(q: fmpq) -> int:
+    """The paper's size of a rational: ``bitlen(|num|) + bitlen(den)`` in lowest terms (§2).
+
+    Convention for zero: ``0 = 0/1``, so ``size(0) = bitlen(0) + bitlen(1) = 0 + 1 = 1``.
+
+    >>> size(to_q("-3/7")), size(to_q(0)), size(to_q(1))
+    (5, 1, 2)
+    """
+    return int(q.p.bit_length()) + int(q.q.bit_length())
+
+
+def fmt(q: fmpq) -> str:
+    """Format as ``"p/q"`` or ``"p"`` (the file and JSON format)."""
+    return str(q.p) if q.q == 1 else f"{q.p}/{q.q}"
+
+
+def bit(q: fmpq, j: int) -> int:
+    """Binary digit of ``|q|`` at position ``j`` (Problem 2.3): ``floor(2^{-j}|u|/v) mod 2``.
+
+    ``j`` may be negative (digits after the binary point).  The cost is polynomial in the
+    bit-length of ``j``: for ``j >= 0`` a digit beyond the value is 0 without shifting, and
+    for ``j = -s < 0`` the digit is ``floor(((|u| 2^s) mod 2v) / v)`` with ``2^s mod 2v`` by
+    modular exponentiation.
+
+    >>> bit(to_q(6), 1), bit(to_q(6), 0), bit(to_q("1/4"), -2), bit(to_q("1/3"), -1)
+    (1, 0, 1, 0)
+    """
+    u = abs(q.p)
+    v = q.q
+    if j >= 0:
+        if j > int(u.bit_length()):
+            return 0
+        return int((u // (v << j)) % 2)
+    s = -j
+    two_v = 2 * v
+    shifted = (u % two_v) * pow(fmpz(2), s, two_v) % two_v
+    return 1 if shifted >= v else 0
+
+
+def sign(q: fmpq) -> int:
+    """-1, 0 or 1."""
+    return (q > 0) - (q < 0)

@@ -1,0 +1,195 @@
+"""A small reference engine over ``fractions.Fraction``, written for obviousness, not speed.
+
+It is the independent oracle for the fast engine: it shares no arithmetic code with it.
+Activations are rebuilt from their plain-data :meth:`~checkers.activations.Activation.describe`,
+node values come from a memoised recursion over the node rule of §2, and gradients come
+from *forward-mode* differentiation (dual numbers, one pass per parameter) instead of
+backpropagation.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from checkers.network import Network, Sample
+from checkers.slp import SLP
+
+Fn = Callable[[Fraction], Fraction]
+
+
+def _q(s: Any) -> Fraction:
+    return Fraction(str(s))
+
+
+def activation_functions(desc: Mapping[str, Any]) -> tuple[Fn, Fn]:
+    """Value and derivative of an activation, from its description alone."""
+    kind = desc["kind"]
+    if kind == "identity":
+        return (lambda z: z), (lambda z: Fraction(1))
+    if kind == "polynomial":
+        cs = [_q(c) for c in desc["coefficients"]]
+
+        def poly(z: Fraction) -> Fraction:
+            return sum((c * z**k for k, c in enumerate(cs)), Fraction(0))
+
+        def dpoly(z: Fraction) -> Fraction:
+            return sum((k * c * z ** (k - 1) for k, c in enumerate(cs) if k > 0), Fraction(0))
+
+        return poly, dpoly
+    if kind == "piecewise_linear":
+        ts = [_q(t) for t in desc["breakpoints"]]
+        ss = [_q(s) for s in desc["slopes"]]
+        cs2 = [_q(c) for c in desc["intercepts"]]
+
+        def piece(z: Fraction) -> int:
+            i = 0
+            while i < len(ts) and ts[i] < z:  # piece i lives on (t_i, t_{i+1}]
+                i += 1
+            return i
+
+        return (lambda z: ss[piece(z)] * z + cs2[piece(z)]), (lambda z: ss[piece(z)])
+    if kind == "bit_bounded":
+        base, dbase = activation_functions(desc["base"])
+        k = int(desc["k"])
+        clip = _q(desc["clip"])
+
+        def rnd(q: Fraction) -> Fraction:
+            return Fraction((q * 2**k).__floor__(), 2**k)
+
+        cap = rnd(clip)
+
+        def phi(z: Fraction) -> Fraction:
+            return min(max(rnd(base(z)), -cap), cap)
+
+        def dphi(z: Fraction) -> Fraction:
+            return rnd(dbase(z)) if -cap <= rnd(base(z)) <= cap else Fraction(0)
+
+        return phi, dphi
+    raise ValueError(f"reference engine: unknown activation kind {kind!r}")
+
+
+def loss_functions(name: str) -> tuple[Callable[[list[Fraction], list[Fraction]], Fraction],
+                                        Callable[[list[Fraction], list[Fraction]], list[Fraction]]]:
+    """Square and hinge losses, rewritten."""
+    def pairs(u: list[Fraction], y: list[Fraction]) -> list[tuple[Fraction, Fraction]]:
+        if len(u) != len(y):
+            raise ValueError("reference engine: outputs and label differ in length")
+        return list(zip(u, y, strict=True))
+
+    if name == "square":
+        return (lambda u, y: sum(((a - b) ** 2 for a, b in pairs(u, y)), Fraction(0)) / 2,
+                lambda u, y: [a - b for a, b in pairs(u, y)])
+    if name == "hinge":
+        return (lambda u, y: sum((max(Fraction(0), 1 - b * a) for a, b in pairs(u, y)),
+                                 Fraction(0)),
+                lambda u, y: [-b if 1 - b * a > 0 else Fraction(0) for a, b in pairs(u, y)])
+    raise ValueError(f"reference engine: unknown loss {name!r}")
+
+
+class RefNetwork:
+    """The network of §2 re-implemented over Fractions."""
+
+    def __init__(self, net: Network) -> None:
+        self.nodes = list(net.nodes)
+        self.outputs = list(net.outputs)
+        self.act: dict[str, tuple[Fn, Fn] | None] = {}
+        for name in self.nodes:
+            a = net.activation(name)
+            self.act[name] = None if a is None else activation_functions(a.describe())
+        self.edges = [(u, v, _q(w), _q(b)) for (u, v), w, b in
+                      zip(net.edges, net.weights, net.biases, strict=True)]
+
+    def _dual_values(
+        self, x: Mapping[str, Fraction], param: tuple[int, str] | None
+    ) -> dict[str, tuple[Fraction, Fraction]]:
+        """(value, d value / d param) at every node, by memoised recursion."""
+        memo: dict[str, tuple[Fraction, Fraction]] = {}
+        pre_memo: dict[str, tuple[Fraction, Fraction]] = {}
+
+        def node(v: str) -> tuple[Fraction, Fraction]:
+            if v in memo:
+                return memo[v]
+            z = Fraction(x.get(v, 0))
+            dz = Fraction(0)
+            if self.act[v] is not None:
+                for e, (u, t, w, b) in enumerate(self.edges):
+                    if t != v:
+                        continue
+                    fu, dfu = node(u)
+                    z += w * fu + b
+                    dz += w * dfu
+                    if param == (e, "w"):
+                        dz += fu
+                    if param == (e, "b"):
+                        dz += 1
+            pre_memo[v] = (z, dz)
+            acts = self.act[v]
+            if acts is None:
+                memo[v] = (z, dz)
+            else:
+                f, df = acts
+                memo[v] = (f(z), df(z) * dz)
+            return memo[v]
+
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 10 * len(self.nodes) + 1000))
+        try:
+            for v in self.nodes:
+                node(v)
+        finally:
+            sys.setrecursionlimit(old)
+        self.last_pre = {v: z for v, (z, _) in pre_memo.items()}
+        return memo
+
+    def forward(self, x: Mapping[str, Fraction]) -> dict[str, Fraction]:
+        """Every node's value."""
+        return {v: fv for v, (fv, _) in self._dual_values(x, None).items()}
+
+    def gradient(
+        self, data: Sequence[tuple[Mapping[str, Fraction], Sequence[Fraction]]], loss: str
+    ) -> tuple[Fraction, list[Fraction], list[Fraction]]:
+        """Loss and (∂L/∂w_e, ∂L/∂b_e) for every edge, by forward-mode differentiation."""
+        value, dvalue = loss_functions(loss)
+        total = Fraction(0)
+        for x, y in data:
+            vals = self.forward(x)
+            total += value([vals[t] for t in self.outputs], list(y))
+        grads: dict[str, list[Fraction]] = {"w": [], "b": []}
+        for kind in ("w", "b"):
+            for e in range(len(self.edges)):
+                acc = Fraction(0)
+                for x, y in data:
+                    duals = self._dual_values(x, (e, kind))
+                    u = [duals[t][0] for t in self.outputs]
+                    du = [duals[t][1] for t in self.outputs]
+                    acc += sum((g * d for g, d in zip(dvalue(u, list(y)), du, strict=True)),
+                               Fraction(0))
+                grads[kind].append(acc)
+        return total, grads["w"], grads["b"]
+
+
+def ref_samples(data: Sequence[Sample]) -> list[tuple[dict[str, Fraction], list[Fraction]]]:
+    """Convert engine samples to plain Fractions."""
+    return [({k: _q(v) for k, v in s.x.items()}, [_q(v) for v in s.y]) for s in data]
+
+
+def ref_slp_values(slp: SLP) -> list[Fraction]:
+    """a_0..a_ℓ of an SLP over Fractions (Definition 2.2)."""
+    vals = [_q(slp.a0)]
+    for g in slp.gates:
+        a, b = vals[g.j], vals[g.k]
+        vals.append(a + b if g.op == "+" else a - b if g.op == "-" else a * b)
+    return vals
+
+
+def ref_bit(q: Fraction, j: int) -> int:
+    """⌊2^{-j}|u|/v⌋ mod 2 straight from the definition (Problem 2.3)."""
+    return int((abs(q) / Fraction(2) ** j).__floor__()) % 2
+
+
+def ref_size(q: Fraction) -> int:
+    """bitlen(|num|) + bitlen(den) (§2)."""
+    return abs(q.numerator).bit_length() + q.denominator.bit_length()

@@ -1,0 +1,40 @@
+"""The activations under test: the extension point of the specification.
+
+Every claim whose coverage predicate matches an activation listed here runs on it.  To
+add an activation, append one line to ``REGISTERED`` (or pass ``--activation EXPR`` to
+``whyrelu check`` / ``--whyrelu-activation EXPR`` to pytest); see
+``docs/adding-an-activation.md``.  The syntax is that of
+:func:`checkers.activations.parse_activation`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checkers.activations import Activation, parse_activation
+
+REGISTERED: tuple[str, ...] = (
+    # the hardness side: polynomials of degree >= 2 (Theorems 1.1, 1.3)
+    "x^2",
+    "x^3",
+    "x^2 + x",
+    "1/3*x^2 - 1/2*x + 2/5",
+    "x^5 - 2*x^3 + 1/7*x",
+    # the polynomial-time side: piecewise linear (Theorems 1.4, E.1, E.2)
+    "relu",
+    "leaky_relu(1/8)",
+    "pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)",
+    # bit-bounded rounding (Remark 1.5)
+    "phi_4(x^2)",
+)
+
+
+def activations(extra: Iterable[str] = ()) -> list[Activation]:
+    """The registered activations plus ``extra`` ones, parsed, without duplicates, in a
+    deterministic order (registered first, then extras in the order given)."""
+    out: list[Activation] = []
+    for text in (*REGISTERED, *extra):
+        act = parse_activation(text)
+        if act not in out:
+            out.append(act)
+    return out

@@ -1,0 +1,359 @@
+"""The claim: the unit of the executable specification.
+
+A claim states one result of the paper (or one guarantee of the engine) and checks it on
+Hypothesis-generated instances with exact arithmetic.  Declaring one is a decorator next to
+the construction it is about::
+
+    @claim_for(
+        "Lemma 3.1",
+        "Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y for all rationals x, y",
+        covers=NONLINEAR_POLYNOMIAL,
+        instances=lambda act: st.tuples(rationals(), rationals()),
+    )
+    def lemma_3_1_identity(act: Activation, xy: tuple[fmpq, fmpq]) -> Evidence:
+        ...
+        check_eq(lhs, rhs, "the gadget multiplies", x=x, y=y)
+        return Evidence()
+
+A check raises :class:`ClaimFailure` (through :func:`check` / :func:`check_eq`) with every
+evaluated sub-term, or returns :class:`Evidence` with measured figures and their bounds.
+Negative controls are claims with ``expect="counterexample"`` and ``control_of`` naming
+the claim they perturb; the suite passes when every claim meets its expectation.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Literal, TypeVar
+
+from flint import fmpq, fmpz
+from hypothesis import strategies as st
+
+from checkers.activations import Activation, Traits
+
+Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
+Expect = Literal["holds", "counterexample"]
+Number = int | Fraction | fmpq | fmpz
+T = TypeVar("T")
+
+STATUSES: tuple[Status, ...] = ("theorem", "conditional", "cited", "erratum", "definition")
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def _show(value: Any) -> str:
+    text = str(value) if isinstance(value, fmpq | fmpz | Fraction | int) else repr(value)
+    if len(text) <= 400:
+        return text
+    return text[:200] + f"... ({len(text)} characters) ..." + text[-100:]
+
+
+class ClaimFailure(AssertionError):
+    """A check found a counterexample; ``terms`` are the evaluated sub-terms."""
+
+    def __init__(self, message: str, terms: Mapping[str, Any] | None = None) -> None:
+        self.message = message
+        self.terms = dict(terms or {})
+        lines = [message] + [f"  {k} = {_show(v)}" for k, v in self.terms.items()]
+        super().__init__("\n".join(lines))
+
+
+def check(condition: bool, message: str, **terms: Any) -> None:
+    """Fail the claim with ``message`` and the named sub-terms unless ``condition`` holds."""
+    if not condition:
+        raise ClaimFailure(message, terms)
+
+
+def check_eq(lhs: Any, rhs: Any, message: str, **terms: Any) -> None:
+    """Fail unless ``lhs == rhs`` (exactly); both sides are shown on failure."""
+    if not lhs == rhs:
+        raise ClaimFailure(message, {"lhs": lhs, "rhs": rhs, **terms})
+
+
+def as_fraction(v: Number) -> Fraction:
+    """Any exact number as a ``Fraction`` (for comparisons across number types)."""
+    if isinstance(v, fmpq):
+        return Fraction(int(v.p), int(v.q))
+    if isinstance(v, fmpz):
+        return Fraction(int(v))
+    return Fraction(v)
+
+
+def check_le(value: Number, bound: Number, message: str, **terms: Any) -> None:
+    """Fail unless ``value <= bound``."""
+    if not as_fraction(value) <= as_fraction(bound):
+        raise ClaimFailure(message, {"value": value, "bound": bound, **terms})
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@dataclass
+class Evidence:
+    """What one passing example measured: named figures and, for some, their bounds.
+
+    The report keeps the maximum of every figure and the worst ratio figure/bound.
+    """
+
+    figures: dict[str, Number] = field(default_factory=dict)
+    bounds: dict[str, Number] = field(default_factory=dict)
+
+    @staticmethod
+    def of(**figures: Number) -> Evidence:
+        return Evidence(dict(figures))
+
+    def bound(self, name: str, value: Number, bound: Number) -> Evidence:
+        """Record ``name = value`` measured against ``bound`` (returns self)."""
+        self.figures[name] = value
+        self.bounds[name] = bound
+        return self
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A symbolic proof for the activation at hand (e.g. a polynomial identity over ℚ[x, y]
+    expanded exactly); makes the outcome **proved** instead of **holds**."""
+
+    text: str
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True)
+class Covers:
+    """A predicate on activation traits: which activations a claim quantifies over."""
+
+    description: str
+    predicate: Callable[[Traits], bool]
+
+    def __call__(self, act: Activation) -> bool:
+        return self.predicate(act.traits)
+
+
+NONLINEAR_POLYNOMIAL = Covers("polynomial of degree >= 2", lambda t: t.is_nonlinear_polynomial)
+PIECEWISE_LINEAR = Covers(
+    "piecewise-linear (ReLU-type)", lambda t: t.kind == "piecewise_linear"
+)
+BIT_BOUNDED = Covers("bit-bounded phi_K", lambda t: t.bit_bounded_k is not None)
+ANY_ACTIVATION = Covers("any activation", lambda t: True)
+
+
+# --------------------------------------------------------------------------- the claim
+
+CheckFn = Callable[..., "Evidence | None"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One executable statement (see the module doc)."""
+
+    id: str
+    ref: str
+    statement: str
+    status: Status
+    covers: Covers | None
+    strategy: Callable[[Activation | None], st.SearchStrategy[Any]]
+    run_check: Callable[[Activation | None, Any], Evidence | None]
+    expect: Expect = "holds"
+    control_of: str | None = None
+    assumption: str | None = None
+    prover: Callable[[Activation | None], Certificate] | None = None
+    examples: int = 25
+    split: int = 1
+    shrink_calls: int = 150
+    show: Callable[[Any], str] | None = None
+    doc: str = ""
+    module: str = ""
+    tags: tuple[str, ...] = ()
+
+    def applies_to(self, act: Activation | None) -> bool:
+        if self.covers is None:
+            return act is None
+        return act is not None and self.covers(act)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (*paper_order(self.ref), self.id)
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def _register(c: Claim) -> Claim:
+    if c.id in _REGISTRY and _REGISTRY[c.id].module != c.module:
+        raise ValueError(
+            f"duplicate claim id {c.id!r} (in {c.module} and {_REGISTRY[c.id].module})")
+    if c.status == "conditional" and not c.assumption:
+        raise ValueError(f"claim {c.id}: a conditional claim must name its assumption")
+    if c.status not in STATUSES:
+        raise ValueError(f"claim {c.id}: unknown status {c.status!r}")
+    _REGISTRY[c.id] = c
+    return c
+
+
+def _claim_id(fn: Callable[..., Any], given: str | None) -> str:
+    if given:
+        return given
+    mod = fn.__module__.rsplit(".", 1)[-1]
+    return f"{mod}.{fn.__name__}"
+
+
+def claim_for(
+    ref: str,
+    statement: str,
+    *,
+    covers: Covers,
+    instances: Callable[[Activation], st.SearchStrategy[T]],
+    status: Status = "theorem",
+    expect: Expect = "holds",
+    control_of: str | None = None,
+    assumption: str | None = None,
+    prover: Callable[[Activation], Certificate] | None = None,
+    examples: int = 25,
+    split: int = 1,
+    shrink_calls: int = 150,
+    show: Callable[[T], str] | None = None,
+    id: str | None = None,
+    tags: Iterable[str] = (),
+) -> Callable[[Callable[[Activation, T], Evidence | None]], Claim]:
+    """Declare a claim quantified over the activations matching ``covers``.
+
+    The check receives the activation and one instance drawn from ``instances(act)``.
+    """
+
+    def deco(fn: Callable[[Activation, T], Evidence | None]) -> Claim:
+        def run(act: Activation | None, inst: Any) -> Evidence | None:
+            assert act is not None
+            return fn(act, inst)
+
+        def strat(act: Activation | None) -> st.SearchStrategy[Any]:
+            assert act is not None
+            return instances(act)
+
+        def prove(act: Activation | None) -> Certificate:
+            assert act is not None and prover is not None
+            return prover(act)
+
+        return _register(Claim(
+            id=_claim_id(fn, id), ref=ref, statement=statement, status=status, covers=covers,
+            strategy=strat, run_check=run, expect=expect, control_of=control_of,
+            assumption=assumption, prover=prove if prover is not None else None,
+            examples=examples, split=split, shrink_calls=shrink_calls, show=show,
+            doc=inspect.cleandoc(fn.__doc__ or ""),
+            module=fn.__module__, tags=tuple(tags),
+        ))
+
+    return deco
+
+
+def claim(
+    ref: str,
+    statement: str,
+    *,
+    instances: st.SearchStrategy[T],
+    status: Status = "theorem",
+    expect: Expect = "holds",
+    control_of: str | None = None,
+    assumption: str | None = None,
+    prover: Callable[[], Certificate] | None = None,
+    examples: int = 25,
+    split: int = 1,
+    shrink_calls: int = 150,
+    show: Callable[[T], str] | None = None,
+    id: str | None = None,
+    tags: Iterable[str] = (),
+) -> Callable[[Callable[[T], Evidence | None]], Claim]:
+    """Declare a claim that does not quantify over activations."""
+
+    def deco(fn: Callable[[T], Evidence | None]) -> Claim:
+        def run(act: Activation | None, inst: Any) -> Evidence | None:
+            return fn(inst)
+
+        def prove(act: Activation | None) -> Certificate:
+            assert prover is not None
+            return prover()
+
+        return _register(Claim(
+            id=_claim_id(fn, id), ref=ref, statement=statement, status=status, covers=None,
+            strategy=lambda act: instances, run_check=run, expect=expect, control_of=control_of,
+            assumption=assumption, prover=prove if prover is not None else None,
+            examples=examples, split=split, shrink_calls=shrink_calls, show=show,
+            doc=inspect.cleandoc(fn.__doc__ or ""),
+            module=fn.__module__, tags=tuple(tags),
+        ))
+
+    return deco
+
+
+# --------------------------------------------------------------------------- discovery
+
+FRAMEWORK_MODULES = frozenset({
+    "claims", "activations", "runner", "profiles", "report", "catalogue", "pytest_plugin",
+    "cli", "commands",
+})
+
+
+@functools.cache
+def load_all() -> tuple[Claim, ...]:
+    """Import every claim module of ``spec`` and return the registry in paper order."""
+    import spec
+
+    for info in sorted(pkgutil.iter_modules(spec.__path__), key=lambda m: m.name):
+        if info.name in FRAMEWORK_MODULES or info.name.startswith("_"):
+            continue
+        importlib.import_module(f"spec.{info.name}")
+    return tuple(sorted(_REGISTRY.values(), key=lambda c: c.sort_key))
+
+
+def get_claim(claim_id: str) -> Claim:
+    claims = {c.id: c for c in load_all()}
+    try:
+        return claims[claim_id]
+    except KeyError:
+        raise KeyError(f"unknown claim {claim_id!r}") from None
+
+
+def select(claims: Iterable[Claim], patterns: Iterable[str]) -> list[Claim]:
+    """Claims whose id or paper reference matches one of ``patterns`` (case-insensitive
+    substring of the reference, or exact id / id prefix)."""
+    pats = [p.strip().lower() for p in patterns]
+    out = []
+    for c in claims:
+        for p in pats:
+            if c.id.lower() == p or c.id.lower().startswith(p + ".") or p in c.ref.lower() \
+                    or c.id.lower().startswith(p):
+                out.append(c)
+                break
+    return out
+
+
+_SECTIONS = "0123456789ABCDEF"
+
+
+def paper_order(ref: str) -> tuple[int, int, int]:
+    """Sort key following the paper: §1–§4, then appendices A–F; engine definitions first.
+
+    >>> paper_order("Lemma 3.1") < paper_order("Claim B.1") < paper_order("Theorem E.1")
+    True
+    """
+    m = re.search(r"\b([0-9]+|[A-F])\.([0-9]+)\b", ref)
+    if m:
+        sec = m.group(1)
+        rank = int(sec) if sec.isdigit() else 10 + "ABCDEF".index(sec)
+        return (1, rank, int(m.group(2)))
+    m = re.search(r"App(?:endix|\.)\s*([A-F])\b", ref)
+    if m:
+        return (1, 10 + "ABCDEF".index(m.group(1)), 0)
+    m = re.search(r"(Figure|Table)\s*([0-9]+)", ref)
+    if m:
+        return (2, 0 if m.group(1) == "Figure" else 1, int(m.group(2)))
+    return (0, 0, 0)

@@ -1,0 +1,1 @@
+"""``whyrelu`` subcommands; every module here defines ``register(cli)``."""

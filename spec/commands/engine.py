@@ -1,0 +1,112 @@
+"""``whyrelu slp eval``, ``whyrelu net eval``, ``whyrelu net grad``: the exact engine."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from checkers.formats import dataset_from_json, network_from_json, read_json
+from checkers.losses import get_loss
+from checkers.measure import max_size, measure_gradient
+from checkers.rationals import fmt, size, to_q
+from checkers.slp import SLP, parse_slp
+from spec.cli import CLI, UsageError, emit
+
+DEFAULT_BUDGET_BITS = 1 << 26
+"""Default bit budget of CLI evaluations (64 Mbit per value); raise with ``--budget-bits``."""
+
+
+def read_slp(path: str) -> SLP:
+    """Read an SLP file (streamed line by line)."""
+    with Path(path).open(encoding="utf-8") as fh:
+        try:
+            return parse_slp(fh, source=path)
+        except UnicodeDecodeError as e:
+            raise UsageError(f"{path}: not UTF-8 text ({e.reason})") from None
+
+
+def add_budget(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget-bits", type=int, default=DEFAULT_BUDGET_BITS, metavar="BITS",
+                   help=f"stop with an error when a value exceeds BITS bits "
+                        f"(default {DEFAULT_BUDGET_BITS}; 0 for no budget)")
+
+
+def budget(args: argparse.Namespace) -> int | None:
+    b = int(args.budget_bits)
+    return None if b <= 0 else b
+
+
+def _slp_eval(args: argparse.Namespace) -> int:
+    slp = read_slp(args.file)
+    value = slp.value(budget_bits=budget(args))
+    out: dict[str, object] = {"value": fmt(value), "size_bits": size(value),
+                              "length": slp.length, "positive": bool(value > 0)}
+    if args.bit is not None:
+        from checkers.rationals import bit
+
+        out["bit"] = bit(value, args.bit)
+    emit(out, args.json)
+    return 0
+
+
+def _parse_assignment(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise UsageError(f"--input expects NAME=RATIONAL, got {text!r}")
+    name, value = text.split("=", 1)
+    return name.strip(), value.strip()
+
+
+def _net_eval(args: argparse.Namespace) -> int:
+    net = network_from_json(read_json(args.network), source=args.network)
+    x = {}
+    for a in args.input or []:
+        name, value = _parse_assignment(a)
+        if name not in net.arch.index:
+            raise UsageError(f"--input: unknown node {name!r}")
+        x[name] = to_q(value)
+    tr = net.forward(x, budget_bits=budget(args))
+    emit({
+        "outputs": {t: fmt(v) for t, v in zip(net.outputs, tr.outputs, strict=True)},
+        "values": {n: fmt(v) for n, v in tr.values().items()},
+        "max_size_bits": max(max_size(tr.val), max_size(tr.pre)),
+    }, args.json)
+    return 0
+
+
+def _net_grad(args: argparse.Namespace) -> int:
+    net = network_from_json(read_json(args.network), source=args.network)
+    data = dataset_from_json(read_json(args.data), net, source=args.data)
+    g = net.gradient(data, get_loss(args.loss), budget_bits=budget(args))
+    gw, gb = g.by_edge(net)
+    emit({
+        "loss": fmt(g.loss),
+        "grad_weight": {k: fmt(v) for k, v in gw.items()},
+        "grad_bias": {k: fmt(v) for k, v in gb.items()},
+        "max_size_bits": measure_gradient(g).max_bits,
+    }, args.json)
+    return 0
+
+
+def register(cli: CLI) -> None:
+    p = cli.command("eval", "evaluate an SLP file exactly (Definition 2.2, Problems 2.3, 2.5)",
+                    _slp_eval, group="slp")
+    p.add_argument("file", help="SLP text file")
+    p.add_argument("--bit", type=int, metavar="J", help="also print bit J of n_P (Problem 2.3)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_budget(p)
+
+    p = cli.command("eval", "exact forward pass of a network JSON file (§2 node rule)",
+                    _net_eval, group="net")
+    p.add_argument("network", help="network JSON file")
+    p.add_argument("--input", action="append", metavar="NAME=RATIONAL",
+                   help="inject an input at a node (repeatable; missing inputs are 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_budget(p)
+
+    p = cli.command("grad", "exact loss and gradient of a network over a dataset (backprop)",
+                    _net_grad, group="net")
+    p.add_argument("network", help="network JSON file")
+    p.add_argument("--data", required=True, help="dataset JSON file")
+    p.add_argument("--loss", default="square", choices=["square", "hinge"])
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_budget(p)

@@ -1,0 +1,300 @@
+"""The engine's own guarantees, stated as claims with status *definition*.
+
+The network semantics of §2 (node rule, exact backpropagation) and Definition 2.2 (SLP
+evaluation) are what every other claim stands on, so the fast engine is checked against
+independent oracles: the Fraction reference engine (memoised recursion + forward-mode
+differentiation) and sympy's symbolic derivative.  Each has a negative control with a
+planted bug that must be refuted.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import sympy
+from flint import fmpq
+from hypothesis import strategies as st
+
+from checkers.activations import Activation
+from checkers.formats import dataset_to_json, network_to_json
+from checkers.layered import Layer, LayeredNetwork
+from checkers.losses import SQUARE
+from checkers.network import Network, Sample
+from checkers.rationals import bit, fmt
+from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
+from checkers.slp import SLP
+from spec.claims import (
+    ANY_ACTIVATION,
+    NONLINEAR_POLYNOMIAL,
+    Covers,
+    Evidence,
+    check_eq,
+    claim,
+    claim_for,
+)
+from strategies import dag_networks, integer_slps, layered_batch, layered_networks, samples_for
+from strategies.slps import rational_slps
+
+NETWORK_SEMANTICS = "Definition (network semantics)"
+
+
+def _frac(q: fmpq) -> Fraction:
+    return Fraction(int(q.p), int(q.q))
+
+
+def show_network_and_data(inst: tuple[Network, list[Sample]]) -> str:
+    """A network/dataset counterexample in the file formats (``whyrelu net grad``)."""
+    import json
+
+    net, data = inst
+    return ("# NET.json\n" + json.dumps(network_to_json(net)) + "\n# DATA.json\n"
+            + json.dumps(dataset_to_json(data, net)))
+
+
+def _net_and_data(act: Activation) -> st.SearchStrategy[tuple[Network, list[Sample]]]:
+    return dag_networks(act, max_hidden=5, weight_bits=5).flatmap(
+        lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2, bits=5)))
+
+
+class _ChainRuleWithoutDerivative(Activation):
+    """A planted bug: the activation's value is right but backprop multiplies by 1 instead
+    of σ'(z) (a missing chain-rule factor)."""
+
+    def __init__(self, inner: Activation) -> None:
+        self.inner = inner
+        self.name = f"forgot_derivative({inner.name})"
+        self.traits = inner.traits
+
+    def __call__(self, z: fmpq) -> fmpq:
+        return self.inner(z)
+
+    def derivative(self, z: fmpq) -> fmpq:
+        return fmpq(1)
+
+    def describe(self) -> dict[str, Any]:
+        return self.inner.describe()
+
+
+def _mutate(net: Network) -> Network:
+    acts = {n: (None if (a := net.activation(n)) is None else _ChainRuleWithoutDerivative(a))
+            for n in net.nodes}
+    return Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
+
+
+def _compare_with_reference(net: Network, data: list[Sample], engine_net: Network) -> Evidence:
+    ref = RefNetwork(net)
+    for s in data:
+        tr = engine_net.forward(s.x)
+        want = ref.forward({k: _frac(v) for k, v in s.x.items()})
+        for name, v in zip(net.nodes, tr.val, strict=True):
+            check_eq(_frac(v), want[name], f"forward value at node {name!r}", sample=s.x)
+    g = engine_net.gradient(data, SQUARE)
+    loss, gw, gb = ref.gradient(ref_samples(data), "square")
+    check_eq(_frac(g.loss), loss, "total loss")
+    for e, (src, dst) in enumerate(net.edges):
+        check_eq(_frac(g.grad_w[e]), gw[e], f"dL/dw for edge {src}->{dst}")
+        check_eq(_frac(g.grad_b[e]), gb[e], f"dL/db for edge {src}->{dst}")
+    return Evidence.of(nodes=len(net.nodes), edges=len(net.edges))
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "The engine's forward pass and backpropagation equal the Fraction reference engine "
+    "(memoised node rule, forward-mode derivatives) on random DAGs",
+    covers=ANY_ACTIVATION, instances=_net_and_data, status="definition", examples=20,
+    show=show_network_and_data,
+    tags=("identity",),
+)
+def dag_matches_reference(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
+    """Every node value, the loss and every ∂L/∂w_e, ∂L/∂b_e agree exactly (square loss)."""
+    net, data = inst
+    return _compare_with_reference(net, data, net)
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "Negative control: backprop that forgets the σ' factor disagrees with the reference",
+    covers=ANY_ACTIVATION, instances=_net_and_data, status="definition",
+    expect="counterexample", control_of="engine.dag_matches_reference", examples=60,
+    show=show_network_and_data,
+)
+def wrong_chain_rule_refuted(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
+    """The same comparison as ``engine.dag_matches_reference`` with a planted bug."""
+    net, data = inst
+    return _compare_with_reference(net, data, _mutate(net))
+
+
+def _layered_inst(act: Activation) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        layered_networks(act, max_depth=3, max_width=3, weight_bits=5),
+        layered_networks(act, max_depth=3, max_width=3, weight_bits=5, dyadic=True),
+    ).flatmap(lambda n: st.tuples(st.just(n), layered_batch(n, max_batch=3, bits=5)))
+
+
+def _layered_vs_dag(net: LayeredNetwork, xs: list[list[fmpq]], ys: list[list[fmpq]],
+                    dag: Network) -> Evidence:
+    g = net.gradient(xs, ys, SQUARE)
+    data = [Sample.of({f"x{i}": v for i, v in enumerate(x)}, y)
+            for x, y in zip(xs, ys, strict=True)]
+    gd = dag.gradient(data, SQUARE)
+    check_eq(g.loss, gd.loss, "total loss, layered vs DAG")
+    outs = g.trace.outputs()
+    for s, tr in enumerate(gd.traces):
+        check_eq(list(tr.outputs), outs[s], f"outputs of sample {s}")
+    for l, layer in enumerate(net.layers, start=1):  # noqa: E741
+        names = net.layer_names(l)
+        prev = net.layer_names(l - 1)
+        for i, v in enumerate(names):
+            for j, u in enumerate(prev):
+                e = dag.edge_of(u, v)
+                check_eq(g.grad_w[l - 1][i][j], gd.grad_w[e], f"dL/dw {u}->{v}")
+            check_eq(g.grad_b[l - 1][i], gd.grad_b[dag.edge_of(prev[0], v)], f"dL/db at {v}")
+        del layer
+    return Evidence.of(depth=net.depth, batch=len(xs))
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "The layered (dense FLINT matrix) fast path equals the DAG path: outputs, loss and "
+    "every gradient entry",
+    covers=ANY_ACTIVATION, instances=_layered_inst, status="definition", examples=20,
+    tags=("identity",),
+)
+def layered_matches_dag(act: Activation, inst: Any) -> Evidence:
+    """Both representations (shared denominator and ``fmpq_mat``) are exercised."""
+    net, (xs, ys) = inst
+    return _layered_vs_dag(net, xs, ys, net.to_network())
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "Negative control: a layered network whose DAG form drops the biases of layer 1 "
+    "disagrees with the fast path",
+    covers=ANY_ACTIVATION, instances=_layered_inst, status="definition",
+    expect="counterexample", control_of="engine.layered_matches_dag", examples=40,
+)
+def dropped_bias_refuted(act: Activation, inst: Any) -> Evidence:
+    """The DAG is built from a copy of the network with layer-1 biases set to zero."""
+    net, (xs, ys) = inst
+    first = net.layers[0]
+    mutant = LayeredNetwork([Layer(first.weights, tuple(fmpq(0) for _ in first.biases),
+                                   first.activation), *net.layers[1:]])
+    return _layered_vs_dag(net, xs, ys, mutant.to_network())
+
+
+# ---------------------------------------------------------------- sympy cross-check
+
+POLYNOMIAL_OR_AFFINE = Covers("polynomial activations (sympy differentiates them)",
+                              lambda t: t.is_polynomial)
+
+
+def _sympy_gradient(net: Network, data: list[Sample]) -> tuple[Any, list[Any], list[Any]]:
+    ws = sympy.symbols(f"w0:{len(net.edges)}")
+    bs = sympy.symbols(f"b0:{len(net.edges)}")
+    total = sympy.Integer(0)
+    for s in data:
+        val: dict[str, Any] = {}
+        for v in net.nodes:  # net.nodes is a topological order for generated DAGs
+            act = net.activation(v)
+            z = sympy.Rational(fmt(s.x.get(v, fmpq(0))))
+            if act is None:
+                val[v] = z
+                continue
+            for e, (a, b) in enumerate(net.edges):
+                if b == v:
+                    z += ws[e] * val[a] + bs[e]
+            coeffs = act.describe().get("coefficients", ["0", "1"])
+            val[v] = sum(sympy.Rational(c) * z**k for k, c in enumerate(coeffs))
+        for t, y in zip(net.outputs, s.y, strict=True):
+            total += sympy.Rational(1, 2) * (val[t] - sympy.Rational(fmt(y))) ** 2
+    subs = {**{ws[e]: sympy.Rational(fmt(w)) for e, w in enumerate(net.weights)},
+            **{bs[e]: sympy.Rational(fmt(b)) for e, b in enumerate(net.biases)}}
+    return (total.xreplace(subs), [sympy.diff(total, w).xreplace(subs) for w in ws],
+            [sympy.diff(total, b).xreplace(subs) for b in bs])
+
+
+def _sympy_inst(act: Activation) -> st.SearchStrategy[tuple[Network, list[Sample]]]:
+    return dag_networks(act, max_inputs=2, max_hidden=3, max_outputs=1, weight_bits=3).flatmap(
+        lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2, bits=3)))
+
+
+def _compare_with_sympy(net: Network, data: list[Sample], engine_net: Network) -> Evidence:
+    loss, gw, gb = _sympy_gradient(net, data)
+    g = engine_net.gradient(data, SQUARE)
+    check_eq(sympy.Rational(fmt(g.loss)), loss, "loss vs sympy")
+    for e, (u, v) in enumerate(net.edges):
+        check_eq(sympy.Rational(fmt(g.grad_w[e])), gw[e], f"dL/dw {u}->{v} vs sympy.diff")
+        check_eq(sympy.Rational(fmt(g.grad_b[e])), gb[e], f"dL/db {u}->{v} vs sympy.diff")
+    return Evidence.of(edges=len(net.edges))
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "Exact backpropagation equals sympy's symbolic derivative of the loss in every weight "
+    "and bias",
+    covers=POLYNOMIAL_OR_AFFINE, instances=_sympy_inst, status="definition", examples=10,
+    show=show_network_and_data,
+    tags=("identity",),
+)
+def backprop_matches_sympy(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
+    """The loss is built as a sympy expression in symbols w_e, b_e, differentiated, and
+    evaluated at θ."""
+    return _compare_with_sympy(inst[0], inst[1], inst[0])
+
+
+@claim_for(
+    NETWORK_SEMANTICS,
+    "Negative control: backprop that forgets the σ' factor disagrees with sympy",
+    covers=NONLINEAR_POLYNOMIAL, instances=_sympy_inst, status="definition",
+    expect="counterexample", control_of="engine.backprop_matches_sympy", examples=10,
+    show=show_network_and_data,
+)
+def wrong_chain_rule_vs_sympy(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
+    """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``."""
+    return _compare_with_sympy(inst[0], inst[1], _mutate(inst[0]))
+
+
+# ---------------------------------------------------------------- Definition 2.2
+
+def _slp_inst() -> st.SearchStrategy[tuple[SLP, int]]:
+    return st.tuples(st.one_of(integer_slps(10), rational_slps(7)), st.integers(-40, 80))
+
+
+def _compare_slp(slp: SLP, j: int, values: list[fmpq]) -> Evidence:
+    want = ref_slp_values(slp)
+    for i, (got, ref) in enumerate(zip(values, want, strict=True)):
+        check_eq(_frac(got), ref, f"value of gate a{i}")
+    check_eq(bit(values[-1], j), ref_bit(want[-1], j), f"bit {j} of n_P")
+    check_eq(values[-1] > 0, want[-1] > 0, "PosSLP answer")
+    return Evidence.of(length=slp.length)
+
+
+@claim(
+    "Definition 2.2",
+    "SLP evaluation, the BitSLP digit (any position, negative too) and the PosSLP answer "
+    "equal the Fraction reference",
+    instances=_slp_inst(), status="definition", examples=60, show=lambda i: f"{i[0]}# j = {i[1]}",
+    tags=("identity",),
+)
+def slp_matches_reference(inst: tuple[SLP, int]) -> Evidence:
+    """Values of every gate, ``bit_j(n_P)`` from Problem 2.3, and ``n_P > 0``."""
+    slp, j = inst
+    return _compare_slp(slp, j, slp.evaluate())
+
+
+@claim(
+    "Definition 2.2",
+    "Negative control: an evaluator that computes a_k − a_j for a_j − a_k disagrees with the "
+    "reference",
+    instances=_slp_inst(), status="definition", expect="counterexample",
+    control_of="engine.slp_matches_reference", examples=60, show=lambda i: f"{i[0]}# j = {i[1]}",
+)
+def swapped_subtraction_refuted(inst: tuple[SLP, int]) -> Evidence:
+    """A planted bug in the evaluator."""
+    slp, j = inst
+    vals = [slp.a0]
+    for g in slp.gates:
+        a, b = vals[g.j], vals[g.k]
+        vals.append(a + b if g.op == "+" else b - a if g.op == "-" else a * b)
+    return _compare_slp(slp, j, vals)

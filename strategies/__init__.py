@@ -1,0 +1,24 @@
+"""Hypothesis strategies for the objects of :mod:`checkers`."""
+
+from strategies.activations import (
+    any_activation,
+    bit_bounded,
+    piecewise_linear,
+    polynomials,
+    relu_family,
+)
+from strategies.networks import (
+    dag_networks,
+    layered_batch,
+    layered_networks,
+    samples_for,
+)
+from strategies.rationals import dyadics, integers_of, rationals, small_integers, wide_rationals
+from strategies.slps import integer_slps, rational_slps, slps
+
+__all__ = [
+    "any_activation", "bit_bounded", "dag_networks", "dyadics", "integer_slps", "integers_of",
+    "layered_batch", "layered_networks", "piecewise_linear", "polynomials",
+    "rational_slps", "rationals", "relu_family", "samples_for", "slps", "small_integers",
+    "wide_rationals",
+]

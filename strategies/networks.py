@@ -1,0 +1,100 @@
+"""Strategies for networks (§2): DAGs with per-edge weights and biases, layered MLPs,
+and datasets.  Failing networks shrink toward fewer nodes and smaller numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flint import fmpq
+from hypothesis import strategies as st
+
+from checkers.activations import IDENTITY, Activation
+from checkers.layered import Layer, LayeredNetwork
+from checkers.network import Edge, Network, Sample
+from strategies.rationals import dyadics, rationals
+
+
+@st.composite
+def dag_networks(
+    draw: st.DrawFn,
+    activations: st.SearchStrategy[Activation] | Activation,
+    *,
+    max_inputs: int = 3,
+    max_hidden: int = 6,
+    max_outputs: int = 2,
+    weight_bits: int = 6,
+    edge_probability: float = 0.5,
+    identity_outputs: bool = False,
+) -> Network:
+    """A random DAG: inputs ``x0..``, then nodes ``v0..`` in topological order; each pair
+    (earlier, later) is an edge with some probability; the last nodes are outputs.  Every
+    non-input node gets at least one in-edge."""
+    act_st = activations if isinstance(activations, st.SearchStrategy) else st.just(activations)
+    n_in = draw(st.integers(1, max_inputs))
+    n_hid = draw(st.integers(1, max_hidden))
+    names = [f"x{i}" for i in range(n_in)] + [f"v{i}" for i in range(n_hid)]
+    acts: dict[str, Activation | None] = {f"x{i}": None for i in range(n_in)}
+    n_out = draw(st.integers(1, min(max_outputs, n_hid)))
+    for i in range(n_hid):
+        is_out = i >= n_hid - n_out
+        acts[f"v{i}"] = IDENTITY if (is_out and identity_outputs) else draw(act_st)
+    weights = rationals(weight_bits, den_bits=max(1, weight_bits // 2))
+    edges: list[Edge] = []
+    for vi in range(n_in, len(names)):
+        preds = list(range(vi))
+        chosen = [p for p in preds if draw(st.booleans())] if edge_probability > 0 else []
+        if not chosen:
+            chosen = [draw(st.sampled_from(preds))]
+        for p in chosen:
+            edges.append(Edge(names[p], names[vi], draw(weights), draw(weights)))
+    outputs = [f"v{i}" for i in range(n_hid - n_out, n_hid)]
+    return Network(acts, edges, outputs=outputs)
+
+
+@st.composite
+def layered_networks(
+    draw: st.DrawFn,
+    activation: Activation,
+    *,
+    min_depth: int = 1,
+    max_depth: int = 4,
+    max_width: int = 4,
+    weight_bits: int = 6,
+    dyadic: bool = False,
+    linear_output: bool = True,
+) -> LayeredNetwork:
+    """A random MLP with hidden activation ``activation`` (identity on the last layer when
+    ``linear_output``)."""
+    depth = draw(st.integers(min_depth, max_depth))
+    widths = [draw(st.integers(1, max_width)) for _ in range(depth + 1)]
+    num = dyadics(weight_bits, weight_bits) if dyadic else rationals(
+        weight_bits, den_bits=max(1, weight_bits // 2))
+    layers = []
+    for l in range(1, depth + 1):  # noqa: E741
+        act = IDENTITY if (linear_output and l == depth) else activation
+        w = [[draw(num) for _ in range(widths[l - 1])] for _ in range(widths[l])]
+        b = [draw(num) for _ in range(widths[l])]
+        layers.append(Layer(tuple(map(tuple, w)), tuple(b), act))
+    return LayeredNetwork(layers)
+
+
+def samples_for(net: Network, *, max_samples: int = 3, bits: int = 6,
+                inject_everywhere: bool = False) -> st.SearchStrategy[list[Sample]]:
+    """Datasets for ``net``: inputs at the input nodes (or at every node), labels for every
+    output."""
+    targets: Sequence[str] = net.nodes if inject_everywhere else net.inputs
+    xs = st.fixed_dictionaries({n: rationals(bits, den_bits=3) for n in targets})
+    ys = st.lists(rationals(bits, den_bits=3), min_size=len(net.outputs),
+                  max_size=len(net.outputs)).map(tuple)
+    return st.lists(st.builds(lambda x, y: Sample(x, y), xs, ys), min_size=1,
+                    max_size=max_samples)
+
+
+def layered_batch(net: LayeredNetwork, *, max_batch: int = 3,
+                  bits: int = 6) -> st.SearchStrategy[tuple[list[list[fmpq]], list[list[fmpq]]]]:
+    """A batch of inputs and labels for a layered network."""
+    x = st.lists(rationals(bits, den_bits=3), min_size=net.input_dim, max_size=net.input_dim)
+    y = st.lists(rationals(bits, den_bits=3), min_size=net.output_dim, max_size=net.output_dim)
+    return st.integers(1, max_batch).flatmap(
+        lambda b: st.tuples(st.lists(x, min_size=b, max_size=b), st.lists(y, min_size=b,
+                                                                         max_size=b)))
