@@ -8,6 +8,7 @@ expectation, and the worst measured figure against its bound.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -144,31 +145,51 @@ def _md_escape(s: str) -> str:
     return s.replace("|", "\\|")
 
 
-def markdown(claims: Sequence[Claim], results: Sequence[Result],
-             uncovered: Sequence[Activation] = (), *, title: str = "whyrelu report") -> str:
-    """``report.md``: the theorem table, then details of every refutation."""
-    out = [f"# {title}", "", "| reference | claim | status | activations | examples | outcome "
+def claim_anchor(claim_id: str) -> str:
+    """The HTML anchor of a claim's row in ``report.md``."""
+    return "claim-" + re.sub(r"[^a-z0-9]+", "-", claim_id.lower()).strip("-")
+
+
+def theorem_table_md(claims: Sequence[Claim], results: Sequence[Result],
+                     uncovered: Sequence[Activation] = ()) -> list[str]:
+    """The theorem table as Markdown lines (one row per claim, each with an anchor)."""
+    out = ["| reference | claim | status | activations | examples | outcome "
            "| expected | met | worst figure vs bound |", "|---|---|---|---|---|---|---|---|---|"]
     for row in rows(claims, results):
         c = row.claim
         out.append("| " + " | ".join(_md_escape(x) for x in (
-            c.ref, f"`{c.id}`", c.status, ", ".join(f"`{a}`" for a in row.activations) or "—",
+            c.ref, f'<a id="{claim_anchor(c.id)}"></a>`{c.id}`', c.status,
+            ", ".join(f"`{a}`" for a in row.activations) or "—",
             str(row.examples), row.outcome(), expectation_word(c), "yes" if row.ok else "**NO**",
             row.worst_text())) + " |")
     if uncovered:
         out += ["", "Uncovered activations: " + ", ".join(f"`{a.name}`" for a in uncovered)]
+    return out
+
+
+def refutations_md(results: Sequence[Result], *, heading: str = "##") -> list[str]:
+    """Details of every refutation and error (Markdown lines; empty when there are none)."""
     refuted = [r for r in results if r.outcome in ("refuted", "error")]
-    if refuted:
-        out += ["", "## Refutations and errors", ""]
-        for r in refuted:
-            out.append(f"### `{r.item}` — {r.outcome} (expected {r.expect})")
-            if r.message:
-                out += ["", "```", r.message.strip()[:4000], "```"]
-            if r.counterexample:
-                out += ["", "Counterexample:", "", "```", r.counterexample.strip()[:4000], "```"]
-            if r.replay:
-                out += ["", f"Replay: `{r.replay}`"]
-            out.append("")
+    if not refuted:
+        return []
+    out = ["", f"{heading} Refutations and errors", ""]
+    for r in refuted:
+        out.append(f"{heading}# `{r.item}` — {r.outcome} (expected {r.expect})")
+        if r.message:
+            out += ["", "```", r.message.strip()[:4000], "```"]
+        if r.counterexample:
+            out += ["", "Counterexample:", "", "```", r.counterexample.strip()[:4000], "```"]
+        if r.replay:
+            out += ["", f"Replay: `{r.replay}`"]
+        out.append("")
+    return out
+
+
+def markdown(claims: Sequence[Claim], results: Sequence[Result],
+             uncovered: Sequence[Activation] = (), *, title: str = "whyrelu report") -> str:
+    """``report.md``: the theorem table, then details of every refutation."""
+    out = [f"# {title}", "", *theorem_table_md(claims, results, uncovered),
+           *refutations_md(results)]
     return "\n".join(out) + "\n"
 
 

@@ -7,12 +7,16 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from checkers.activations import Activation
 from spec import profiles
 from spec.activations import activations
 from spec.catalogue import catalogue
-from spec.claims import load_all, select
+from spec.claims import Claim, load_all, select
 from spec.cli import CLI, UsageError
 from spec.report import text_table, write_report
 from spec.runner import Item, Result, items_for, run_item, uncovered
@@ -23,26 +27,51 @@ def _work(job: tuple[Item, str, int | None]) -> Result:
     return run_item(item, profile=profile, user_seed=seed)
 
 
-def _check(args: argparse.Namespace) -> int:
-    profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
+@dataclass
+class Run:
+    """What running the registry gave: the selection, the results, and the settings."""
+
+    claims: list[Claim]
+    activations: list[Activation]
+    results: list[Result]
+    uncovered: list[Activation]
+    profile: str
+    seed: int | None
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(r.meets_expectation for r in self.results)
+
+    def extra(self) -> dict[str, Any]:
+        """Run metadata for ``report.json``."""
+        return {"profile": self.profile, "seed": self.seed,
+                "activations": [a.name for a in self.activations]}
+
+
+def select_claims(patterns: Sequence[str] | None) -> list[Claim]:
+    """The registry, or the claims matching ``patterns`` (``--claim``)."""
     claims = list(load_all())
-    if args.claim:
-        claims = select(claims, args.claim)
+    if patterns:
+        claims = select(claims, patterns)
         if not claims:
-            raise UsageError(f"no claim matches {args.claim}")
+            raise UsageError(f"no claim matches {list(patterns)}")
+    return claims
+
+
+def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile: str,
+                 seed: int | None = None, jobs: int | None = None, quiet: bool = False,
+                 label: str = "whyrelu check") -> Run:
+    """Run every (claim, activation) item, in parallel over ``jobs`` processes, with a
+    progress display on standard error; results come back in item order."""
     items = items_for(claims, acts)
-    if args.list:
-        for it in items:
-            print(it.name)
-        return 0
-    jobs = args.jobs or os.cpu_count() or 1
-    print(f"whyrelu check: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
+    jobs = jobs or os.cpu_count() or 1
+    print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
           f"profile {profile}, {jobs} jobs", file=sys.stderr)
     start = time.perf_counter()
-    work = [(it, profile, args.seed) for it in items]
+    work = [(it, profile, seed) for it in items]
     results: list[Result] = []
-    progress = _Progress(len(items), quiet=args.quiet)
+    progress = _Progress(len(items), quiet=quiet)
     if jobs == 1:
         for job in work:
             results.append(_work(job))
@@ -56,15 +85,27 @@ def _check(args: argparse.Namespace) -> int:
     progress.done()
     order = {it.name: i for i, it in enumerate(items)}
     results.sort(key=lambda r: order[r.item])
-    unc = uncovered(load_all(), acts)
-    print(text_table(claims, results, unc))
-    print(f"\n{time.perf_counter() - start:.1f}s", file=sys.stderr)
+    return Run(list(claims), list(acts), results, uncovered(load_all(), acts), profile, seed,
+               time.perf_counter() - start)
+
+
+def _check(args: argparse.Namespace) -> int:
+    profile = args.profile or profiles.default_profile()
+    acts = activations(args.activation or [])
+    claims = select_claims(args.claim)
+    if args.list:
+        for it in items_for(claims, acts):
+            print(it.name)
+        return 0
+    run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
+                       quiet=args.quiet)
+    print(text_table(run.claims, run.results, run.uncovered))
+    print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if args.report:
-        write_report(Path(args.report), claims, results, unc,
-                     extra={"profile": profile, "seed": args.seed,
-                            "activations": [a.name for a in acts]})
+        write_report(Path(args.report), run.claims, run.results, run.uncovered,
+                     extra=run.extra())
         print(f"report written to {args.report}/report.md and report.json", file=sys.stderr)
-    return 0 if all(r.meets_expectation for r in results) else 1
+    return 0 if run.ok else 1
 
 
 class _Progress:
@@ -100,19 +141,24 @@ def _catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(cli: CLI) -> None:
-    p = cli.command("check", "run every claim of the paper on the activations under test and "
-                    "print the theorem table", _check)
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """The options that choose what to run (shared by ``check`` and ``report``)."""
     p.add_argument("--profile", choices=profiles.PROFILES,
                    help="Hypothesis profile (default: ci if $CI is set, else dev)")
     p.add_argument("--activation", action="append", metavar="EXPR",
                    help="also run on this activation, e.g. 'x^4 - x' (repeatable)")
     p.add_argument("--claim", action="append", metavar="PATTERN",
                    help="only claims whose id or paper reference matches (repeatable)")
-    p.add_argument("--report", metavar="DIR", help="write report.md and report.json to DIR")
     p.add_argument("--jobs", type=int, metavar="N", help="processes (default: all cores)")
     p.add_argument("--seed", type=int, metavar="S", help="seed a randomized profile")
-    p.add_argument("--list", action="store_true", help="list the items and exit")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def register(cli: CLI) -> None:
+    p = cli.command("check", "run every claim of the paper on the activations under test and "
+                    "print the theorem table", _check)
+    add_run_arguments(p)
+    p.add_argument("--report", metavar="DIR", help="write report.md and report.json to DIR")
+    p.add_argument("--list", action="store_true", help="list the items and exit")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)
