@@ -298,7 +298,7 @@ def claim(
 
 FRAMEWORK_MODULES = frozenset({
     "claims", "activations", "runner", "profiles", "report", "catalogue", "pytest_plugin",
-    "cli", "commands",
+    "cli", "commands", "table1",
 })
 
 
