@@ -1,0 +1,51 @@
+"""The documentation site builds with ``mkdocs build --strict`` (warnings are errors)."""
+
+import importlib
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PENDING_PAGES = frozenset({"gadget.md", "piecewise-bounds.md", "performance.md"})
+"""Pages in the navigation that are written together with the claims they explain; they
+may be missing until then (``validation.nav.not_found: info`` in ``mkdocs.yml``)."""
+
+
+def _nav_pages(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node] if node.endswith(".md") else []
+    if isinstance(node, list):
+        return [p for item in node for p in _nav_pages(item)]
+    if isinstance(node, dict):
+        return [p for v in node.values() for p in _nav_pages(v)]
+    return []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="mkdocs not installed")
+def test_docs_build_strict(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file",
+         str(ROOT / "mkdocs.yml"), "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "site" / "index.html").exists()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("yaml") is None, reason="PyYAML not installed")
+def test_nav_targets_exist() -> None:
+    yaml = importlib.import_module("yaml")
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    pages = _nav_pages(config["nav"])
+    assert "theorems.md" in pages and "index.md" in pages
+    missing = {p for p in pages if not (ROOT / "docs" / p).exists()}
+    assert missing <= PENDING_PAGES, f"navigation names missing pages: {missing - PENDING_PAGES}"
+
+
+def test_figures_are_committed() -> None:
+    for name in ("figure1.png", "pac_failure.png"):
+        assert (ROOT / "docs" / "figures" / name).read_bytes()[:4] == b"\x89PNG"
