@@ -7,13 +7,11 @@ expectation, and the worst measured figure against its bound.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 from checkers.activations import Activation
@@ -185,14 +183,6 @@ def refutations_md(results: Sequence[Result], *, heading: str = "##") -> list[st
     return out
 
 
-def markdown(claims: Sequence[Claim], results: Sequence[Result],
-             uncovered: Sequence[Activation] = (), *, title: str = "whyrelu report") -> str:
-    """``report.md``: the theorem table, then details of every refutation."""
-    out = [f"# {title}", "", *theorem_table_md(claims, results, uncovered),
-           *refutations_md(results)]
-    return "\n".join(out) + "\n"
-
-
 def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """``report.json``: ``{"claims": [one entry per claim and activation], ...}``."""
@@ -225,13 +215,3 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
 
 def _frac(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-def write_report(directory: Path, claims: Sequence[Claim], results: Sequence[Result],
-                 uncovered: Sequence[Activation] = (), extra: dict[str, Any] | None = None) -> None:
-    """Write ``report.md`` and ``report.json`` into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "report.md").write_text(markdown(claims, results, uncovered), encoding="utf-8")
-    (directory / "report.json").write_text(
-        json.dumps(json_report(results, uncovered, extra), indent=2, sort_keys=False) + "\n",
-        encoding="utf-8")

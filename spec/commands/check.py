@@ -18,7 +18,7 @@ from spec.activations import activations
 from spec.catalogue import catalogue
 from spec.claims import Claim, load_all, select
 from spec.cli import CLI, UsageError
-from spec.report import text_table, write_report
+from spec.report import text_table
 from spec.runner import Item, Result, items_for, run_item, uncovered
 
 
@@ -101,10 +101,11 @@ def _check(args: argparse.Namespace) -> int:
                        quiet=args.quiet)
     print(text_table(run.claims, run.results, run.uncovered))
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
-    if args.report:
-        write_report(Path(args.report), run.claims, run.results, run.uncovered,
-                     extra=run.extra())
-        print(f"report written to {args.report}/report.md and report.json", file=sys.stderr)
+    if not args.no_report:
+        from spec.commands.report import write
+
+        md, js = write(Path(args.report), run, figures=not args.no_figures)
+        print(f"report written to {md} and {js}", file=sys.stderr)
     return 0 if run.ok else 1
 
 
@@ -158,7 +159,11 @@ def register(cli: CLI) -> None:
     p = cli.command("check", "run every claim of the paper on the activations under test and "
                     "print the theorem table", _check)
     add_run_arguments(p)
-    p.add_argument("--report", metavar="DIR", help="write report.md and report.json to DIR")
+    p.add_argument("--report", metavar="DIR", default="report",
+                   help="write report.md, report.json and the figures to DIR "
+                        "(default: ./report)")
+    p.add_argument("--no-report", action="store_true", help="do not write a report")
+    p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)
