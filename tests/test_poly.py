@@ -176,4 +176,4 @@ def test_long_coefficients_beyond_the_int_digit_limit() -> None:
 
 def test_coefficient_constructor_rejects_floats() -> None:
     with pytest.raises(TypeError, match="float"):
-        poly([1, 0.5])
+        poly([1, 0.5])  # type: ignore[list-item]
