@@ -158,8 +158,8 @@ def test_unrelated_denominators_take_the_fmpq_mat_path_and_agree() -> None:
          [fmpq(-1, p) for p in primes[3:]]]
     net = LayeredNetwork([Layer.of(w, ["1/7", "-2/9"], parse_activation("x^2 + x")),
                           Layer.of([[1, -1]], [0], IDENTITY)])
-    xs = [[fmpq(1, 3), 2, fmpq(-5, 11)], [0, fmpq(1, 2), 1]]
-    ys = [[1], [fmpq(-1, 4)]]
+    xs: Batch = [[fmpq(1, 3), 2, fmpq(-5, 11)], [0, fmpq(1, 2), 1]]
+    ys: Batch = [[1], [fmpq(-1, 4)]]
     g = net.gradient(xs, ys, SQUARE)
     assert not g.trace.Z[0].shared
     _compare(net, xs, ys, "auto", SQUARE)
