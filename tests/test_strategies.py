@@ -115,8 +115,11 @@ def test_bit_bounded(act: BitBounded) -> None:
 
 
 def test_any_activation_reaches_every_kind() -> None:
+    def of_kind(kind: str) -> Activation:
+        return find(any_activation(), lambda a: a.traits.kind == kind)
+
     for kind in ("identity", "polynomial", "piecewise_linear", "bit_bounded"):
-        assert find(any_activation(), lambda a, k=kind: a.traits.kind == k).traits.kind == kind
+        assert of_kind(kind).traits.kind == kind
 
 
 def test_polynomials_shrink_to_a_monomial() -> None:
