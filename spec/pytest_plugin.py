@@ -91,5 +91,6 @@ class _Collector:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _activations(config)  # a bad --whyrelu-activation is a usage error before collection
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         config.pluginmanager.register(_Collector(), "whyrelu-collector")
