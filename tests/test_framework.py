@@ -50,7 +50,7 @@ from spec.claims import (
 )
 from spec.cli import main
 from spec.engine import show_network_and_data
-from spec.report import json_report, markdown, rows, text_table
+from spec.report import coverage, json_report, markdown, rows, text_table
 from spec.runner import Figures, Item, Result, items_for, run_item, uncovered
 from strategies import dag_networks, samples_for
 
@@ -410,8 +410,11 @@ def test_report_aggregates_chunks_and_activations(registry: None) -> None:
     md = markdown([c], results, [parse_activation("x^3")])
     assert "| Lemma 9.13 | `fw.agg` | theorem | `x^2`, `relu` | 33 | holds 1, refuted 1 |" in md
     assert "Uncovered activations: `x^3`" in md and "## Refutations and errors" in md
-    table = text_table([c], results, [parse_activation("x^3")])
+    table = text_table([c], results, [parse_activation("x^3")],
+                       added=[parse_activation("x^2")])
     assert "uncovered activations (no claim quantifies over them): x^3" in table
+    assert "activation x^2: covered by 1 claim: fw.agg (refuted)" in table
+    assert coverage(results, "relu") == [("fw.agg", "holds")]
     assert "0/1 claims met their expectation (3/4 items)." in table
 
 
@@ -507,6 +510,10 @@ def test_whyrelu_check_covers_a_new_activation(
     assert "8/8 claims met their expectation" in out
     table_rows = [ln for ln in out.splitlines() if ln.startswith("ok ")]
     assert sum("x^4 - x" in ln for ln in table_rows) == 6  # the six activation claims
+    assert ("activation x^4 - x: covered by 6 claims: engine.backprop_matches_sympy (holds), "
+            "engine.dag_matches_reference (holds), engine.dropped_bias_refuted (refuted), "
+            "engine.layered_matches_dag (holds), engine.wrong_chain_rule_refuted (refuted), "
+            "engine.wrong_chain_rule_vs_sympy (refuted)") in out
     doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     covered = {e["claim"] for e in doc["claims"] if e["activation"] == "x^4 - x"}
     assert covered == {"engine.dag_matches_reference", "engine.wrong_chain_rule_refuted",
@@ -561,6 +568,8 @@ def test_pytest_option_adds_an_activation_and_the_table_aggregates_workers() -> 
     assert "3/3 claims met their expectation (3/3 items)." in table
     line = next(ln for ln in table.splitlines() if "engine.dag_matches_reference" in ln)
     assert "x^4 - x" in line and " 20 " in line and "holds" in line
+    assert "activation x^4 - x: covered by 1 claim: engine.dag_matches_reference (holds)" \
+        in table
 
 
 def test_pytest_option_rejects_a_bad_activation() -> None:
