@@ -146,8 +146,8 @@ def text_table(claims: Sequence[Claim], results: Sequence[Result],
     for act in added:
         cov = coverage(results, act.name)
         if cov:
-            n = f"{len(cov)} claim" + ("" if len(cov) == 1 else "s")
-            out.append(f"activation {act.name}: covered by {n}: "
+            count = f"{len(cov)} claim" + ("" if len(cov) == 1 else "s")
+            out.append(f"activation {act.name}: covered by {count}: "
                        + ", ".join(f"{cid} ({outcome})" for cid, outcome in cov))
     failures = [r for r in results if not r.meets_expectation]
     for r in failures:
