@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from hypothesis import given, reject, seed, settings
 from hypothesis.control import current_build_context
-from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+from hypothesis.errors import FailedHealthCheck, StopTest, Unsatisfiable, UnsatisfiedAssumption
 from hypothesis.reporting import with_reporter
 
 from checkers.activations import Activation, parse_activation
@@ -240,6 +240,8 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             ev = claim.run_check(act, inst)
         except BitBudgetExceeded:
             reject()
+        except (UnsatisfiedAssumption, StopTest):
+            raise  # assume()/reject() in a check, or Hypothesis's own control flow
         except BaseException as e:
             stats.failure = (inst, e)
             stats.failing.add(key)

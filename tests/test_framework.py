@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from flint import fmpq
-from hypothesis import settings
+from hypothesis import assume, settings
 from hypothesis import strategies as st
 from hypothesis.control import current_build_context
 from hypothesis.database import InMemoryExampleDatabase
@@ -165,6 +165,22 @@ def test_inconclusive_when_no_valid_instance_exists(registry: None) -> None:
         assert r.outcome == "inconclusive", (cid, r.message)
         assert not r.meets_expectation
         assert r.message is not None
+
+
+def test_assume_in_a_check_rejects_without_counting_as_a_failure(registry: None) -> None:
+    ran: list[int] = []
+
+    @claim("Lemma 9.5", "s", instances=st.integers(0, 10**6), examples=300,
+           id="fw.assumes")
+    def assumes(n: int) -> None:
+        assume(n % 3 != 0)
+        ran.append(n)
+        check(n >= 0, "n >= 0")
+
+    r = run_item(Item("fw.assumes", None), profile="ci")
+    assert r.outcome == "holds"
+    # every valid example was really checked (none skipped as if shrinking had begun)
+    assert r.examples == len(ran) == 300
 
 
 def test_a_crash_is_an_error_and_never_satisfies_a_negative_control(registry: None) -> None:
