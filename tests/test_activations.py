@@ -243,11 +243,6 @@ def test_name_round_trips(act: Activation) -> None:
     assert hash(again) == hash(act)
 
 
-@pytest.mark.parametrize("text", REGISTERED)
-def test_registered_names_are_canonical(text: str) -> None:
-    assert parse_activation(text).name == text
-
-
 # ------------------------------------------------------------------ traits
 
 
