@@ -547,6 +547,9 @@ def test_whyrelu_check_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--activation", "tanh(x)", "--jobs", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("whyrelu: error: bad activation 'tanh(x)'") and err.count("\n") == 1
+    for jobs in ("0", "-1"):
+        assert main(["check", "--claim", "engine.slp", "--jobs", jobs]) == 2
+        assert capsys.readouterr().err == f"whyrelu: error: --jobs must be at least 1, got {jobs}\n"
 
 
 def _env() -> dict[str, str]:

@@ -36,6 +36,8 @@ def _check(args: argparse.Namespace) -> int:
         for it in items:
             print(it.name)
         return 0
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     jobs = args.jobs or os.cpu_count() or 1
     print(f"whyrelu check: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
           f"profile {profile}, {jobs} jobs", file=sys.stderr)
