@@ -195,7 +195,7 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
     act = None if item.activation is None else parse_activation(item.activation)
     prof = profile or profiles.default_profile()
     base = settings.get_profile(prof)
-    total = max(1, claim.examples * profiles.SCALE[prof])
+    total = max(1, claim.examples * profiles.SCALE.get(prof, 1))  # other profiles: as dev
     per_chunk = max(1, -(-total // item.chunks))
     stats = _Stats()
     start = time.perf_counter()

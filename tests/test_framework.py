@@ -378,6 +378,15 @@ def test_deep_profile_runs_ten_times_the_examples(registry: None) -> None:
     assert r.replay is not None and r.replay.endswith("--seed 7")
 
 
+def test_any_registered_hypothesis_profile_can_run_a_claim(registry: None) -> None:
+    # e.g. `pytest --hypothesis-profile default`: scaled like dev
+    @claim("Lemma 9.12", "any profile", instances=st.integers(), examples=4, id="fw.prof")
+    def any_profile(n: int) -> None:
+        return None
+
+    assert run_item(Item("fw.prof", None), profile="default").examples == 4
+
+
 # ------------------------------------------------------------------ report aggregation
 
 
