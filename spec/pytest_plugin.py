@@ -85,7 +85,8 @@ class _Collector:
         order = {it.name: i for i, it in enumerate(items_for(claims, acts))}
         results = sorted(self.results, key=lambda r: (order.get(r.item, 1 << 30), r.item))
         terminalreporter.section("whyrelu theorem table")
-        added = [a for a in acts if a not in activations()]
+        registered = activations()
+        added = [a for a in acts if a not in registered]
         table = text_table(claims, results, uncovered(list(load_all()), acts), added=added)
         for line in table.splitlines():
             terminalreporter.write_line(line)

@@ -59,7 +59,8 @@ def _check(args: argparse.Namespace) -> int:
     order = {it.name: i for i, it in enumerate(items)}
     results.sort(key=lambda r: order[r.item])
     unc = uncovered(load_all(), acts)
-    added = [a for a in acts if a not in activations()]
+    registered = activations()
+    added = [a for a in acts if a not in registered]
     print(text_table(claims, results, unc, added=added))
     print(f"\n{time.perf_counter() - start:.1f}s", file=sys.stderr)
     if args.report:
