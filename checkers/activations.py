@@ -386,6 +386,8 @@ def parse_activation(text: str) -> Activation:
         return Polynomial(parse_poly(s))
     except (PolynomialError, RationalParseError) as e:
         raise ActivationError(f"bad activation {s[:80]!r}: {e}") from None
+    except RecursionError:
+        raise ActivationError(f"bad activation {s[:80]!r}: nested too deeply") from None
 
 
 def _split_phi_args(body: str) -> tuple[str, str | None]:

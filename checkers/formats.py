@@ -126,8 +126,8 @@ def network_from_json(doc: Any, *, source: str = "<network>") -> Network:
     outputs = [_name(n, f"{source}: outputs") for n in _list(d["outputs"], f"{source}: outputs")]
     try:
         return Network(acts, edges, outputs=outputs, inputs=inputs)
-    except NetworkError as e:
-        raise NetworkError(f"{source}: {e}") from None
+    except NetworkError as e:  # keep the subtype (CycleError) and name the file
+        raise type(e)(f"{source}: {e}") from None
 
 
 def network_to_json(net: Network) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from flint import fmpq, fmpq_poly
+from flint import fmpq, fmpq_poly, fmpz
 
 from checkers.errors import PolynomialError
 from checkers.rationals import RationalLike, fmt, to_q
@@ -67,7 +67,11 @@ def parse_poly(text: str, *, max_degree: int = MAX_DEGREE) -> fmpq_poly:
     """
     if not isinstance(text, str):
         raise PolynomialError(f"expected a polynomial string, got {type(text).__name__}")
-    return _Parser(text, max_degree).parse()
+    parser = _Parser(text, max_degree)
+    try:
+        return parser.parse()
+    except RecursionError:
+        raise parser.error("expression nested too deeply") from None
 
 
 class _Parser:
@@ -208,7 +212,7 @@ class _Parser:
     def atom(self) -> fmpq_poly:
         kind, val, pos = self.take()
         if kind == "num":
-            return fmpq_poly([fmpq(int(val))])
+            return fmpq_poly([fmpq(fmpz(val))])
         if kind == "x":
             return fmpq_poly([0, 1])
         if val == "(":

@@ -67,11 +67,17 @@ def _parse(text: str) -> fmpq:
         raise RationalParseError(
             f"not a rational: {shown!r} (expected 'p' or 'p/q' with ASCII digits)"
         )
-    num = int(m.group(1))
-    den = int(m.group(2)) if m.group(2) is not None else 1
+    # fmpz parses long literals in quasi-linear time and has no int() digit limit
+    num = _integer(m.group(1))
+    den = _integer(m.group(2)) if m.group(2) is not None else fmpz(1)
     if den == 0:
         raise RationalParseError(f"zero denominator in {shown!r}")
     return fmpq(num, den)
+
+
+def _integer(digits: str) -> fmpz:
+    """An optionally signed ASCII decimal literal (already validated) as an ``fmpz``."""
+    return fmpz(digits[1:]) if digits.startswith("+") else fmpz(digits)
 
 
 def bitlen(n: fmpz | int) -> int:

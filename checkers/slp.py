@@ -86,9 +86,12 @@ class SLP:
     def iter_values(self, *, budget_bits: int | None = None) -> Iterator[fmpq]:
         """Yield a_0, a_1, ..., a_ℓ exactly.
 
-        Integer programs run over ``fmpz``.  With ``budget_bits``, a gate whose value would
-        exceed that size raises :class:`~checkers.errors.BitBudgetExceeded` *before* it is
-        computed (the size of a product or sum is predicted from its operands).
+        Integer programs run over ``fmpz``.  With ``budget_bits``, ``a_0`` or a gate whose
+        value exceeds that size raises :class:`~checkers.errors.BitBudgetExceeded` naming it.
+        Every operand is then within the budget, so no gate ever computes more than about
+        twice the budget; a gate whose size bound ``size(a) + size(b) (+1)`` fits is not
+        measured at all, and one whose bound does not fit is measured exactly (so ``a - a``
+        never trips the budget).
         """
         for _, v in self._run(budget_bits):
             yield v
@@ -103,14 +106,17 @@ class SLP:
         return vals[-1]
 
     def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
+        if budget is not None and size(self.a0) > budget:
+            raise BitBudgetExceeded("a0", size(self.a0), budget)
         if self.a0.q == 1:
             ivals: list[fmpz] = [self.a0.p]
             yield 0, self.a0
             for i, g in enumerate(self.gates, start=1):
                 x, y = ivals[g.j], ivals[g.k]
-                if budget is not None:
-                    _predict(i, g.op, int(x.bit_length()) + 1, int(y.bit_length()) + 1, budget)
                 r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
+                if budget is not None and _bound(g.op, int(x.bit_length()) + 1,
+                                                 int(y.bit_length()) + 1) > budget:
+                    _check_size(i, int(r.bit_length()) + 1, budget)
                 ivals.append(r)
                 yield i, fmpq(r)
         else:
@@ -118,9 +124,9 @@ class SLP:
             yield 0, self.a0
             for i, g in enumerate(self.gates, start=1):
                 a, b = qvals[g.j], qvals[g.k]
-                if budget is not None:
-                    _predict(i, g.op, size(a), size(b), budget)
                 q = a * b if g.op == "*" else (a + b if g.op == "+" else a - b)
+                if budget is not None and _bound(g.op, size(a), size(b)) > budget:
+                    _check_size(i, size(q), budget)
                 qvals.append(q)
                 yield i, q
 
@@ -145,11 +151,14 @@ class SLP:
         return self.to_text()
 
 
-def _predict(i: int, op: str, sa: int, sb: int, budget: int) -> None:
+def _bound(op: str, sa: int, sb: int) -> int:
     # size(a*b) <= size(a) + size(b); size(a±b) <= size(a) + size(b) + 1 (common denominator)
-    bound = sa + sb + (0 if op == "*" else 1)
-    if bound > budget:
-        raise BitBudgetExceeded(f"gate a{i}", bound, budget)
+    return sa + sb + (0 if op == "*" else 1)
+
+
+def _check_size(i: int, actual: int, budget: int) -> None:
+    if actual > budget:
+        raise BitBudgetExceeded(f"gate a{i}", actual, budget)
 
 
 _GATE_RE = re.compile(r"a(\d+)\s*=\s*a(\d+)\s*([-+*])\s*a(\d+)", re.ASCII)

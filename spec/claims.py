@@ -315,9 +315,11 @@ def load_all() -> tuple[Claim, ...]:
 
 
 def get_claim(claim_id: str) -> Claim:
-    claims = {c.id: c for c in load_all()}
+    """The registered claim ``claim_id`` (including claims registered after
+    :func:`load_all` first ran)."""
+    load_all()
     try:
-        return claims[claim_id]
+        return _REGISTRY[claim_id]
     except KeyError:
         raise KeyError(f"unknown claim {claim_id!r}") from None
 

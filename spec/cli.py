@@ -101,14 +101,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PermissionError as e:
         _fail(f"permission denied: {e.filename}")
         return 2
+    except BrokenPipeError:
+        return 0
     except OSError as e:
         _fail(f"{e.filename or 'I/O'}: {e.strerror or e}")
         return 2
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
-    except BrokenPipeError:
-        return 0
     sys.stdout.flush()
     return code
 

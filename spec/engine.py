@@ -57,27 +57,29 @@ def _net_and_data(act: Activation) -> st.SearchStrategy[tuple[Network, list[Samp
         lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2, bits=5)))
 
 
-class _ChainRuleWithoutDerivative(Activation):
-    """A planted bug: the activation's value is right but backprop multiplies by 1 instead
-    of σ'(z) (a missing chain-rule factor)."""
+class _WrongChainRuleFactor(Activation):
+    """A planted bug: the activation's value is right but backprop multiplies by
+    σ'(z) + 1 instead of σ'(z).  (Multiplying by 1, "forgetting σ'", would be no bug at
+    all for an activation with σ' = 1 such as ``x`` or ``x + 1``; the factor σ'(z) + 1 is
+    wrong for every activation.)"""
 
     def __init__(self, inner: Activation) -> None:
         self.inner = inner
-        self.name = f"forgot_derivative({inner.name})"
+        self.name = f"wrong_derivative({inner.name})"
         self.traits = inner.traits
 
     def __call__(self, z: fmpq) -> fmpq:
         return self.inner(z)
 
     def derivative(self, z: fmpq) -> fmpq:
-        return fmpq(1)
+        return self.inner.derivative(z) + 1
 
     def describe(self) -> dict[str, Any]:
         return self.inner.describe()
 
 
 def _mutate(net: Network) -> Network:
-    acts = {n: (None if (a := net.activation(n)) is None else _ChainRuleWithoutDerivative(a))
+    acts = {n: (None if (a := net.activation(n)) is None else _WrongChainRuleFactor(a))
             for n in net.nodes}
     return Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
 
@@ -114,7 +116,8 @@ def dag_matches_reference(act: Activation, inst: tuple[Network, list[Sample]]) -
 
 @claim_for(
     NETWORK_SEMANTICS,
-    "Negative control: backprop that forgets the σ' factor disagrees with the reference",
+    "Negative control: backprop with a wrong chain-rule factor (σ'(z) + 1 for σ'(z)) "
+    "disagrees with the reference",
     covers=ANY_ACTIVATION, instances=_net_and_data, status="definition",
     expect="counterexample", control_of="engine.dag_matches_reference", examples=60,
     show=show_network_and_data,
@@ -245,7 +248,8 @@ def backprop_matches_sympy(act: Activation, inst: tuple[Network, list[Sample]]) 
 
 @claim_for(
     NETWORK_SEMANTICS,
-    "Negative control: backprop that forgets the σ' factor disagrees with sympy",
+    "Negative control: backprop with a wrong chain-rule factor (σ'(z) + 1 for σ'(z)) "
+    "disagrees with sympy",
     covers=NONLINEAR_POLYNOMIAL, instances=_sympy_inst, status="definition",
     expect="counterexample", control_of="engine.backprop_matches_sympy", examples=10,
     show=show_network_and_data,

@@ -21,8 +21,15 @@ _SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large
 
 
 def register() -> None:
-    """Register the three profiles with Hypothesis (idempotent)."""
+    """Register the three profiles with Hypothesis (idempotent).
+
+    Each derives from Hypothesis's ``default`` profile, not from whatever profile is
+    active: when ``CI`` is set Hypothesis activates its own derandomized ``ci`` profile,
+    and ``dev``/``deep`` must stay randomized (with an example database) even there.
+    """
+    parent = settings.get_profile("default")
     common: dict[str, Any] = {
+        "parent": parent,
         "deadline": None, "print_blob": True, "report_multiple_bugs": False,
         "suppress_health_check": _SUPPRESS,
         # no "explain" phase: it re-runs a shrunk failure many times, costly for exact checks

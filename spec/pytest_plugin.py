@@ -85,11 +85,14 @@ class _Collector:
         order = {it.name: i for i, it in enumerate(items_for(claims, acts))}
         results = sorted(self.results, key=lambda r: (order.get(r.item, 1 << 30), r.item))
         terminalreporter.section("whyrelu theorem table")
-        table = text_table(claims, results, uncovered(list(load_all()), acts))
+        registered = activations()
+        added = [a for a in acts if a not in registered]
+        table = text_table(claims, results, uncovered(list(load_all()), acts), added=added)
         for line in table.splitlines():
             terminalreporter.write_line(line)
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _activations(config)  # a bad --whyrelu-activation is a usage error before collection
     if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
         config.pluginmanager.register(_Collector(), "whyrelu-collector")

@@ -97,9 +97,26 @@ def _acts_text(row: Row) -> str:
     return ", ".join(acts) if len(acts) <= 3 else f"{len(acts)}: " + ", ".join(acts[:2]) + ", …"
 
 
+def coverage(results: Sequence[Result], activation: str) -> list[tuple[str, str]]:
+    """``(claim id, outcome)`` of every claim that ran on ``activation`` (worst chunk)."""
+    per: dict[str, str] = {}
+    for r in results:
+        if r.activation != activation:
+            continue
+        cur = per.get(r.claim_id)
+        if cur is None or OUTCOME_ORDER.index(r.outcome) < OUTCOME_ORDER.index(cur):
+            per[r.claim_id] = r.outcome
+    return sorted(per.items())
+
+
 def text_table(claims: Sequence[Claim], results: Sequence[Result],
-               uncovered: Sequence[Activation] = ()) -> str:
-    """The theorem table for a terminal."""
+               uncovered: Sequence[Activation] = (), *,
+               added: Sequence[Activation] = ()) -> str:
+    """The theorem table for a terminal.
+
+    ``added`` are activations given on the command line (``--activation``): each gets a
+    line naming the claims that covered it (the table's activation column abbreviates).
+    """
     header = ("", "reference", "claim", "status", "activations", "examples", "outcome",
               "expected", "worst figure vs bound")
     lines: list[tuple[str, ...]] = []
@@ -125,6 +142,12 @@ def text_table(claims: Sequence[Claim], results: Sequence[Result],
     if uncovered:
         out.append("uncovered activations (no claim quantifies over them): "
                    + ", ".join(a.name for a in uncovered))
+    for act in added:
+        cov = coverage(results, act.name)
+        if cov:
+            count = f"{len(cov)} claim" + ("" if len(cov) == 1 else "s")
+            out.append(f"activation {act.name}: covered by {count}: "
+                       + ", ".join(f"{cid} ({outcome})" for cid, outcome in cov))
     failures = [r for r in results if not r.meets_expectation]
     for r in failures:
         out.append("")

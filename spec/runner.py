@@ -24,7 +24,8 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from hypothesis import given, reject, seed, settings
-from hypothesis.errors import FailedHealthCheck, Unsatisfiable
+from hypothesis.control import current_build_context
+from hypothesis.errors import FailedHealthCheck, StopTest, Unsatisfiable, UnsatisfiedAssumption
 from hypothesis.reporting import with_reporter
 
 from checkers.activations import Activation, parse_activation
@@ -194,7 +195,7 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
     act = None if item.activation is None else parse_activation(item.activation)
     prof = profile or profiles.default_profile()
     base = settings.get_profile(prof)
-    total = max(1, claim.examples * profiles.SCALE[prof])
+    total = max(1, claim.examples * profiles.SCALE.get(prof, 1))  # other profiles: as dev
     per_chunk = max(1, -(-total // item.chunks))
     stats = _Stats()
     start = time.perf_counter()
@@ -228,15 +229,19 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         key = _key(inst)
         if (stats.first_failure_at is not None
                 and stats.calls - stats.first_failure_at > claim.shrink_calls
-                and key not in stats.failing):
+                and key not in stats.failing
+                and not current_build_context().is_final):
             # shrink budget spent: candidates not yet seen failing are not checked, so the
             # shrinker keeps the smallest counterexample found so far (which is re-run for
-            # real, and only genuinely failing instances are ever reported)
+            # real in Hypothesis's final replay, and only genuinely failing instances are
+            # ever reported)
             return
         try:
             ev = claim.run_check(act, inst)
         except BitBudgetExceeded:
             reject()
+        except (UnsatisfiedAssumption, StopTest):
+            raise  # assume()/reject() in a check, or Hypothesis's own control flow
         except BaseException as e:
             stats.failure = (inst, e)
             stats.failing.add(key)
@@ -247,6 +252,8 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         if ev is not None:
             stats.figures.add(ev)
 
+    # a distinct example-database key per item (every item shares this function's source)
+    test._hypothesis_internal_add_digest = item.name.encode()  # type: ignore[attr-defined]
     test_settings = settings(base, max_examples=per_chunk)
     runner = given(claim.strategy(act))(test_settings(test))
     derandomized = base.derandomize

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from checkers.slp import OPS, SLP, Gate, Op
 from strategies.rationals import rationals
 
+_OFFSET_RANGE = 1 << 16
+
 
 @st.composite
 def slps(
@@ -26,16 +28,20 @@ def slps(
     a0: st.SearchStrategy[fmpq] | None = None,
 ) -> SLP:
     """SLPs ``(a_0, ..., a_ℓ)`` with ``min_length <= ℓ <= max_length``; ``a_0 = 1`` by default
-    (univariate integer programs evaluated at 1)."""
+    (univariate integer programs evaluated at 1).
+
+    Gates are a Hypothesis list (so the shrinker can delete any of them) and operands are
+    drawn as offsets back from the gate (``j = i - 1 - (d mod i)``, uniform over ``0..i-1``),
+    so deleting a gate keeps the references of the gates after it local: a failing program
+    shrinks to a short chain ``a_i = a_{i-1} op a_{i-1}``.
+    """
     first = draw(a0) if a0 is not None else fmpq(1)
-    n = draw(st.integers(min_length, max_length))
-    gates = []
-    for i in range(1, n + 1):
-        op = draw(st.sampled_from(list(ops)))
-        j = draw(st.integers(0, i - 1))
-        k = draw(st.integers(0, i - 1))
-        gates.append(Gate(op, j, k))
-    return SLP(first, tuple(gates))
+    offsets = st.integers(0, _OFFSET_RANGE - 1)
+    raw = draw(st.lists(st.tuples(st.sampled_from(list(ops)), offsets, offsets),
+                        min_size=min_length, max_size=max_length))
+    gates = tuple(Gate(op, i - 1 - dj % i, i - 1 - dk % i)
+                  for i, (op, dj, dk) in enumerate(raw, start=1))
+    return SLP(first, gates)
 
 
 def integer_slps(max_length: int = 10) -> st.SearchStrategy[SLP]:

@@ -65,6 +65,8 @@ def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile
     """Run every (claim, activation) item, in parallel over ``jobs`` processes, with a
     progress display on standard error; results come back in item order."""
     items = items_for(claims, acts)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
     jobs = jobs or os.cpu_count() or 1
     print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
           f"profile {profile}, {jobs} jobs", file=sys.stderr)
@@ -99,7 +101,9 @@ def _check(args: argparse.Namespace) -> int:
         return 0
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet)
-    print(text_table(run.claims, run.results, run.uncovered))
+    registered = activations()
+    added = [a for a in acts if a not in registered]
+    print(text_table(run.claims, run.results, run.uncovered, added=added))
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if not args.no_report:
         from spec.commands.report import write
