@@ -1,0 +1,886 @@
+"""Theorems E.2 and 1.4: ERM_bit with piecewise-linear activations is in NP, and exact
+gradient steps.
+
+An :class:`ERMInstance` is ``I = (N, 𝒟, ℒ, γ)`` together with the constants ``C = (C₁, C₂)``
+of the language ``ERM_bit(C)`` (§2).  :func:`verify` is the NP verifier: it accepts a
+certificate θ iff ``|enc(θ)| <= C₁·|I|^C₂`` and ``L(θ) <= γ``, computing ``L(θ)`` exactly
+while counting its own *bit cost* (the sizes of both operands of every arithmetic operation
+and comparison, plus the bits of θ read).  Encoding lengths (``docs/piecewise-bounds.md``):
+
+* ``|enc(q)| = 1 + size(q)`` for a rational (a sign bit, then numerator and denominator);
+* an activation: 2 bits for its kind plus ``|enc|`` of its breakpoints, slopes and
+  intercepts (piecewise linear), of its coefficients (polynomial), or of K, C and the base
+  (φ_K); an input node costs 1 bit;
+* ``|enc(N)| = Σ_v |enc(σ^v)| + (2|E| + |S| + |T|)·ι + bitlen|V| + bitlen|E| + 2`` with
+  ``ι = bitlen|V|`` bits per node reference;
+* ``|enc(𝒟)| = Σ_i (Σ_{v ∈ x_i} (ι + |enc(x_{i,v})|) + Σ_t |enc(y_{i,t})|) + bitlen(n) + 1``;
+* ``|I| = |enc(N)| + |enc(𝒟)| + 1 (the loss's name) + |enc(γ)|``;
+* ``|enc(θ)| = Σ_e (|enc(w_e)| + |enc(b_e)|)``.
+
+Gradient descent θ ← θ − η∇L(θ) keeps polynomial size *per step* (Theorem E.1).  Over k
+steps the sizes compound: the gradient is a polynomial of degree 2L − 1 in θ on each
+activation region, so the denominator exponent of θ can be multiplied by 2L − 1 per step.
+For depth 1 this gives size linear in k (``gd_depth1_linear_in_k``); for depth 2 the size
+can reach 3^k already for ReLU (``gd_depth2_family``), so "polynomial in k" is a depth-1
+statement; with σ = x² it fails at depth 1 (``gd_polynomial_refuted``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flint import fmpq, fmpz
+from hypothesis import strategies as st
+
+from checkers.activations import (
+    IDENTITY,
+    RELU,
+    Activation,
+    BitBounded,
+    Identity,
+    LeakyReLU,
+    PiecewiseLinear,
+    Polynomial,
+)
+from checkers.errors import DataError, NetworkError
+from checkers.losses import LOSSES, SQUARE, Loss
+from checkers.network import Edge, Network, Sample
+from checkers.rationals import RationalLike, fmt, size, to_q
+from checkers.reference import RefNetwork, loss_functions, ref_samples
+from spec.claims import (
+    NONLINEAR_POLYNOMIAL,
+    PIECEWISE_LINEAR,
+    Evidence,
+    check,
+    check_eq,
+    check_le,
+    claim,
+    claim_for,
+)
+from spec.piecewise import (
+    DagInstance,
+    LayeredSpec,
+    bits_for,
+    chain_network,
+    layer_depths,
+    layered_specs,
+    profile_of_network,
+    show_dag,
+    size_bound,
+)
+from strategies import dag_networks, rationals, samples_for
+
+# --------------------------------------------------------------------------- encodings
+
+
+def enc_rational(q: fmpq) -> int:
+    """``|enc(q)| = 1 + size(q)``: a sign bit, then numerator and denominator (§2 size)."""
+    return 1 + size(q)
+
+
+def enc_activation(act: Activation | None) -> int:
+    """Encoding length of a node's activation (1 for an input node)."""
+    if act is None:
+        return 1
+    if isinstance(act, Identity):
+        return 2
+    if isinstance(act, PiecewiseLinear):
+        return 2 + sum(enc_rational(t) for t in act.breakpoints) + sum(
+            enc_rational(s) + enc_rational(c) for s, c in act.pieces)
+    if isinstance(act, Polynomial):
+        return 2 + sum(enc_rational(c) for c in act.coeffs)
+    if isinstance(act, BitBounded):
+        return (2 + int(fmpz(act.k).bit_length()) + 1 + enc_rational(act.clip)
+                + enc_activation(act.base))
+    raise NetworkError(f"no encoding defined for activation {act.name}")
+
+
+def enc_network(net: Network) -> int:
+    """``|enc(N)|`` (module doc)."""
+    iota = int(fmpz(len(net.nodes)).bit_length())
+    return (sum(enc_activation(a) for a in net.arch.acts)
+            + (2 * len(net.edges) + len(net.inputs) + len(net.outputs)) * iota
+            + iota + int(fmpz(len(net.edges)).bit_length()) + 2)
+
+
+def enc_data(net: Network, data: Sequence[Sample]) -> int:
+    """``|enc(𝒟)|`` (module doc)."""
+    iota = int(fmpz(len(net.nodes)).bit_length())
+    total = int(fmpz(len(data)).bit_length()) + 1
+    for s in data:
+        total += sum(iota + enc_rational(v) for v in s.x.values())
+        total += sum(enc_rational(v) for v in s.y)
+    return total
+
+
+@dataclass(frozen=True)
+class Theta:
+    """A certificate θ = (w_e, b_e)_{e∈E}, aligned with the network's edges."""
+
+    weights: tuple[fmpq, ...]
+    biases: tuple[fmpq, ...]
+
+    @staticmethod
+    def of(weights: Sequence[RationalLike], biases: Sequence[RationalLike]) -> Theta:
+        return Theta(tuple(to_q(w) for w in weights), tuple(to_q(b) for b in biases))
+
+    @staticmethod
+    def from_network(net: Network) -> Theta:
+        return Theta(net.weights, net.biases)
+
+    def enc_bits(self) -> int:
+        """``|enc(θ)| = Σ_e (|enc(w_e)| + |enc(b_e)|)``."""
+        return sum(enc_rational(q) for q in (*self.weights, *self.biases))
+
+
+@dataclass(frozen=True)
+class ERMInstance:
+    """``I = (N, 𝒟, ℒ, γ)`` of ``ERM_bit(C)``, ``C = (c1, c2)`` (§2).  The parameters stored
+    in ``network`` are ignored: only its architecture is part of the instance."""
+
+    network: Network
+    data: tuple[Sample, ...]
+    loss: Loss
+    gamma: fmpq
+    c1: int
+    c2: int
+
+    def __post_init__(self) -> None:
+        for name, c in (("C1", self.c1), ("C2", self.c2)):
+            if isinstance(c, bool) or not isinstance(c, int) or c < 0:
+                raise DataError(f"ERM_bit: {name} must be an integer >= 0, got {c!r}")
+        if LOSSES.get(self.loss.name) is not self.loss:
+            raise DataError(f"ERM_bit: unknown loss {self.loss.name!r}; use square or hinge")
+        if not isinstance(self.gamma, fmpq):
+            raise DataError("ERM_bit: gamma must be an exact rational (fmpq)")
+        for i, s in enumerate(self.data):
+            if len(s.y) != len(self.network.outputs):
+                raise DataError(f"ERM_bit: sample {i} has {len(s.y)} labels for "
+                                f"{len(self.network.outputs)} outputs")
+            for v in s.x:
+                if v not in self.network.arch.index:
+                    raise DataError(f"ERM_bit: sample {i} injects at unknown node {v!r}")
+
+    @property
+    def size(self) -> int:
+        """``|I|`` (module doc)."""
+        return (enc_network(self.network) + enc_data(self.network, self.data) + 1
+                + enc_rational(self.gamma))
+
+    @property
+    def budget(self) -> int:
+        """``C₁·|I|^C₂``: the largest admissible ``|enc(θ)|``."""
+        return int(self.c1 * self.size**self.c2)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verifier's answer, with what it computed and what it cost."""
+
+    accepted: bool
+    reason: str
+    enc_bits: int
+    budget: int
+    loss: fmpq | None
+    cost: int
+    ops: int
+
+
+class CostExceeded(Exception):
+    """Raised by a metered evaluation whose bit cost passes its limit."""
+
+    def __init__(self, cost: int, limit: int) -> None:
+        self.cost, self.limit = cost, limit
+        super().__init__(f"bit cost {cost} > limit {limit}")
+
+
+class _Meter:
+    """Exact arithmetic that charges ``size(a) + size(b)`` bits per operation (and stops
+    with :class:`CostExceeded` beyond ``limit``)."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.cost = 0
+        self.ops = 0
+        self.limit = limit
+
+    def _charge(self, a: fmpq, b: fmpq) -> None:
+        self.cost += size(a) + size(b)
+        self.ops += 1
+        if self.limit is not None and self.cost > self.limit:
+            raise CostExceeded(self.cost, self.limit)
+
+    def add(self, a: fmpq, b: fmpq) -> fmpq:
+        self._charge(a, b)
+        return a + b
+
+    def sub(self, a: fmpq, b: fmpq) -> fmpq:
+        self._charge(a, b)
+        return a - b
+
+    def mul(self, a: fmpq, b: fmpq) -> fmpq:
+        self._charge(a, b)
+        return a * b
+
+    def lt(self, a: fmpq, b: fmpq) -> bool:
+        self._charge(a, b)
+        return a < b
+
+    def le(self, a: fmpq, b: fmpq) -> bool:
+        self._charge(a, b)
+        return a <= b
+
+    def activation(self, act: Activation, z: fmpq) -> fmpq:
+        if isinstance(act, Identity):
+            return z
+        if isinstance(act, PiecewiseLinear):
+            lo, hi = 0, len(act.breakpoints)  # piece i on (t_i, t_{i+1}]
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.lt(act.breakpoints[mid], z):
+                    lo = mid + 1
+                else:
+                    hi = mid
+            s, c = act.pieces[lo]
+            return self.add(self.mul(s, z), c)
+        if isinstance(act, Polynomial):
+            acc = act.coeffs[-1]
+            for c in reversed(act.coeffs[:-1]):
+                acc = self.add(self.mul(acc, z), c)
+            return acc
+        if isinstance(act, BitBounded):
+            y = self.activation(act.base, z)
+            self.cost += size(y) + act.k
+            self.ops += 1
+            v = act.round(y)
+            cap = act.round(act.clip)
+            if self.lt(cap, v):
+                return cap
+            if self.lt(v, -cap):
+                return -cap
+            return v
+        raise NetworkError(f"the verifier cannot evaluate activation {act.name}")
+
+
+def _check_theta(inst: ERMInstance, theta: Theta) -> None:
+    m = len(inst.network.edges)
+    if len(theta.weights) != m or len(theta.biases) != m:
+        raise NetworkError(f"certificate has {len(theta.weights)} weights and "
+                           f"{len(theta.biases)} biases for {m} edges")
+
+
+def _verify(inst: ERMInstance, theta: Theta, accept: Callable[[_Meter, fmpq, fmpq], bool],
+            cost_limit: int | None = None) -> Verdict:
+    _check_theta(inst, theta)
+    meter = _Meter(cost_limit)
+    enc = theta.enc_bits()
+    meter.cost += enc  # reading θ
+    budget = inst.budget
+    if enc > budget:
+        return Verdict(False, "encoding exceeds the budget", enc, budget, None, meter.cost,
+                       meter.ops)
+    a = inst.network.arch
+    total = fmpq(0)
+    for sample in inst.data:
+        val = [fmpq(0)] * len(a.nodes)
+        for v in a.order:
+            z = sample.x.get(a.nodes[v], fmpq(0))
+            act = a.acts[v]
+            if act is None:
+                val[v] = z
+                continue
+            for e in a.in_edges[v]:
+                z = meter.add(z, meter.mul(theta.weights[e], val[a.src[e]]))
+                z = meter.add(z, theta.biases[e])
+            val[v] = meter.activation(act, z)
+        out = [val[i] for i in a.output_idx]
+        total = meter.add(total, _metered_loss(meter, inst.loss, out, sample.y))
+    ok = accept(meter, total, inst.gamma)
+    return Verdict(ok, "accepted" if ok else "loss above gamma", enc, budget, total,
+                   meter.cost, meter.ops)
+
+
+def _metered_loss(meter: _Meter, loss: Loss, out: Sequence[fmpq],
+                  y: Sequence[fmpq]) -> fmpq:
+    acc = fmpq(0)
+    if loss.name == "square":
+        for u, t in zip(out, y, strict=True):
+            d = meter.sub(u, t)
+            acc = meter.add(acc, meter.mul(d, d))
+        return meter.mul(acc, fmpq(1, 2))
+    for u, t in zip(out, y, strict=True):  # hinge
+        m = meter.sub(fmpq(1), meter.mul(t, u))
+        if meter.lt(fmpq(0), m):
+            acc = meter.add(acc, m)
+    return acc
+
+
+def verify(inst: ERMInstance, theta: Theta, *, cost_limit: int | None = None) -> Verdict:
+    """The NP verifier of Theorem E.2: accept iff ``|enc(θ)| <= C₁|I|^C₂`` (checked first,
+    so an oversized θ is never evaluated) and ``L(θ) <= γ`` (exact).  With ``cost_limit``
+    it stops with :class:`CostExceeded` once its bit cost passes the limit (a clock)."""
+    return _verify(inst, theta, lambda m, total, gamma: m.le(total, gamma), cost_limit)
+
+
+# --------------------------------------------------------------------------- cost bound
+
+
+def _ops_per_sample(net: Network) -> int:
+    a = net.arch
+    ops = 0
+    for v, act in enumerate(a.acts):
+        if act is None:
+            continue
+        ops += 3 * len(a.in_edges[v]) + _activation_ops(act)
+    return ops + 4 * len(net.outputs) + 2
+
+
+def _activation_ops(act: Activation) -> int:
+    if isinstance(act, Identity):
+        return 0
+    if isinstance(act, PiecewiseLinear):
+        return int(fmpz(len(act.breakpoints)).bit_length()) + 2
+    if isinstance(act, Polynomial):
+        return 2 * act.degree
+    if isinstance(act, BitBounded):
+        return _activation_ops(act.base) + 3
+    raise NetworkError(f"no operation count for activation {act.name}")
+
+
+def cost_bound(inst: ERMInstance, theta: Theta) -> int:
+    """An upper bound on :func:`verify`'s bit cost from the Theorem E.1 size bound: at most
+    ``|enc θ| + 2·U·(n·ops + 1)`` with ``ops`` the operations per sample and ``U`` a bound on
+    every operand (``docs/piecewise-bounds.md``)."""
+    enc = theta.enc_bits()
+    if enc > inst.budget:
+        return enc
+    net = inst.network.with_params(theta.weights, theta.biases)
+    a = net.arch
+    prof = profile_of_network(net, inst.data, inst.loss)
+    # partial sums inside z_v add the in-edge biases one by one: use Σ_u |b_uv|
+    abs_bias = [fmpq(0)] * len(a.nodes)
+    for e, bias in enumerate(theta.biases):
+        abs_bias[a.dst[e]] += abs(bias)
+    prof = dataclasses.replace(prof, bias_mass=max(abs_bias, default=fmpq(0)))
+    b = size_bound(prof)
+    L = prof.depth
+    q_out = prof.param_den**L * prof.data_den * prof.slope_den**L
+    g0 = b.Gamma[0]
+    n_out = len(net.outputs)
+    loss_mag = prof.samples * n_out * max(g0 * g0, 1 + prof.y_max * b.M[L])
+    loss_bits = bits_for(loss_mag, 2 * prof.data_den * q_out * q_out)
+    consts = [size(q) for q in (*theta.weights, *theta.biases)]
+    for act in {x for x in a.acts if x is not None}:
+        if isinstance(act, PiecewiseLinear):
+            consts += [size(t) for t in act.breakpoints]
+            consts += [size(q) for p in act.pieces for q in p]
+        elif isinstance(act, Polynomial):
+            consts += [size(c) for c in act.coeffs]
+    consts += [size(inst.gamma), size(fmpq(1, 2)), size(fmpq(1))]
+    consts += [size(v) for s in inst.data for v in (*s.x.values(), *s.y)]
+    u = max([b.forward, b.g, 2 * b.g, loss_bits, *consts])
+    return int(enc + 2 * u * (prof.samples * _ops_per_sample(net) + 1))
+
+
+def total_length(inst: ERMInstance, theta: Theta) -> int:
+    """N = |I| + |enc(θ)|: the paper's total input length (§9 conventions)."""
+    return inst.size + theta.enc_bits()
+
+
+# --------------------------------------------------------------------------- instances
+
+
+@dataclass(frozen=True)
+class ERMCase:
+    """A drawn ERM_bit instance with a certificate; ``gamma_mode`` says how γ relates to
+    the certificate's true loss (set by the check from the reference engine)."""
+
+    dag: DagInstance
+    gamma_mode: str
+    gamma_offset: fmpq
+    c1: int
+    c2: int
+
+
+def show_case(case: ERMCase) -> str:
+    return (f"# gamma: {case.gamma_mode} (offset {fmt(case.gamma_offset)}), C = "
+            f"({case.c1}, {case.c2}); θ = the network's parameters\n" + show_dag(case.dag))
+
+
+def _erm_cases(act: Activation) -> st.SearchStrategy[ERMCase]:
+    nets = dag_networks(act, max_hidden=5, weight_bits=5)
+    dags = nets.flatmap(lambda net: st.builds(
+        lambda data, loss: DagInstance(net, tuple(data), loss),
+        samples_for(net, max_samples=3, bits=5), st.sampled_from(list(LOSSES.values()))))
+    return st.builds(ERMCase, dags, st.sampled_from(["equal", "below", "above", "free"]),
+                     rationals(4, den_bits=3), st.integers(0, 3), st.integers(0, 2))
+
+
+def _reference_loss(net: Network, data: Sequence[Sample], loss: Loss) -> Fraction:
+    ref = RefNetwork(net)
+    value, _ = loss_functions(loss.name)
+    total = Fraction(0)
+    for x, y in ref_samples(data):
+        vals = ref.forward(x)
+        total += value([vals[t] for t in ref.outputs], list(y))
+    return total
+
+
+def _frac(q: fmpq) -> Fraction:
+    return Fraction(int(q.p), int(q.q))
+
+
+def _gamma(case: ERMCase, ref_loss: Fraction) -> fmpq:
+    base = fmpq(ref_loss.numerator, ref_loss.denominator)
+    off = abs(case.gamma_offset) + fmpq(1, 7)
+    return {"equal": base, "below": base - off, "above": base + off,
+            "free": case.gamma_offset}[case.gamma_mode]
+
+
+def _check_against_reference(case: ERMCase,
+                             accept: Callable[[_Meter, fmpq, fmpq], bool]) -> Evidence:
+    d = case.dag
+    ref_loss = _reference_loss(d.net, d.data, d.loss)
+    inst = ERMInstance(d.net, d.data, d.loss, _gamma(case, ref_loss), case.c1, case.c2)
+    theta = Theta.from_network(d.net)
+    verdict = _verify(inst, theta, accept)
+    within = theta.enc_bits() <= inst.budget
+    expected = within and ref_loss <= _frac(inst.gamma)
+    if within:
+        check(verdict.loss is not None, "the verifier skipped the evaluation")
+        assert verdict.loss is not None
+        check_eq(_frac(verdict.loss), ref_loss, "L(θ): verifier vs Fraction reference")
+    check_eq(verdict.accepted, expected, "accept iff |enc θ| <= budget and L(θ) <= γ",
+             enc_bits=verdict.enc_bits, budget=verdict.budget, loss=ref_loss,
+             gamma=inst.gamma)
+    return Evidence.of(size_I=inst.size, enc_bits=verdict.enc_bits, accepted=int(expected))
+
+
+@claim_for(
+    "Theorem E.2",
+    "The ERM_bit verifier accepts θ iff |enc θ| <= C₁|I|^C₂ and L(θ) <= γ, with L(θ) equal "
+    "to the Fraction reference engine's",
+    covers=PIECEWISE_LINEAR, instances=_erm_cases, examples=40, show=show_case,
+    tags=("identity",),
+)
+def verifier_matches_reference(act: Activation, case: ERMCase) -> Evidence:
+    """γ is the exact loss, slightly below or above it, or arbitrary; C₂ = 0 gives budgets
+    below |enc θ| (rejected unevaluated)."""
+    return _check_against_reference(case, lambda m, total, gamma: m.le(total, gamma))
+
+
+@claim_for(
+    "Theorem E.2",
+    "Negative control: a verifier testing L(θ) < γ instead of L(θ) <= γ disagrees with the "
+    "definition",
+    covers=PIECEWISE_LINEAR, instances=_erm_cases, examples=60, show=show_case,
+    expect="counterexample", control_of="np_membership.verifier_matches_reference",
+)
+def strict_verifier_refuted(act: Activation, case: ERMCase) -> Evidence:
+    """Refuted by a certificate whose loss equals γ exactly."""
+    return _check_against_reference(case, lambda m, total, gamma: m.lt(total, gamma))
+
+
+# --------------------------------------------------------------------------- cost
+
+
+@dataclass(frozen=True)
+class CostCase:
+    """A certificate within budget: a DAG (or the DAG form of a layered network)."""
+
+    dag: DagInstance
+
+
+def _cost_cases(act: Activation) -> st.SearchStrategy[CostCase]:
+    small = dag_networks(act, max_hidden=10, weight_bits=6).flatmap(
+        lambda net: st.builds(lambda data, loss: DagInstance(net, tuple(data), loss),
+                              samples_for(net, max_samples=3, bits=6),
+                              st.sampled_from(list(LOSSES.values()))))
+    layered = layered_specs(max_hidden=8, max_width=8).map(lambda s: s.as_dag(act))
+    return st.one_of(small, layered).map(CostCase)
+
+
+def _cost_check(dag: DagInstance) -> Evidence:
+    theta = Theta.from_network(dag.net)
+    inst = ERMInstance(dag.net, dag.data, dag.loss, fmpq(0), 1, 1)
+    inst = dataclasses.replace(inst, c1=max(1, -(-theta.enc_bits() // inst.size)))
+    bound = cost_bound(inst, theta)
+    n_len = total_length(inst, theta)
+    try:
+        verdict = verify(inst, theta, cost_limit=bound)
+    except CostExceeded as e:
+        check(False, "verifier bit cost exceeds the Theorem E.1 cost bound (stopped)",
+              cost=e.cost, bound=bound, size_I=inst.size, enc_theta=theta.enc_bits())
+        raise  # pragma: no cover (check raised)
+    poly = COST_CONSTANT * n_len**COST_EXPONENT
+    check_le(bound, poly, f"cost bound exceeds {COST_CONSTANT}·N^{COST_EXPONENT}", N=n_len)
+    ev = Evidence.of(N=n_len, cost=verdict.cost, ops=verdict.ops)
+    if layer_depths(dag.net) and max(layer_depths(dag.net)) >= 2:
+        ev.bound("cost_bits", verdict.cost, bound)
+    return ev
+
+
+COST_CONSTANT = 1200
+COST_EXPONENT = 5
+"""The verifier's cost is at most ``1200·N^5`` for N = |I| + |enc θ| >= 1 (proof in
+``docs/piecewise-bounds.md``); measured growth is far smaller (``verifier_cost_exponent``)."""
+
+
+@claim_for(
+    "Theorem E.2",
+    "The verifier's bit cost is at most the explicit bound |enc θ| + 2U(n·ops + 1) "
+    "(U from Theorem E.1), itself at most 1200·N^5 with N = |I| + |enc θ|",
+    covers=PIECEWISE_LINEAR, instances=_cost_cases, examples=50,
+    show=lambda c: show_dag(c.dag),
+)
+def verifier_cost_polynomial(act: Activation, case: CostCase) -> Evidence:
+    """Random DAGs and layered networks (depth up to 9, width up to 8)."""
+    return _cost_check(case.dag)
+
+
+def _x2_chains(act: Activation) -> st.SearchStrategy[CostCase]:
+    small = rationals(4, den_bits=2)
+
+    def build(d: int, w: fmpq, b: fmpq, x: fmpq) -> CostCase:
+        net = chain_network(act, [w] * d, [b] * d)
+        return CostCase(DagInstance(net, (Sample({"x": x}, (fmpq(0),)),), SQUARE))
+
+    return st.builds(build, st.integers(1, 12), rationals(4, den_bits=2, nonzero=True),
+                     small, small)
+
+
+@claim_for(
+    "Theorem E.2",
+    "Dichotomy: for polynomial σ of degree >= 2 the same verifier's cost leaves the same "
+    "bound (σ's coefficients in place of slopes and intercepts)",
+    covers=NONLINEAR_POLYNOMIAL, instances=_x2_chains, examples=40,
+    show=lambda c: show_dag(c.dag), expect="counterexample",
+    control_of="np_membership.verifier_cost_polynomial", shrink_calls=60,
+)
+def verifier_cost_polynomial_refuted(act: Activation, case: CostCase) -> Evidence:
+    """σ-chains: the values reach μ^d bits, the bound stays polynomial."""
+    return _cost_check(case.dag)
+
+
+def log2_lower(x: int, precision: int = 64) -> Fraction:
+    """A rational within ``1/precision`` below ``log₂ x`` (x >= 1), from integers only:
+    ``(bitlen(x^precision) - 1) / precision``."""
+    return Fraction(int(fmpz(x) ** precision).bit_length() - 1, precision)
+
+
+def fitted_exponent(points: Sequence[tuple[int, int]]) -> Fraction:
+    """Least-squares slope of ``log₂ cost`` against ``log₂ size`` over the points, with the
+    logarithms replaced by the exact rationals of :func:`log2_lower`."""
+    xs = [log2_lower(a) for a, _ in points]
+    ys = [log2_lower(b) for _, b in points]
+    n = len(points)
+    mx, my = sum(xs, Fraction(0)) / n, sum(ys, Fraction(0)) / n
+    sxx = sum(((x - mx) ** 2 for x in xs), Fraction(0))
+    sxy = sum(((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)), Fraction(0))
+    return sxy / sxx
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Layered instances of growing depth and width from one seed."""
+
+    seed: int
+    bits: int
+    scales: tuple[int, ...] = (1, 2, 3, 4, 6, 8)
+
+
+@claim_for(
+    "Theorem E.2",
+    "Fitted exponent: on layered instances of growing depth and width (scale s: s hidden "
+    "layers of width s), log₂(cost) against log₂ N has least-squares slope at most 5",
+    covers=PIECEWISE_LINEAR,
+    instances=lambda act: st.builds(Sweep, st.integers(0, 2**32 - 1), st.integers(2, 8)),
+    examples=6,
+)
+def verifier_cost_exponent(act: Activation, sweep: Sweep) -> Evidence:
+    """Each example is a sweep; the slope is reported as ``fitted_exponent``."""
+    points = []
+    for s in sweep.scales:
+        spec = LayeredSpec(hidden=s, width=s, bits=sweep.bits, samples=2, seed=sweep.seed)
+        dag = spec.as_dag(act)
+        theta = Theta.from_network(dag.net)
+        inst = ERMInstance(dag.net, dag.data, dag.loss, fmpq(0), 1, 2)
+        points.append((total_length(inst, theta), verify(inst, theta).cost))
+    e = fitted_exponent(points)
+    check_le(e, COST_EXPONENT, "fitted exponent above the proven one", points=points)
+    shown = Fraction(math.floor(e * 100), 100)  # two decimals, rounded down
+    return Evidence.of(largest_N=points[-1][0]).bound("fitted_exponent", shown, COST_EXPONENT)
+
+
+# --------------------------------------------------------------------------- gradient descent
+
+
+def gd_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq) -> Network:
+    """One exact step θ ← θ − η∇L(θ) (Theorem E.1)."""
+    g = net.gradient(data, loss)
+    return net.with_params([w - eta * d for w, d in zip(net.weights, g.grad_w, strict=True)],
+                           [b - eta * d for b, d in zip(net.biases, g.grad_b, strict=True)])
+
+
+def theta_bits(net: Network) -> int:
+    """The largest size of a weight or bias."""
+    return max((size(q) for q in (*net.weights, *net.biases)), default=0)
+
+
+@dataclass(frozen=True)
+class StepBounds:
+    """Per step j: θ_j has denominators dividing ``dens[j]`` and entries of magnitude at
+    most ``mags[j]``."""
+
+    dens: tuple[fmpz, ...]
+    mags: tuple[fmpq, ...]
+
+    def bits(self, j: int) -> int:
+        return bits_for(self.mags[j], self.dens[j])
+
+
+def gd_bounds(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq,
+              steps: int) -> StepBounds:
+    """The iterated Theorem E.1 bound for ``steps`` exact gradient steps: with θ_j over
+    ``P_j`` and ``|θ_j| <= T_j``, ``P_{j+1} = den(η) P_j^(2L-1) D² Σ^(2L)`` and ``T_{j+1}
+    = T_j + |η|·max(grad magnitudes)`` (masses ``k·T_j``)."""
+    prof = profile_of_network(net, data, loss)
+    L = prof.depth
+    P = prof.param_den
+    T = max((abs(q) for q in (*net.weights, *net.biases)), default=fmpq(0))
+    dens, mags = [P], [T]
+    k_in, k_out = prof.in_degree, prof.out_degree
+    for _ in range(steps):
+        p = dataclasses.replace(prof, param_den=P, in_mass=k_in * T, out_mass=k_out * T,
+                                bias_mass=k_in * T)
+        b = size_bound(p)
+        T = T + abs(eta) * max(b.grad_w_max, b.grad_b_max)
+        P = eta.q * P ** max(1, 2 * L - 1) * prof.data_den**2 * prof.slope_den ** (2 * L)
+        dens.append(P)
+        mags.append(T)
+    return StepBounds(tuple(dens), tuple(mags))
+
+
+def depth1_linear(net: Network, data: Sequence[Sample], loss: Loss,
+                  eta: fmpq) -> tuple[int, int]:
+    """``(α, β)`` with ``size(θ_k) <= α + β·k`` for every k, for a network of layer depth 1
+    (proof in ``docs/piecewise-bounds.md``): with ``R = 1 + |η|(a₁ + a₀)``, ``a₁ = n S²
+    max(X,1) k (X+1)``, ``a₀ = n S max(X,1)(S X + C + Y)`` and ``E = den(η) D² Σ²``,
+    ``β = bitlen⌈R⌉ + 2 bitlen E`` and ``α = bitlen⌈max(T₀,1)⌉ + 2 bitlen P₀ + 1``."""
+    p = profile_of_network(net, data, loss)
+    X, S, C, Y, k, n = (p.x_max, p.slope_max, p.intercept_max, p.y_max, p.in_degree,
+                        p.samples)
+    xm = max(X, fmpq(1))
+    a1 = n * S * S * xm * k * (X + 1)
+    a0 = n * S * xm * (S * X + C + Y)
+    R = 1 + abs(eta) * (a1 + a0)
+    E = eta.q * p.data_den**2 * p.slope_den**2
+    T0 = max([fmpq(1)] + [abs(q) for q in (*net.weights, *net.biases)])
+    beta = int(R.ceil().bit_length()) + 2 * int(E.bit_length())
+    alpha = int(T0.ceil().bit_length()) + 2 * int(p.param_den.bit_length()) + 1
+    return alpha, beta
+
+
+@dataclass(frozen=True)
+class GDCase:
+    """A network, data, loss, learning rate and number of steps."""
+
+    dag: DagInstance
+    eta: fmpq
+    steps: int
+
+
+def show_gd(c: GDCase) -> str:
+    return f"# eta = {fmt(c.eta)}, steps = {c.steps}\n" + show_dag(c.dag)
+
+
+_ETAS = st.one_of(st.sampled_from([fmpq(1), fmpq(1, 2), fmpq(1, 10)]),
+                  rationals(3, den_bits=4, nonzero=True))
+
+
+def _gd_cases(act: Activation) -> st.SearchStrategy[GDCase]:
+    nets = dag_networks(act, max_inputs=2, max_hidden=3, max_outputs=1, weight_bits=4)
+    dags = nets.flatmap(lambda net: st.builds(
+        lambda data, loss: DagInstance(net, tuple(data), loss),
+        samples_for(net, max_samples=2, bits=4), st.sampled_from(list(LOSSES.values()))))
+    return st.builds(GDCase, dags, _ETAS, st.integers(1, 3))
+
+
+@claim_for(
+    "Theorem E.1",
+    "Exact gradient descent on piecewise-linear networks: after j steps every weight and "
+    "bias has size at most the iterated bound (denominator P_j = den(η)·P_(j-1)^(2L-1)·D²·Σ^(2L))",
+    covers=PIECEWISE_LINEAR, instances=_gd_cases, examples=50, show=show_gd,
+)
+def gd_steps_within_bound(act: Activation, case: GDCase) -> Evidence:
+    """Small DAGs (up to 3 hidden nodes), up to 3 steps, η = 1, 1/2, 1/10 or random."""
+    d = case.dag
+    bounds = gd_bounds(d.net, d.data, d.loss, case.eta, case.steps)
+    net = d.net
+    for j in range(case.steps + 1):
+        check_le(theta_bits(net), bounds.bits(j), f"size of θ after {j} steps exceeds the bound")
+        if j < case.steps:
+            net = gd_step(net, d.data, d.loss, case.eta)
+    ev = Evidence.of(steps=case.steps, theta_bits=theta_bits(net))
+    if bounds.bits(case.steps) >= 16:
+        ev.bound("theta_bits", theta_bits(net), bounds.bits(case.steps))
+    return ev
+
+
+def _single_layer(act: Activation) -> st.SearchStrategy[Network]:
+    @st.composite
+    def build(draw: st.DrawFn) -> Network:
+        n_in = draw(st.integers(1, 3))
+        n_out = draw(st.integers(1, 2))
+        acts: dict[str, Activation | None] = {f"x{i}": None for i in range(n_in)}
+        edges: list[Edge] = []
+        w = rationals(4, den_bits=3)
+        for j in range(n_out):
+            acts[f"v{j}"] = act
+            ins = [i for i in range(n_in) if draw(st.booleans())] or [0]
+            edges += [Edge(f"x{i}", f"v{j}", draw(w), draw(w)) for i in ins]
+        return Network(acts, edges, outputs=[f"v{j}" for j in range(n_out)])
+
+    return build()
+
+
+def _depth1_cases(act: Activation) -> st.SearchStrategy[GDCase]:
+    dags = _single_layer(act).flatmap(lambda net: st.builds(
+        lambda data, loss: DagInstance(net, tuple(data), loss),
+        samples_for(net, max_samples=2, bits=4), st.sampled_from(list(LOSSES.values()))))
+    return st.builds(GDCase, dags, _ETAS, st.integers(1, 12))
+
+
+def _check_linear_in_k(case: GDCase) -> Evidence:
+    d = case.dag
+    alpha, beta = depth1_linear(d.net, d.data, d.loss, case.eta)
+    net = d.net
+    sizes = [theta_bits(net)]
+    for k in range(1, case.steps + 1):
+        net = gd_step(net, d.data, d.loss, case.eta)
+        sizes.append(theta_bits(net))
+        check_le(sizes[-1], alpha + beta * k, f"size of θ after {k} steps exceeds α + βk",
+                 alpha=alpha, beta=beta, sizes=sizes)
+    growth = Fraction(sizes[-1] - sizes[0], case.steps)
+    return Evidence.of(steps=case.steps, alpha=alpha).bound("bits_per_step", growth, beta)
+
+
+@claim_for(
+    "Theorem E.1",
+    "Depth 1: the size of θ after k exact gradient steps is at most α + β·k (explicit α, β): "
+    "linear in k",
+    covers=PIECEWISE_LINEAR, instances=_depth1_cases, examples=50, show=show_gd,
+)
+def gd_depth1_linear_in_k(act: Activation, case: GDCase) -> Evidence:
+    """Single-layer networks, up to 12 steps; ``bits_per_step`` is the measured growth."""
+    check(max(layer_depths(case.dag.net)) == 1, "not a depth-1 network")
+    return _check_linear_in_k(case)
+
+
+@claim_for(
+    "Theorem E.1",
+    "Dichotomy for gradient descent: with a polynomial σ of degree >= 2 the same linear-in-k "
+    "bound fails already at depth 1",
+    covers=NONLINEAR_POLYNOMIAL, instances=_depth1_cases, examples=30, show=show_gd,
+    expect="counterexample", control_of="np_membership.gd_depth1_linear_in_k",
+    shrink_calls=60,
+)
+def gd_polynomial_refuted(act: Activation, case: GDCase) -> Evidence:
+    """The update is a polynomial of degree 2μ − 1 in θ: the size can multiply by 2μ − 1 per
+    step."""
+    return _check_linear_in_k(case)
+
+
+def _depth2_cases(act: Activation) -> st.SearchStrategy[GDCase]:
+    def build(w1: fmpq, w2: fmpq, x: fmpq, eta: fmpq, steps: int) -> GDCase:
+        net = depth2_network(act, w1, w2)
+        return GDCase(DagInstance(net, (Sample({"x": x}, (fmpq(0),)),), SQUARE), eta, steps)
+
+    unit = st.builds(lambda c, e: fmpq(c, 3**e), st.integers(1, 8), st.integers(1, 3))
+    return st.builds(build, unit, unit, st.sampled_from([fmpq(1), fmpq(1, 2)]),
+                     st.sampled_from([fmpq(1), fmpq(1, 2)]), st.integers(1, 8))
+
+
+@claim_for(
+    "Theorem E.1",
+    "Negative control: the depth-1 linear-in-k bound fails at depth 2 (the per-step degree "
+    "2L − 1 = 3 compounds), already for piecewise-linear activations",
+    covers=PIECEWISE_LINEAR, instances=_depth2_cases, examples=40, show=show_gd,
+    expect="counterexample", control_of="np_membership.gd_depth1_linear_in_k",
+    shrink_calls=60,
+)
+def gd_depth2_refuted(act: Activation, case: GDCase) -> Evidence:
+    """``x → h → out`` (identity output) with small positive weights."""
+    return _check_linear_in_k(case)
+
+
+def depth2_network(act: Activation, w1: fmpq, w2: fmpq) -> Network:
+    """``x → h → out``: hidden node with ``act``, identity output, biases 0."""
+    acts: dict[str, Activation | None] = {"x": None, "h": act, "out": IDENTITY}
+    return Network(acts, [Edge("x", "h", w1, fmpq(0)), Edge("h", "out", w2, fmpq(0))],
+                   outputs=["out"])
+
+
+@dataclass(frozen=True)
+class Depth2Family:
+    """The family of ``gd_depth2_family``: ``w₁ = w₂ = c/3^e`` (3 ∤ c, ``0 < c < 3^e``)."""
+
+    c: int
+    e: int
+    steps: int
+    act: Activation
+
+
+def _family_cases() -> st.SearchStrategy[Depth2Family]:
+    acts = st.one_of(st.just(RELU), st.builds(LeakyReLU, rationals(3, den_bits=3)))
+    pairs = [(c, e) for e in (1, 2, 3) for c in range(1, 3**e) if c % 3 != 0]
+    return st.builds(lambda ce, k, act: Depth2Family(ce[0], ce[1], k, act),
+                     st.sampled_from(pairs), st.integers(0, 7), acts)
+
+
+def _v3(n: fmpz) -> int:
+    v = 0
+    while n % 3 == 0:
+        n //= 3
+        v += 1
+    return v
+
+
+@claim(
+    "Theorem E.1",
+    "Consequence: on x = 1 → h (ReLU or leaky ReLU) → out (identity) with w₁ = w₂ = c/3^e "
+    "(3 ∤ c, 0 < c < 3^e), biases 0, label 0, square loss and η = 1/2, gradient descent on "
+    "all of θ keeps h's pre-activation positive and gives v₃(den w_k) = e·3^k exactly for "
+    "both weights: size >= 3^k, so beyond depth 1 no bound polynomial in k holds",
+    instances=_family_cases(), examples=40,
+    show=lambda f: f"c = {f.c}, e = {f.e}, steps = {f.steps}, σ = {f.act.name}",
+)
+def gd_depth2_family(f: Depth2Family) -> Evidence:
+    """3-adic induction with m = e·3^k: v(w₁) = v(w₂) = v(h) = -m and v(b₂) > -2m give
+    v(r) = -2m for r = w₂h + b₂, so w₂ - r h/2, w₁ - r w₂/2, b₁ - r w₂/2 and h - r w₂ all
+    have valuation -3m while v(b₂ - r/2) >= -2m > -6m (2 is a 3-adic unit)."""
+    w = fmpq(f.c, 3**f.e)
+    net = depth2_network(f.act, w, w)
+    data = (Sample({"x": fmpq(1)}, (fmpq(0),)),)
+    for k in range(f.steps + 1):
+        h_pre = net.forward({"x": fmpq(1)}).pre_activation("h")
+        check(h_pre > 0, f"h's pre-activation is not positive after {k} steps", z=h_pre)
+        want = f.e * 3**k
+        for q in net.weights:
+            check_eq(_v3(q.q), want, f"v_3(den w) after {k} steps",
+                     weights=[fmt(v) for v in net.weights])
+        if k < f.steps:
+            net = gd_step(net, data, SQUARE, fmpq(1, 2))
+    return Evidence.of(steps=f.steps, theta_bits=theta_bits(net))
+
+
+__all__ = [
+    "COST_CONSTANT", "COST_EXPONENT", "CostExceeded", "ERMInstance", "StepBounds", "Theta",
+    "Verdict",
+    "cost_bound", "depth1_linear", "enc_activation", "enc_data", "enc_network",
+    "enc_rational", "fitted_exponent", "gd_bounds", "gd_step", "log2_lower", "theta_bits",
+    "total_length", "verify",
+]

@@ -1,0 +1,173 @@
+"""Unit tests of spec.np_membership: ERM_bit instances, the verifier, its cost, GD steps."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from flint import fmpq, fmpz
+
+from checkers.activations import IDENTITY, RELU, Polynomial, parse_activation
+from checkers.errors import DataError, NetworkError
+from checkers.losses import HINGE, SQUARE
+from checkers.network import Edge, Network, Sample
+from checkers.rationals import size
+from spec.np_membership import (
+    COST_CONSTANT,
+    COST_EXPONENT,
+    CostExceeded,
+    ERMInstance,
+    Theta,
+    cost_bound,
+    depth1_linear,
+    depth2_network,
+    enc_activation,
+    enc_data,
+    enc_network,
+    enc_rational,
+    fitted_exponent,
+    gd_bounds,
+    gd_step,
+    log2_lower,
+    theta_bits,
+    total_length,
+    verify,
+)
+
+
+def _net() -> Network:
+    return Network({"x": None, "h": RELU, "o": IDENTITY},
+                   [Edge.of("x", "h", "2", "-1/2"), Edge.of("h", "o", "3/4", "1")],
+                   outputs=["o"])
+
+
+DATA = (Sample.of({"x": "1"}, ["2"]), Sample.of({"x": "-1"}, ["0"]))
+
+
+def test_encodings() -> None:
+    assert enc_rational(fmpq(-3, 7)) == 6
+    assert enc_activation(None) == 1 and enc_activation(IDENTITY) == 2
+    # relu: breakpoint 0, pieces (0, 0), (1, 0): 2 + 2 + (2 + 2) + (3 + 2)
+    assert enc_activation(RELU) == 13
+    net = _net()
+    assert enc_network(net) == 1 + 13 + 2 + (2 * 2 + 1 + 1) * 2 + 2 + 2 + 2
+    assert enc_data(net, DATA) == 2 + 1 + 2 * (2 + 3) + 4 + 2
+    inst = ERMInstance(net, DATA, SQUARE, fmpq(1), 2, 1)
+    assert inst.size == enc_network(net) + enc_data(net, DATA) + 1 + 3
+    assert inst.budget == 2 * inst.size
+    theta = Theta.from_network(net)
+    assert theta.enc_bits() == sum(1 + size(q) for q in (*net.weights, *net.biases))
+    assert total_length(inst, theta) == inst.size + theta.enc_bits()
+
+
+def test_verifier_accepts_exactly_at_gamma() -> None:
+    net = _net()
+    # x = 1: h = 3/2, o = 17/8, loss 1/128; x = -1: h = 0, o = 1, loss 1/2
+    loss = fmpq(1, 128) + fmpq(1, 2)
+    theta = Theta.from_network(net)
+    v = verify(ERMInstance(net, DATA, SQUARE, loss, 1, 1), theta)
+    assert v.accepted and v.loss == loss and v.cost > 0 and v.ops > 0
+    assert not verify(ERMInstance(net, DATA, SQUARE, loss - fmpq(1, 1000), 1, 1),
+                      theta).accepted
+    assert v.cost <= cost_bound(ERMInstance(net, DATA, SQUARE, loss, 1, 1), theta)
+    h = verify(ERMInstance(net, DATA, HINGE, fmpq(10), 1, 1), theta)
+    assert h.loss == net.loss(list(DATA), HINGE)
+
+
+def test_cost_limit_stops_the_verifier() -> None:
+    net = _net()
+    inst = ERMInstance(net, DATA, SQUARE, fmpq(1), 1, 1)
+    theta = Theta.from_network(net)
+    full = verify(inst, theta).cost
+    assert verify(inst, theta, cost_limit=full).cost == full
+    with pytest.raises(CostExceeded):
+        verify(inst, theta, cost_limit=full - 1)
+
+
+def test_oversized_certificate_is_rejected_unevaluated() -> None:
+    net = _net()
+    big = Theta.of([fmpq(1, 3**200), 1], [0, 0])
+    v = verify(ERMInstance(net, DATA, SQUARE, fmpq(100), 1, 1), big)
+    assert not v.accepted and v.loss is None and v.reason.startswith("encoding")
+    assert v.cost == big.enc_bits()
+
+
+def test_bad_instances_and_certificates() -> None:
+    net = _net()
+    with pytest.raises(DataError, match="C2"):
+        ERMInstance(net, DATA, SQUARE, fmpq(1), 1, -1)
+    with pytest.raises(DataError, match="labels"):
+        ERMInstance(net, (Sample.of({"x": "1"}, ["1", "2"]),), SQUARE, fmpq(1), 1, 1)
+    with pytest.raises(DataError, match="unknown node"):
+        ERMInstance(net, (Sample.of({"z": "1"}, ["1"]),), SQUARE, fmpq(1), 1, 1)
+    with pytest.raises(NetworkError, match="certificate"):
+        verify(ERMInstance(net, DATA, SQUARE, fmpq(1), 1, 1), Theta.of([1], [0]))
+
+
+def test_cost_constant_on_small_instances() -> None:
+    for act in (RELU, parse_activation("leaky_relu(1/3)")):
+        net = Network({"x": None, "h": act, "o": IDENTITY},
+                      [Edge.of("x", "h", "5/3", "-2/7"), Edge.of("h", "o", "-1/9", "4")],
+                      outputs=["o"])
+        inst = ERMInstance(net, DATA, SQUARE, fmpq(0), 1, 1)
+        theta = Theta.from_network(net)
+        assert verify(inst, theta).cost <= cost_bound(inst, theta)
+        assert cost_bound(inst, theta) <= COST_CONSTANT * total_length(inst, theta) ** 5
+    assert COST_EXPONENT == 5
+
+
+def test_log2_lower_and_fitted_exponent() -> None:
+    assert log2_lower(1) == 0 and log2_lower(8) == 3
+    low = log2_lower(7)
+    assert low.denominator == 64 or 64 % low.denominator == 0
+    e = int(low * 64)
+    assert 2**e <= 7**64 < 2 ** (e + 1)
+    pts = [(n, n**3) for n in (2, 4, 8, 16)]
+    assert fitted_exponent(pts) == 3
+    approx = fitted_exponent([(n, 5 * n * n) for n in (3, 10, 30, 100)])
+    assert abs(approx - 2) < Fraction(1, 20)
+
+
+def test_gd_step_matches_the_hand_computation() -> None:
+    net = Network({"x": None, "o": IDENTITY}, [Edge.of("x", "o", "1/2", "0")], outputs=["o"])
+    data = (Sample.of({"x": "3"}, ["1"]),)
+    new = gd_step(net, data, SQUARE, fmpq(1, 10))
+    # r = 3/2 - 1 = 1/2: dL/dw = 3/2, dL/db = 1/2
+    assert new.weights == (fmpq(1, 2) - fmpq(3, 20),) and new.biases == (fmpq(-1, 20),)
+    assert theta_bits(new) == max(size(fmpq(7, 20)), size(fmpq(-1, 20)))
+
+
+def test_gd_bounds_and_depth1_line() -> None:
+    net = Network({"x": None, "v": RELU}, [Edge.of("x", "v", "1/3", "1/5")], outputs=["v"])
+    data = (Sample.of({"x": "2/3"}, ["1"]),)
+    eta = fmpq(1, 2)
+    bounds = gd_bounds(net, data, SQUARE, eta, 5)
+    alpha, beta = depth1_linear(net, data, SQUARE, eta)
+    cur = net
+    for k in range(6):
+        assert theta_bits(cur) <= bounds.bits(k) and theta_bits(cur) <= alpha + beta * k
+        cur = gd_step(cur, data, SQUARE, eta)
+    # depth 1: the denominator bound is multiplied by den(η)·D²·Σ² per step
+    assert bounds.dens[1] == bounds.dens[0] * 2 * 9
+
+
+def test_depth2_family_triples_the_valuation() -> None:
+    net = depth2_network(RELU, fmpq(1, 3), fmpq(1, 3))
+    data = (Sample.of({"x": "1"}, ["0"]),)
+    for k in range(4):
+        den = net.weights[0].q
+        assert den % fmpz(3) ** (3**k) == 0 and (den // fmpz(3) ** (3**k)) % 3 != 0
+        net = gd_step(net, data, SQUARE, fmpq(1, 2))
+
+
+def test_polynomial_gd_leaves_the_line() -> None:
+    net = Network({"x": None, "v": Polynomial("x^2")}, [Edge.of("x", "v", "1/2", "1/3")],
+                  outputs=["v"])
+    data = (Sample.of({"x": "1"}, ["1"]),)
+    alpha, beta = depth1_linear(net, data, SQUARE, fmpq(1))
+    cur = net
+    sizes = []
+    for _ in range(4):
+        cur = gd_step(cur, data, SQUARE, fmpq(1))
+        sizes.append(theta_bits(cur))
+    assert any(s > alpha + beta * (k + 1) for k, s in enumerate(sizes))

@@ -1,0 +1,187 @@
+"""Unit tests of spec.piecewise: the Theorem E.1 bound, profiles, measurement, instances."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+import pytest
+from flint import fmpq, fmpz
+
+from checkers.activations import (
+    IDENTITY,
+    RELU,
+    BitBounded,
+    LeakyReLU,
+    Polynomial,
+    parse_activation,
+)
+from checkers.errors import ActivationError
+from checkers.layered import Layer, LayeredNetwork
+from checkers.losses import HINGE, SQUARE
+from checkers.network import Edge, Network, Sample
+from checkers.rationals import size
+from spec.claims import ClaimFailure
+from spec.piecewise import (
+    DagInstance,
+    LayeredSpec,
+    _p_adic_prime,
+    affine_data,
+    bits_for,
+    chain_network,
+    check_dag,
+    check_dag_closed_form,
+    closed_form_bound,
+    heights,
+    layer_depths,
+    measure_layered,
+    measure_network,
+    profile_of_layered,
+    profile_of_network,
+    random_layered,
+    size_bound,
+)
+
+PWL = parse_activation("pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)")
+
+
+def test_bits_for_bounds_every_rational_over_the_denominator() -> None:
+    for den in (1, 2, 6, 12):
+        for mag in (fmpq(0), fmpq(1, 3), fmpq(5, 2), fmpq(7)):
+            b = bits_for(mag, fmpz(den))
+            for num in range(-int(mag * den), int(mag * den) + 1):
+                assert size(fmpq(num, den)) <= b
+
+
+def test_affine_data() -> None:
+    assert affine_data(RELU).slopes == (fmpq(0), fmpq(1))
+    leaky = affine_data(LeakyReLU(fmpq(1, 8)))
+    assert leaky.slopes == (fmpq(1, 8), fmpq(1)) and leaky.piecewise_linear
+    assert affine_data(IDENTITY).intercepts == (fmpq(0),)
+    pwl = affine_data(PWL)
+    assert pwl.slopes == tuple(map(fmpq, (0, 1, 4, -2), (1, 2, 2, 2)))
+    assert pwl.intercepts == tuple(map(fmpq, (0, 1, 1, 10)))
+    sq = affine_data(Polynomial("x^2 + 3"))
+    assert not sq.piecewise_linear and sq.slopes == (fmpq(0), fmpq(1))
+    assert sq.intercepts == (fmpq(3),)
+    assert affine_data(Polynomial("1/2*x - 1")).piecewise_linear
+    with pytest.raises(ActivationError, match="bit-bounded"):
+        affine_data(BitBounded(RELU, 3))
+
+
+def _relu_node(w: str, b: str) -> Network:
+    return Network({"x": None, "v": RELU}, [Edge.of("x", "v", w, b)], outputs=["v"])
+
+
+def test_size_bound_by_hand() -> None:
+    # one ReLU node, w = 3/2, b = 1/3, x = 2, y = 1/5, square loss
+    net = _relu_node("3/2", "1/3")
+    data = [Sample.of({"x": "2"}, ["1/5"])]
+    p = profile_of_network(net, data, SQUARE)
+    assert p.depth == 1
+    assert [p.param_den, p.data_den, p.slope_den] == [fmpz(6), fmpz(5), fmpz(1)]
+    assert [p.x_max, p.in_mass, p.bias_mass, p.slope_max] == [
+        fmpq(2), fmpq(3, 2), fmpq(1, 3), fmpq(1)]
+    b = size_bound(p)
+    # Z_1 = 2 + 3/2·2 + 1/3 = 16/3 over P·D = 30; M_1 = 16/3; G_0 = 16/3 + 1/5 = 83/15
+    assert b.Z[1] == fmpq(16, 3) and b.M[1] == fmpq(16, 3) and b.Gamma[0] == fmpq(83, 15)
+    assert b.pre == bits_for(fmpq(16, 3), fmpz(30))
+    assert b.grad_w == bits_for(2 * fmpq(83, 15), fmpz(6 * 25))
+    m = measure_network(net, data, SQUARE)
+    # z = 10/3, f = 10/3, g = 47/15, dL/dw = 94/15, dL/db = 47/15
+    assert (m.pre, m.value, m.grad_w, m.grad_b) == (size(fmpq(10, 3)), size(fmpq(10, 3)),
+                                                    size(fmpq(94, 15)), size(fmpq(47, 15)))
+    for kind in ("pre", "value", "g", "delta", "grad_w", "grad_b"):
+        assert getattr(m, kind) <= getattr(b, kind)
+    assert b.total <= closed_form_bound(p)
+
+
+def test_depths_and_heights_with_a_node_without_in_edges() -> None:
+    net = Network({"x": None, "c": RELU, "v": RELU, "w": IDENTITY},
+                  [Edge.of("x", "v"), Edge.of("c", "v"), Edge.of("v", "w")], outputs=["w"])
+    assert layer_depths(net) == [0, 1, 2, 3]
+    assert heights(net) == [2, 2, 1, 0]
+    assert net.depth == 2  # the engine counts edges; the bound counts layers
+    data = [Sample.of({"x": "1/2", "c": "-3"}, ["1"])]
+    evidence = check_dag(DagInstance(net, tuple(data), SQUARE))
+    assert evidence.figures["depth"] == 3
+
+
+def test_layered_profile_equals_dag_profile_and_sizes_agree() -> None:
+    for act in (RELU, LeakyReLU(fmpq(1, 8)), PWL):
+        for loss in (SQUARE, HINGE):
+            net, xs, ys = random_layered(act, hidden=3, width=3, bits=5, samples=2, seed=7)
+            dag = net.to_network()
+            data = [Sample({f"x{i}": v for i, v in enumerate(x)}, tuple(y))
+                    for x, y in zip(xs, ys, strict=True)]
+            assert profile_of_layered(net, xs, ys, loss) == profile_of_network(dag, data, loss)
+            m, _ = measure_layered(net, xs, ys, loss)
+            assert m == measure_network(dag, data, loss)
+
+
+def test_layered_spec_is_deterministic_and_as_dag_matches() -> None:
+    spec = LayeredSpec(hidden=2, width=3, bits=4, samples=2, seed=11)
+    a = spec.build(RELU)
+    b = spec.build(RELU)
+    assert [layer.weights for layer in a[0].layers] == [layer.weights for layer in b[0].layers]
+    assert a[1] == b[1] and a[2] == b[2]
+    dag = spec.as_dag(RELU)
+    assert len(dag.data) == 2 and dag.net.outputs == ("h3_0",)
+    assert "--seed 11" in spec.command("relu")
+
+
+def test_layered_out_degree_counts_the_last_layer() -> None:
+    w = ((fmpq(1),),)
+    net = LayeredNetwork([Layer(w, (fmpq(0),), RELU),
+                          Layer.of([[1], [2], [3]], [0, 0, 0], IDENTITY)])
+    p = profile_of_layered(net, [[fmpq(1)]], [[fmpq(0)] * 3], SQUARE)
+    assert (p.in_degree, p.out_degree) == (1, 3) and p.out_mass == fmpq(6)
+
+
+def test_bound_fails_for_polynomials_and_holds_for_relu_on_a_chain() -> None:
+    data = (Sample.of({"x": "1/2"}, ["0"]),)
+    deep = [fmpq(1)] * 8
+    zero = [fmpq(0)] * 8
+    check_dag_closed_form(DagInstance(chain_network(RELU, deep, zero), data, SQUARE))
+    with pytest.raises(ClaimFailure, match="closed-form bound U"):
+        check_dag_closed_form(
+            DagInstance(chain_network(Polynomial("x^2"), deep, zero), data, SQUARE))
+
+
+def test_p_adic_prime_and_chain_valuation() -> None:
+    assert _p_adic_prime(Polynomial("x^2")) == 2
+    assert _p_adic_prime(Polynomial("1/3*x^2 - 1/2*x + 2/5")) == 7
+    assert _p_adic_prime(Polynomial("6*x^2 + 1/5")) == 7
+    sigma = Polynomial("x^2 + x")
+    net = chain_network(sigma, [fmpq(1)] * 4, [fmpq(0)] * 4)
+    out = net.forward({"x": fmpq(1, 2)}).outputs[0]
+    assert out.q == 2**16  # v_2 = -μ^d = -2^4
+
+
+def test_paper_addition_rule_fails_and_corrected_rule_holds() -> None:
+    a, b = fmpq(1, 3), fmpq(1, 5)
+    assert (size(a), size(b), size(a + b)) == (3, 4, 8)
+    assert size(a + b) > max(size(a), size(b)) + 1
+    qa, qb = int(a.q.bit_length()), int(b.q.bit_length())
+    assert size(a + b) <= size(a) + size(b) + max(qa, qb) + 1
+
+
+def test_profile_rejects_other_losses() -> None:
+    from checkers.losses import Loss
+
+    odd = Loss("odd", SQUARE.value, SQUARE.grad)
+    with pytest.raises(ActivationError, match="square and hinge"):
+        profile_of_network(_relu_node("1", "0"), [Sample.of({"x": "1"}, ["0"])], odd)
+
+
+def test_grad_magnitudes_match_the_reference_on_an_example() -> None:
+    net = Network({"x": None, "h": LeakyReLU(fmpq(1, 4)), "o": IDENTITY},
+                  [Edge.of("x", "h", "-2/3", "1/2"), Edge.of("h", "o", "5/7", "-1")],
+                  outputs=["o"])
+    data = [Sample.of({"x": "3"}, ["1/2"]), Sample.of({"x": "-1/2"}, ["2"])]
+    p = profile_of_network(net, data, SQUARE)
+    b = size_bound(p)
+    g = net.gradient(data, SQUARE)
+    assert max(abs(Fraction(int(q.p), int(q.q))) for q in g.grad_w) <= Fraction(
+        int(b.grad_w_max.p), int(b.grad_w_max.q))
+    assert dataclasses.replace(p, samples=1) != p
