@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -510,7 +510,6 @@ class ERMInstance:
     y0: list[fmpq]
     x0: list[fmpq]
     loss: Loss
-    _index: dict[str, int] = field(repr=False, default_factory=dict)
 
     @property
     def network(self) -> Network:
@@ -864,7 +863,7 @@ def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> E
     "The compiled network simulates P: f_{θ∗}(a0·e_{v0}) at v_i equals a_i for every gate i "
     "(exact engine and Fraction reference; polynomials in a0 for short SLPs)",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _small_slps(7),
-    prover=_prove_simulation, examples=15, show=_show_slp, tags=("identity",),
+    prover=_prove_simulation, examples=30, show=_show_slp, tags=("identity",),
 )
 def simulates(act: Activation, slp: SLP) -> Evidence:
     """Every gate, not just the output; the prover checks each gate kind symbolically."""
@@ -952,7 +951,7 @@ def _check_counts(slp: SLP, c: CompiledSLP, formula: Counts) -> Evidence:
     "(d_i = max(d_j,d_k) + 1 or + 4); the wiring is local to each gate; θ∗ entries lie in "
     "{0, ±1, ±2, r, ±λ'_r, 1/D} (O_σ(1) bits)",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _small_slps(10),
-    examples=20, show=_show_slp, tags=("identity",),
+    examples=30, show=_show_slp, tags=("identity",),
 )
 def counts(act: Activation, slp: SLP) -> Evidence:
     """Counts from the SLP's syntax alone; the size of θ∗ entries against the σ-only bound."""
@@ -1004,7 +1003,7 @@ def _check_realized(inst: ERMInstance, *, forget_bias: bool = False) -> Evidence
     "Every forcing template (baseline, identity-edge, σ-edge × τ) is realised exactly: the "
     "engine's full forward pass at θ∗ on x(y, ỹ) gives y and pre-activations ỹ",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _with_product(_small_slps(3)),
-    examples=8, show=_show_slp, tags=("identity",),
+    examples=12, show=_show_slp, tags=("identity",),
 )
 def templates_realized(act: Activation, slp: SLP) -> Evidence:
     """The count of templates is compared with the formula from the SLP's syntax."""
@@ -1046,7 +1045,7 @@ def _check_theta_star_loss(slp: SLP, j: int, a: int, b: int, inst: ERMInstance) 
     "Lemma 3.2",
     "I(P, j) at θ∗: zero loss on all forcing samples (multiplicity b+1) and total loss "
     "b·𝟏[bit_j(n_P) ≠ 1] (b main samples), so L(θ∗) <= γ = a iff bit_j(n_P) = 1",
-    covers=NONLINEAR_POLYNOMIAL, instances=_loss_inst, examples=15, show=_show_slp,
+    covers=NONLINEAR_POLYNOMIAL, instances=_loss_inst, examples=25, show=_show_slp,
     tags=("identity",),
 )
 def theta_star_loss(act: Activation, inst: tuple[SLP, int, int, int]) -> Evidence:
@@ -1135,7 +1134,7 @@ def _check_incremental(act: Activation, inst: tuple[SLP, list[tuple[int, fmpq, f
     "Lemma 3.2",
     "The incremental verifier equals the engine's full forward pass on every template at "
     "perturbed θ, and its loss equals Σ multiplicity·ℒ(f_θ(x), y) over the materialised I(P)",
-    covers=NONLINEAR_POLYNOMIAL, instances=_perturbed, status="definition", examples=8,
+    covers=NONLINEAR_POLYNOMIAL, instances=_perturbed, status="definition", examples=12,
     show=_show_slp, tags=("identity",),
 )
 def incremental_matches_full(act: Activation,
@@ -1294,7 +1293,7 @@ def _sigma_edge_inst(act: Activation) -> st.SearchStrategy[tuple[SLP, int, tuple
     "Claim B.1",
     "Claim B.1(2), both directions: (w, b) on a σ-edge passes its μ+1 templates (τ = 0..μ) "
     "iff σ(w z + b) ≡ σ(z); the σ-symmetries (e.g. (−1, 0) for x²) pass",
-    covers=NONLINEAR_POLYNOMIAL, instances=_sigma_edge_inst, examples=20, show=_show_slp,
+    covers=NONLINEAR_POLYNOMIAL, instances=_sigma_edge_inst, examples=30, show=_show_slp,
 )
 def sigma_edge_forcing(act: Activation, inst: tuple[SLP, int, tuple[fmpq, fmpq]]) -> Evidence:
     """(w, b) is drawn among the symmetries, near them, and at random."""
@@ -1409,7 +1408,7 @@ def _apply(c: CompiledSLP, moves: Sequence[Move]) -> Theta:
     "every σ-edge satisfies σ(w z + b) ≡ σ(z), and f^{v_i}_θ(x_main) = a_i",
     covers=NONLINEAR_POLYNOMIAL,
     instances=lambda act: st.tuples(_with_product(_small_slps(4)), _moves()),
-    examples=20, show=_show_slp,
+    examples=40, show=_show_slp,
 )
 def zero_loss_forces(act: Activation, inst: tuple[SLP, list[Move]]) -> Evidence:
     """θ = θ∗ moved by random weight/bias changes, bias shifts and σ-symmetries; the
@@ -1475,7 +1474,7 @@ def _show_family(inst: tuple[Polynomial, SLP, list[int], fmpq]) -> str:
     "Claim B.1(2) corrected: for σ = c(z⁴ − 4z²) + d and square-free P, reflecting σ-edges "
     "with (−1, 0) keeps zero loss on 𝒟_a, and f^U = σ(f^L) holds for inputs with x_U = 0, "
     "so f^{v_i}(x_main) = a_i",
-    instances=_reflection_family(), examples=10, show=_show_family, tags=("identity",),
+    instances=_reflection_family(), examples=20, show=_show_family, tags=("identity",),
 )
 def claim_b1_xu_zero(inst: tuple[Polynomial, SLP, list[int], fmpq]) -> Evidence:
     """Inputs: x_main, and x_main plus s at every L vertex of a reflected edge (x_U = 0)."""
