@@ -225,3 +225,11 @@ def test_figure_regenerates(tmp_path: Path) -> None:
     out = tmp_path / "net.png"
     draw(compile_slp(EXAMPLE, "x^2"), out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_convenience_methods() -> None:
+    c = compile_slp(P, "x^3")
+    inst = build_instance(c, 1, a=0, b=2)
+    assert inst.forcing_ok() and inst.loss_at() == 0
+    bad = c.theta_star.replace(0, weight=Q(5))
+    assert not inst.forcing_ok(bad) and inst.loss_at(bad) >= 3
