@@ -1,0 +1,235 @@
+"""Unit tests of the Lemma 3.2 compiler, the ERM_bit instance I(P, j), Claim B.1 helpers and
+``whyrelu slp compile``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flint import fmpq
+
+from checkers.activations import RELU
+from checkers.errors import DataError, DegreeError, SLPError
+from checkers.slp import SLP
+from spec.cli import main
+from spec.slp_network import (
+    Counts,
+    IncrementalEvaluator,
+    Template,
+    build_instance,
+    compile_slp,
+    expected_counts,
+    gadget_polynomials,
+    gate_polynomials,
+    is_sigma_symmetry,
+    sigma_symmetries,
+    slp_polynomials,
+)
+
+Q = fmpq
+P = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 0, 2), ("-", 3, 1)])  # 2, 4, 4, 2
+
+
+def test_counts_by_hand() -> None:
+    # μ = 2: v0..v4 plus two gadgets of 6·3 + 1 = 19 vertices; edges 1 + (9·3+1) + (10·3+1) + 2;
+    # depths d1 = 1, d2 = 5, d3 = 9, d4 = 10
+    c = compile_slp(P, "x^2")
+    assert c.counts() == Counts(43, 62, 10) == expected_counts(P, 2)
+    assert c.gate_values() == P.evaluate() == [Q(1), Q(2), Q(4), Q(4), Q(2)]
+    assert c.output == "v4" and c.source == "v0"
+    assert c.network.inputs == ("v0",)
+    assert set(c.network.outputs) == set(c.network.nodes)
+
+
+def test_theta_star_and_merged_edges() -> None:
+    c = compile_slp(P, "x^2")
+    assert c.D == 2 and [int(v) for v in c.lam_prime] == [1, 0, 0]
+    net = c.network
+    w = dict(zip(net.edges, net.weights, strict=True))
+    b = dict(zip(net.edges, net.biases, strict=True))
+    assert w[("v0", "v1")] == 2  # a0 + a0 merged
+    assert w[("v1", "L1_2_2")] == 2 and b[("v1", "L1_2_2")] == 2  # a1·a1 merged into L1
+    assert w[("v0", "L1_3_1")] == 1 and b[("v0", "L1_3_1")] == 1
+    assert w[("v2", "L1_3_1")] == 1 and b[("v2", "L1_3_1")] == 0
+    assert w[("U1_3_0", "z3")] == 1 and w[("U2_3_0", "z3")] == -1
+    assert w[("U1_3_1", "z3")] == 0
+    assert w[("z3", "v3")] == Q(1, 2)
+    minus = compile_slp(SLP.of(3, [("-", 0, 0)]), "x^3")
+    assert minus.network.weights == (Q(0),)
+    assert minus.gate_values() == [Q(3), Q(0)]
+
+
+def test_gate_polynomials_and_gadgets() -> None:
+    c = compile_slp(P, "x^3 - x")
+    assert gate_polynomials(c) == slp_polynomials(P)
+    for got, want in gadget_polynomials("x^3 - x").values():
+        assert got == want
+
+
+def test_compile_errors() -> None:
+    with pytest.raises(DegreeError):
+        compile_slp(P, "2*x + 1")
+    with pytest.raises(DegreeError):
+        compile_slp(P, RELU)
+    with pytest.raises(SLPError):
+        compile_slp("a0 = 1", "x^2")  # type: ignore[arg-type]
+
+
+def test_instance_at_theta_star() -> None:
+    c = compile_slp(P, "x^2 + x")
+    inst = build_instance(c, 1, a=1, b=3)  # n_P = 2 = 0b10: bit 1 is 1
+    n_sigma = len(c.sigma_edges())
+    assert n_sigma == 2 * 3 * 3
+    assert inst.template_count() == 1 + (62 - n_sigma) + 3 * n_sigma
+    assert inst.sample_count() == 4 * inst.template_count() + 3
+    assert inst.gamma == 1 and inst.alpha1 == 1 and inst.delta_sigma == 2
+    ver = inst.verify()
+    assert ver.forcing_ok and ver.checked == inst.template_count()
+    assert ver.main_value == 2 and ver.total_loss == 0
+    assert build_instance(c, 0, a=0, b=3).verify().total_loss == 3
+
+
+def test_instance_rejects_bad_gap() -> None:
+    c = compile_slp(P, "x^2")
+    with pytest.raises(DataError):
+        build_instance(c, 0, a=2, b=2)
+
+
+def test_bit_extractor_loss() -> None:
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), "x^2")
+    inst = build_instance(c, 1)
+    n = len(c.network.nodes)
+    assert inst.loss.value([Q(1), Q(2)], [Q(0)] * n + [Q(1)]) == 0
+    assert inst.loss.value([Q(1), Q(1)], [Q(0)] * n + [Q(1)]) == 1
+    assert inst.loss.value([Q(1), Q(1)], [Q(1), Q(1), Q(0)]) == 0
+    assert inst.loss.value([Q(1), Q(1)], [Q(1), Q(2), Q(0)]) == 1
+    with pytest.raises(DataError):
+        inst.loss.value([Q(1), Q(1)], [Q(1), Q(1), Q(2)])
+
+
+def test_templates_are_realised_by_full_forward_passes() -> None:
+    c = compile_slp(P, "x^3")
+    inst = build_instance(c, 0)
+    for t in inst.templates():
+        tr = c.network.forward(inst.template_input(t))
+        assert tr.val == inst.template_label(t)
+        assert tr.pre == inst.template_pre(t)
+
+
+def test_incremental_evaluator_matches_full_at_a_perturbed_theta() -> None:
+    c = compile_slp(P, "x^2")
+    inst = build_instance(c, 0)
+    e = c.network.edge_of("v0", "L1_3_0")
+    theta = c.theta_star.replace(e, weight=Q(3), bias=Q(1, 2))
+    net = c.network_at(theta)
+    x0 = {k: v for k, v in zip(net.nodes, inst.x0, strict=True) if v != 0}
+    base = net.forward(x0)
+    ev = IncrementalEvaluator(net, base)
+    for t in inst.templates():
+        vals = list(base.val)
+        for v, val in ev.perturb(t.dx).items():
+            vals[v] = val
+        assert vals == net.forward(inst.template_input(t)).val
+    assert not inst.verify(theta).forcing_ok
+
+
+def test_forcing_detects_weights_and_biases_but_not_bias_shifts() -> None:
+    c = compile_slp(P, "x^2")
+    inst = build_instance(c, 0)
+    t0 = c.theta_star
+    e = c.network.edge_of("U1_3_0", "z3")
+    tmpl = [Template("baseline", None, None, (), (), ()), inst.identity_template(e)]
+    bad = t0.replace(e, weight=t0.weights[e] + 1)
+    assert not inst.verify(bad, templates=tmpl, main=False).forcing_ok
+    e1, e2 = c.network.edge_of("v0", "L1_3_2"), c.network.edge_of("v2", "L1_3_2")
+    shifted = t0.replace(e1, bias=t0.biases[e1] + 5).replace(e2, bias=t0.biases[e2] - 5)
+    assert inst.verify(shifted, main=False).forcing_ok
+
+
+def test_sigma_symmetries() -> None:
+    assert sigma_symmetries("x^2") == [(Q(1), Q(0)), (Q(-1), Q(0))]
+    assert sigma_symmetries("x^2 + x") == [(Q(1), Q(0)), (Q(-1), Q(-1))]
+    assert sigma_symmetries("1/3*x^2 - 1/2*x + 2/5")[1] == (Q(-1), Q(3, 2))
+    assert sigma_symmetries("x^3") == [(Q(1), Q(0))]
+    assert sigma_symmetries("x^4 + x^3") == [(Q(1), Q(0))]
+    assert not is_sigma_symmetry("x^2", Q(2), Q(0))
+
+
+def test_reflection_is_seen_only_through_identity_templates() -> None:
+    # (−1, 0) passes the σ-templates of its edge, but for x² the template of (v_j, L) has
+    # x_U = −1 and sees σ(−2) ≠ σ(0); for σ = x⁴ − 4x² (σ(2) = σ(0)) it passes everything
+    slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
+    for sigma, passes_all in (("x^2", False), ("x^4 - 4*x^2", True)):
+        c = compile_slp(slp, sigma)
+        inst = build_instance(c, 0)
+        e = c.network.edge_of("L2_2_0", "U2_2_0")
+        theta = c.theta_star.replace(e, weight=Q(-1), bias=Q(0))
+        own = inst.templates_of_edge(e)
+        assert inst.verify(theta, templates=own, main=False).forcing_ok
+        assert inst.verify(theta, main=False).forcing_ok is passes_all
+        assert c.gate_values(theta) == slp.evaluate()
+
+
+def test_samples_materialise_with_multiplicities() -> None:
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), "x^2")
+    inst = build_instance(c, 0, a=0, b=2)
+    samples = list(inst.samples())
+    assert len(samples) == inst.template_count() + 1
+    assert sum(m for _, m in samples) == inst.sample_count()
+    total = sum((m * inst.loss.value(c.network.forward(s.x).outputs, s.y)
+                 for s, m in samples), fmpq(0))
+    assert total == inst.verify().total_loss == 0  # 1² = 1: bit 0 is 1
+
+
+def _write(tmp_path: Path, name: str, text: str) -> str:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return str(p)
+
+
+def test_cli_slp_compile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = _write(tmp_path, "p.slp", "a0 = 1\na1 = a0 + a0\na2 = a1 * a1\na3 = a2 * a1\n"
+                                  "a4 = a3 - a0   # 7\n")
+    assert main(["slp", "compile", f, "--sigma", "x^3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["output"] == "7" and out["simulates"] is True and out["forcing_ok"] is True
+    slp = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 1), ("-", 3, 0)])
+    assert (out["nodes"], out["edges"], out["depth"]) == tuple(
+        getattr(expected_counts(slp, 3), k) for k in ("nodes", "edges", "depth"))
+    assert out["forcing_samples"] == build_instance(compile_slp(slp, "x^3"), 0).template_count()
+    assert main(["slp", "compile", f, "--sigma", "x^2", "--bit", "1", "--gap", "1", "3",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["bit"] == 1 and out["loss_at_theta_star"] == 0 and out["answer"] is True
+
+
+@pytest.mark.parametrize("text,sigma", [
+    ("a0 = 1\na1 = a0 + a5\n", "x^2"),
+    ("a0 = 1\na1 = a0 / a0\n", "x^2"),
+    ("a1 = a0 + a0\n", "x^2"),
+    ("a0 = 1\na1 = a0 + a0\n", "x"),
+    ("a0 = 1\na1 = a0 + a0\n", "relu"),
+])
+def test_cli_slp_compile_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                sigma: str) -> None:
+    f = _write(tmp_path, "bad.slp", text)
+    assert main(["slp", "compile", f, "--sigma", sigma]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("whyrelu: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_figure_regenerates(tmp_path: Path) -> None:
+    from benchmarks.figure_slp_network import EXAMPLE, draw
+
+    out = tmp_path / "net.png"
+    draw(compile_slp(EXAMPLE, "x^2"), out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_convenience_methods() -> None:
+    c = compile_slp(P, "x^3")
+    inst = build_instance(c, 1, a=0, b=2)
+    assert inst.forcing_ok() and inst.loss_at() == 0
+    bad = c.theta_star.replace(0, weight=Q(5))
+    assert not inst.forcing_ok(bad) and inst.loss_at(bad) >= 3
