@@ -1,0 +1,872 @@
+"""Gradient complexity (§4, App. C): Backprop-Sign, Backprop-Bit and Theorem 1.3.
+
+**Instances** (Definitions 4.1, 4.2).  :class:`BackpropInstance` is (N, 𝒟, ℒ, θ, e∗) in the
+one-dimensional setting of §4: one input vertex, one output vertex, data in ℚ × ℚ (a
+multiset, stored as distinct samples with multiplicities), activations in {σ, id} with σ
+one polynomial of degree >= 2, a loss with a derivative, and θ carried by the network.
+:class:`BackpropBit` adds the index j, :class:`PromiseBackpropSign` the gap b.  Every
+answer comes from exact backpropagation (:meth:`checkers.network.Network.backward`).
+
+**The reduction** (App. C).  :func:`app_c` takes the Lemma 3.2 network of an SLP P
+(:func:`spec.slp_network.compile_slp`), adds an identity vertex ``t`` and the edge
+e∗ = (t₀, t) with b_{e∗} = 0 (t₀ = v_ℓ), keeps θ∗ elsewhere, and uses B identical samples
+(a₀, −a₀) with the square loss ½(u − y)².  Then f^t = w_{e∗}·n_P and
+
+    L(θ) = (B/2)(w_{e∗}·n_P + a₀)²,   ∂L/∂w_{e∗} = B(w_{e∗}·n_P + a₀)·n_P,
+
+so ∂L/∂w_{e∗}(θ∗) = B·a₀·n_P.  The paper writes L = (B/2)(w_{e∗}n_P + 1)², which takes
+a₀ = 1 (PAPER.md §14; erratum claim ``gradient.app_c_loss_formula_erratum``).
+
+**The promise gap** (Definition 4.2).  At n_P = 0 the gradient is 0, outside both promise
+regions ±b.  :func:`posslp_to_promise_sign` therefore reduces through Q with
+n_Q = 2n_P − 1 (Remark B.3; two gates appended to P): n_Q is odd, so |∂L/∂w_{e∗}(θ∗)| =
+b·|n_Q| >= b, and n_Q >= 1 iff n_P > 0.  The unrepaired reduction
+(:func:`paper_posslp_to_promise_sign`) is the erratum ``gradient.unrepaired_promise_erratum``.
+
+**Bounded values** (Theorem 1.3 with Lemma A.5).  For a BN-SLP I(P) of length m with
+b₀ = 2^{−m} (value 2^{−m·2^n}·n_P, n = length of P) and main input a₀ = 2^{−m},
+∂L/∂w_{e∗}(θ∗) = B·2^{−m(2^n+1)}·n_P: bit j of n_P sits at position j − m(2^n + 1)
+(:func:`bounded_bit_position`), not j − ℓ as App. C says (erratum
+``gradient.shift_by_l_erratum``).  The BN-SLP enters only through :func:`to_bnslp`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from flint import fmpq
+from hypothesis import strategies as st
+
+from checkers.activations import IDENTITY, Activation
+from checkers.errors import DataError, DegreeError, NetworkError, SLPError, WhyReluError
+from checkers.losses import SQUARE, Loss
+from checkers.network import Edge, Network, Sample
+from checkers.poly import coefficients
+from checkers.rationals import RationalLike, bit, fmt, sign, size, to_q
+from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
+from checkers.slp import SLP, Gate
+from spec._bnslp_local import to_bnslp_local
+from spec.claims import (
+    NONLINEAR_POLYNOMIAL,
+    Evidence,
+    as_fraction,
+    check,
+    check_eq,
+    check_le,
+    claim,
+    claim_for,
+)
+from spec.gadget import SigmaLike, sigma_polynomial
+from spec.slp_network import CompiledSLP, common_denominator, compile_slp
+from strategies import polynomials, rationals, slps
+
+__all__ = [
+    "OUTPUT_NODE",
+    "AppC",
+    "BackpropBit",
+    "BackpropInstance",
+    "GradientSizes",
+    "PromiseBackpropSign",
+    "PromiseViolation",
+    "app_c",
+    "app_c_network",
+    "bitslp_to_backprop_bit",
+    "bounded_bit_position",
+    "bounded_bitslp_to_backprop_bit",
+    "central_difference",
+    "gradient_sizes",
+    "paper_posslp_to_promise_sign",
+    "posslp_to_promise_sign",
+    "power_of_two_exponent",
+    "repaired_slp",
+    "to_bnslp",
+    "value_bound",
+]
+
+OUTPUT_NODE = "t"
+"""The identity vertex App. C adds as the new (only) output."""
+
+
+class PromiseViolation(WhyReluError, ValueError):
+    """A promise Backprop-Sign instance whose gradient lies strictly between −b and b."""
+
+
+# =========================================================================== Definition 4.1
+
+
+def _check_activations(net: Network) -> Activation | None:
+    """Activations in {σ, id}, σ one polynomial of degree >= 2 (Definition 4.1); returns σ
+    (``None`` if every vertex is id)."""
+    sigma: Activation | None = None
+    for name in net.nodes:
+        act = net.activation(name)
+        if act is None or act.traits.kind == "identity":
+            continue
+        if not act.traits.is_nonlinear_polynomial:
+            raise DegreeError(f"vertex {name!r}: activation {act.name} is neither id nor a "
+                              f"polynomial of degree >= 2 (Definition 4.1)")
+        if sigma is None:
+            sigma = act
+        elif act.name != sigma.name:
+            raise NetworkError(f"vertices use two non-linear activations, {sigma.name} and "
+                               f"{act.name}; Definition 4.1 fixes one σ")
+    return sigma
+
+
+@dataclass(frozen=True)
+class BackpropInstance:
+    """(N, 𝒟, ℒ, θ, e∗) of Definition 4.1; θ is the network's parameters.
+
+    ``data`` is the multiset 𝒟 ⊆ ℚ × ℚ as (sample, multiplicity) pairs; each sample injects
+    its scalar x at the single input vertex and has a one-coordinate label.  Backprop-Sign
+    asks whether ∂L/∂w_{e∗}(θ) > 0 (:meth:`answer`).
+    """
+
+    network: Network
+    data: tuple[tuple[Sample, int], ...]
+    loss: Loss
+    edge: int
+    sigma: Activation | None = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        net = self.network
+        if len(net.inputs) != 1 or len(net.outputs) != 1:
+            raise NetworkError(f"Definition 4.1 has scalar inputs and outputs: the network has "
+                               f"{len(net.inputs)} input and {len(net.outputs)} output vertices")
+        if self.loss.grad is None:
+            raise DataError(f"loss {self.loss.name!r} has no derivative (Definition 4.1 needs "
+                            f"∂ℒ/∂u)")
+        if isinstance(self.edge, bool) or not isinstance(self.edge, int) \
+                or not 0 <= self.edge < len(net.edges):
+            raise NetworkError(f"e∗ = {self.edge!r} is not an edge index (0..{len(net.edges) - 1})")
+        if not self.data:
+            raise DataError("empty data set")
+        src = net.inputs[0]
+        for s, mult in self.data:
+            if isinstance(mult, bool) or not isinstance(mult, int) or mult < 1:
+                raise DataError(f"multiplicity must be a positive integer, got {mult!r}")
+            if not set(s.x) <= {src} or len(s.y) != 1:
+                raise DataError(f"Definition 4.1 samples are (x, y) ∈ ℚ × ℚ: x at {src!r} only "
+                                f"and one label, got x on {sorted(s.x)} and {len(s.y)} labels")
+        object.__setattr__(self, "sigma", _check_activations(net))
+
+    @property
+    def edge_name(self) -> str:
+        u, v = self.network.edges[self.edge]
+        return f"{u}->{v}"
+
+    @property
+    def weight(self) -> fmpq:
+        """w_{e∗} in θ."""
+        return self.network.weights[self.edge]
+
+    def samples(self) -> list[Sample]:
+        """𝒟 expanded (each sample repeated by its multiplicity)."""
+        return [s for s, mult in self.data for _ in range(mult)]
+
+    def with_weight(self, w: RationalLike) -> BackpropInstance:
+        """The same instance with w_{e∗} replaced (θ unchanged elsewhere)."""
+        ws = list(self.network.weights)
+        ws[self.edge] = to_q(w)
+        return BackpropInstance(self.network.with_params(ws, self.network.biases), self.data,
+                                self.loss, self.edge)
+
+    def gradient(self, *, budget_bits: int | None = None) -> fmpq:
+        """∂L/∂w_{e∗}(θ) by exact backpropagation, one pass per distinct sample."""
+        grad = self.loss.grad
+        assert grad is not None
+        total = fmpq(0)
+        for s, mult in self.data:
+            tr = self.network.forward(s.x, budget_bits=budget_bits)
+            bw = self.network.backward(tr, grad(tr.outputs, s.y))
+            total += mult * bw.grad_w[self.edge]
+        return total
+
+    def loss_value(self, *, budget_bits: int | None = None) -> fmpq:
+        """L(θ) = Σ_i ℒ(f_θ(x_i), y_i) by forward passes only."""
+        total = fmpq(0)
+        for s, mult in self.data:
+            total += mult * self.loss.value(
+                self.network.forward(s.x, budget_bits=budget_bits).outputs, s.y)
+        return total
+
+    def sign(self) -> int:
+        """sign ∂L/∂w_{e∗}(θ) ∈ {−1, 0, 1}."""
+        return sign(self.gradient())
+
+    def answer(self) -> bool:
+        """Backprop-Sign: is ∂L/∂w_{e∗}(θ) > 0?"""
+        return self.gradient() > 0
+
+
+@dataclass(frozen=True)
+class BackpropBit:
+    """(N, 𝒟, ℒ, θ, e∗, j) of Definition 4.1: is bit j of ∂L/∂w_{e∗}(θ) a 1?
+
+    j ∈ ℤ: negative positions address digits after the binary point, which the bounded
+    variant needs (PAPER.md §14, bit index for BN-SLPs).
+    """
+
+    instance: BackpropInstance
+    j: int
+
+    def answer(self, *, budget_bits: int | None = None) -> bool:
+        return bit(self.instance.gradient(budget_bits=budget_bits), self.j) == 1
+
+
+@dataclass(frozen=True)
+class PromiseBackpropSign:
+    """(N, 𝒟, ℒ, θ, e∗, b) of Definition 4.2: YES if ∂L/∂w_{e∗}(θ) >= b, NO if <= −b."""
+
+    instance: BackpropInstance
+    b: int
+
+    def __post_init__(self) -> None:
+        if isinstance(self.b, bool) or not isinstance(self.b, int) or self.b < 1:
+            raise DataError(f"the promise gap b must be a positive integer, got {self.b!r}")
+
+    def promise_holds(self, *, budget_bits: int | None = None) -> bool:
+        g = self.instance.gradient(budget_bits=budget_bits)
+        return g >= self.b or g <= -self.b
+
+    def answer(self, *, budget_bits: int | None = None) -> bool:
+        """True for YES, False for NO; :class:`PromiseViolation` outside the promise."""
+        g = self.instance.gradient(budget_bits=budget_bits)
+        if g >= self.b:
+            return True
+        if g <= -self.b:
+            return False
+        raise PromiseViolation(f"∂L/∂w_e∗ = {fmt(g)} lies strictly between −{self.b} and "
+                               f"{self.b}: the promise of Definition 4.2 fails")
+
+
+# =========================================================================== App. C
+
+
+def app_c_network(compiled: CompiledSLP, w: RationalLike = 0) -> tuple[Network, int]:
+    """The Lemma 3.2 network with θ∗, an id vertex ``t`` and e∗ = (t₀, t), w_{e∗} = ``w``,
+    b_{e∗} = 0; input v₀, output t only.  Returns the network and the index of e∗."""
+    acts: dict[str, Activation | None] = dict(compiled.node_activations())
+    if OUTPUT_NODE in acts:
+        raise NetworkError(f"the compiled network already has a vertex {OUTPUT_NODE!r}")
+    acts[OUTPUT_NODE] = IDENTITY
+    edges = [*compiled.network.edge_list(), Edge(compiled.output, OUTPUT_NODE, to_q(w), fmpq(0))]
+    net = Network(acts, edges, outputs=[OUTPUT_NODE], inputs=[compiled.source])
+    return net, len(edges) - 1
+
+
+@dataclass(frozen=True)
+class AppC:
+    """The App. C construction for one SLP: the compiled network, the instance, B, a₀."""
+
+    compiled: CompiledSLP
+    instance: BackpropInstance
+    copies: int
+    a0: fmpq
+
+    @property
+    def slp(self) -> SLP:
+        return self.compiled.slp
+
+
+def app_c(slp: SLP, sigma: SigmaLike, *, copies: int = 1, w: RationalLike = 0,
+          loss: Loss = SQUARE) -> AppC:
+    """App. C: B = ``copies`` identical samples (a₀, −a₀) on the extended Lemma 3.2 network,
+    square loss, θ = θ∗ except w_{e∗} = ``w`` (θ∗ itself for w = 0)."""
+    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
+        raise DataError(f"the number of copies B must be a positive integer, got {copies!r}")
+    compiled = compile_slp(slp, sigma)
+    net, e = app_c_network(compiled, w)
+    a0 = slp.a0
+    data = ((Sample({compiled.source: a0}, (-a0,)), copies),)
+    return AppC(compiled, BackpropInstance(net, data, loss, e), copies, a0)
+
+
+def repaired_slp(slp: SLP) -> SLP:
+    """Q with n_Q = 2n_P − 1 (Remark B.3): a_{ℓ+1} = a_ℓ + a_ℓ, a_{ℓ+2} = a_{ℓ+1} − a₀.
+    Needs a₀ = 1 (the constant 1 of an integer program)."""
+    if slp.a0 != 1:
+        raise SLPError(f"n_Q = 2n_P − 1 needs a0 = 1 (PosSLP programs), got a0 = {fmt(slp.a0)}")
+    ell = slp.length
+    return SLP(slp.a0, (*slp.gates, Gate("+", ell, ell), Gate("-", ell + 1, 0)))
+
+
+def posslp_to_promise_sign(slp: SLP, sigma: SigmaLike, b: int) -> PromiseBackpropSign:
+    """PosSLP → promise Backprop-Sign (Definition 4.2, Theorem 1.3), repaired: App. C on Q
+    (n_Q = 2n_P − 1) with B = b and a₀ = 1, so ∂L/∂w_{e∗}(θ∗) = b·n_Q and |·| >= b."""
+    return PromiseBackpropSign(app_c(repaired_slp(slp), sigma, copies=b).instance, b)
+
+
+def paper_posslp_to_promise_sign(slp: SLP, sigma: SigmaLike, b: int) -> PromiseBackpropSign:
+    """The reduction as App. C writes it (App. C on P itself, B = b): the gradient is
+    b·n_P, which is 0 when n_P = 0 (erratum; use :func:`posslp_to_promise_sign`)."""
+    if slp.a0 != 1:
+        raise SLPError(f"PosSLP programs have a0 = 1, got a0 = {fmt(slp.a0)}")
+    return PromiseBackpropSign(app_c(slp, sigma, copies=b).instance, b)
+
+
+def power_of_two_exponent(q: fmpq) -> int | None:
+    """s with |q| = 2^s, or None."""
+    u, v = abs(q.p), q.q
+    if u == 0:
+        return None
+    if v == 1 and (u & (u - 1)) == 0:
+        return int(u.bit_length()) - 1
+    if u == 1 and (v & (v - 1)) == 0:
+        return 1 - int(v.bit_length())
+    return None
+
+
+def bitslp_to_backprop_bit(slp: SLP, sigma: SigmaLike, j: int) -> BackpropBit:
+    """BitSLP (j, P) → Backprop-Bit (Theorem 1.3) with B = 1: ∂L/∂w_{e∗}(θ∗) = a₀·n_P.
+
+    For a₀ = ±2^s that is n_P shifted, so bit j of n_P is bit j + s of the gradient (s = 0
+    for the usual a₀ = 1).  Any other a₀ scales the digits and is refused.
+    """
+    s = power_of_two_exponent(slp.a0)
+    if s is None:
+        raise SLPError(f"BitSLP → Backprop-Bit reads bits of a0·n_P; it needs a0 = ±2^s, got "
+                       f"a0 = {fmt(slp.a0)}")
+    return BackpropBit(app_c(slp, sigma).instance, j + s)
+
+
+# --------------------------------------------------------------------------- bounded values
+
+
+def to_bnslp(slp: SLP) -> tuple[SLP, int, int]:
+    """Lemma A.5: (I(P), m, n) — the BN-SLP of length m with b₀ = 2^{−m} and value
+    2^{−m·2^n}·n_P, n the length of P (a₀ = 1).  The one place the bounded variant gets its
+    BN-SLPs from (currently the local stand-in :mod:`spec._bnslp_local`)."""
+    return to_bnslp_local(slp)
+
+
+def bounded_bit_position(j: int, m: int, n: int) -> int:
+    """Where bit j of n_P sits in ∂L/∂w_{e∗}(θ∗) = 2^{−m(2^n+1)}·n_P (B = 1): j − m(2^n + 1)
+    (PAPER.md §8 notes; 2^{−m·2^n} from Lemma A.5 and 2^{−m} from the input a₀)."""
+    return int(j - m * (2**n + 1))
+
+
+def _check_bnslp(bn: SLP, m: int, n: int) -> None:
+    if m < 0 or n < 0:
+        raise SLPError(f"BN-SLP parameters must be natural numbers, got m = {m}, n = {n}")
+    if bn.length != m or bn.a0 != fmpq(1, 2**m):
+        raise SLPError(f"not a BN-SLP of length m = {m} (Definition A.3: b0 = 2^-m and m "
+                       f"gates): got a0 = {fmt(bn.a0)} and {bn.length} gates")
+
+
+def bounded_bitslp_to_backprop_bit(bn: SLP, m: int, n: int, sigma: SigmaLike,
+                                   j: int) -> BackpropBit:
+    """BitSLP (j, P) → Backprop-Bit through the BN-SLP I(P) = ``bn`` (length m, from a
+    program of length n): App. C on ``bn`` with main input a₀ = 2^{−m}, B = 1, reading the
+    gradient at :func:`bounded_bit_position`."""
+    _check_bnslp(bn, m, n)
+    return BackpropBit(app_c(bn, sigma).instance, bounded_bit_position(j, m, n))
+
+
+def value_bound(sigma: SigmaLike) -> fmpq:
+    """A σ-only bound on |pre-activation| and |value| of every vertex of the App. C network
+    at θ∗ on the main input when every gate value lies in [−1, 1] (Theorem 1.1(ii), §5
+    notes): max(μ + 2, D, Σ_k |r_k|(μ + 2)^k).  L vertices carry x + y + r ∈ [−2, μ + 2],
+    U vertices σ of that, z_i = D·a_j·a_k, and t = w_e∗·n_P = 0."""
+    p = sigma_polynomial(sigma)
+    reach = fmpq(int(p.degree()) + 2)
+    sig = sum((abs(c) * reach**k for k, c in enumerate(coefficients(p))), fmpq(0))
+    d, _, _ = common_denominator(p)
+    return max(reach, fmpq(d), sig)
+
+
+# --------------------------------------------------------------------------- measurement
+
+
+def central_difference(inst: BackpropInstance, h: RationalLike) -> fmpq:
+    """(L(w + h) − L(w − h))/(2h) at w = w_{e∗}, by forward passes only; exact for every
+    h ≠ 0 because L is quadratic in w_{e∗} (PAPER.md §8 notes)."""
+    hq = to_q(h)
+    if hq == 0:
+        raise DataError("central difference needs h != 0")
+    w = inst.weight
+    up = inst.with_weight(w + hq).loss_value()
+    down = inst.with_weight(w - hq).loss_value()
+    return (up - down) / (2 * hq)
+
+
+@dataclass(frozen=True)
+class GradientSizes:
+    """Sizes (bits) of the output n_P and of gradient entries at one θ."""
+
+    output_bits: int
+    e_star_bits: int
+    max_entry_bits: int
+    max_entry: str
+    entries: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"output_bits": self.output_bits, "e_star_bits": self.e_star_bits,
+                "max_entry_bits": self.max_entry_bits, "max_entry": self.max_entry,
+                "entries": self.entries}
+
+
+def gradient_sizes(appc: AppC, *, budget_bits: int | None = None) -> GradientSizes:
+    """Backprop every ∂L/∂w_e, ∂L/∂b_e at the instance's θ and measure their sizes against
+    size(n_P) (n_P read at t₀ on the main input)."""
+    inst = appc.instance
+    g = inst.network.gradient(inst.samples(), inst.loss, budget_bits=budget_bits)
+    n_p = g.traces[0].value(appc.compiled.output)
+    best, where = 0, ""
+    for e, (u, v) in enumerate(inst.network.edges):
+        for kind, val in (("w", g.grad_w[e]), ("b", g.grad_b[e])):
+            if size(val) > best:
+                best, where = size(val), f"d/d{kind} {u}->{v}"
+    return GradientSizes(size(n_p), size(g.grad_w[inst.edge]), best, where,
+                         2 * len(inst.network.edges))
+
+
+# =========================================================================== claims
+
+BUDGET_BITS = 1 << 16
+
+
+def _frac(q: fmpq) -> Fraction:
+    return Fraction(int(q.p), int(q.q))
+
+
+class _WrongDerivative(Activation):
+    """A planted backprop bug: the right value, but the chain rule multiplies by σ'(z) + 1."""
+
+    def __init__(self, inner: Activation) -> None:
+        self.inner = inner
+        self.name = f"wrong_derivative({inner.name})"
+        self.traits = inner.traits
+
+    def __call__(self, z: fmpq) -> fmpq:
+        return self.inner(z)
+
+    def derivative(self, z: fmpq) -> fmpq:
+        return self.inner.derivative(z) + 1
+
+    def describe(self) -> dict[str, Any]:
+        return self.inner.describe()
+
+
+def _mutate(inst: BackpropInstance, which: Callable[[str, Activation], bool]) -> BackpropInstance:
+    """The instance with the chosen vertices' derivatives planted wrong."""
+    net = inst.network
+    acts: dict[str, Activation | None] = {}
+    for name in net.nodes:
+        a = net.activation(name)
+        acts[name] = a if a is None or not which(name, a) else _WrongDerivative(a)
+    mutant = Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
+    return BackpropInstance(mutant, inst.data, inst.loss, inst.edge)
+
+
+def _sign_bug_loss() -> Loss:
+    """The square loss with a planted sign error in its derivative (y − u for u − y)."""
+    def grad(u: Sequence[fmpq], y: Sequence[fmpq]) -> list[fmpq]:
+        return [b - a for a, b in zip(u, y, strict=True)]
+
+    return Loss("square_sign_bug", SQUARE.value, grad)
+
+
+def _small_slps(max_length: int) -> st.SearchStrategy[SLP]:
+    return st.one_of(slps(max_length=max_length),
+                     slps(max_length=max_length - 1, a0=rationals(5)))
+
+
+def _show(inst: tuple[Any, ...]) -> str:
+    slp = next(v for v in inst if isinstance(v, SLP))
+    rest = [fmt(v) if isinstance(v, fmpq) else str(v) for v in inst if not isinstance(v, SLP)]
+    return slp.to_text() + "# and " + ", ".join(rest)
+
+
+# --------------------------------------------------------------------------- App. C identity
+
+IdInst = tuple[SLP, int, fmpq, fmpq]
+
+
+def _id_inst(act: Activation) -> st.SearchStrategy[IdInst]:
+    return st.tuples(_small_slps(7), st.integers(1, 4),
+                     st.one_of(st.just(fmpq(0)), rationals(8)), rationals(8, nonzero=True))
+
+
+def _check_app_c(act: Activation, inst: IdInst, *, planted: bool) -> Evidence:
+    slp, copies, w, h = inst
+    appc = app_c(slp, act, copies=copies, w=w)
+    bp = appc.instance
+    if planted:  # the chain rule at the output vertex t multiplies by id' + 1 = 2
+        bp = _mutate(bp, lambda name, a: name == OUTPUT_NODE)
+    vals = ref_slp_values(slp)
+    n_p, a0, big_b, wf = vals[-1], vals[0], Fraction(copies), _frac(w)
+    g = bp.gradient(budget_bits=BUDGET_BITS)
+    check_eq(_frac(g), big_b * (wf * n_p + a0) * n_p, "∂L/∂w_e∗ = B(w·n_P + a0)·n_P (backprop)",
+             B=copies, w=w, n_P=n_p, a0=a0)
+    check_eq(_frac(central_difference(bp, h)), _frac(g),
+             "(L(w+h) − L(w−h))/(2h) (forward passes only) = backprop", h=h)
+    check_eq(_frac(bp.loss_value()), big_b / 2 * (wf * n_p + a0) ** 2,
+             "L(θ) = (B/2)(w·n_P + a0)² (forward passes)")
+    star = bp.with_weight(0)
+    g0 = star.gradient(budget_bits=BUDGET_BITS)
+    check_eq(_frac(g0), big_b * a0 * n_p, "∂L/∂w_e∗(θ∗) = B·a0·n_P")
+    if a0 > 0:
+        check_eq(star.sign(), (n_p > 0) - (n_p < 0), "sign ∂L/∂w_e∗(θ∗) = sign n_P (a0 > 0)")
+    sizes = gradient_sizes(AppC(appc.compiled, bp.with_weight(1), copies, appc.a0),
+                           budget_bits=BUDGET_BITS)
+    ev = Evidence.of(output_bits=sizes.output_bits, gradient_bits=size(g),
+                     max_gradient_entry_bits=sizes.max_entry_bits)
+    if sizes.output_bits >= 16:  # the ratio says little for tiny outputs
+        ev.figures["entry_bits_per_output_bit"] = Fraction(sizes.max_entry_bits,
+                                                           sizes.output_bits)
+    return ev
+
+
+@claim_for(
+    "App. C",
+    "Exact backprop through the extended Lemma 3.2 network (id vertex t, e∗ = (t₀, t), B "
+    "samples (a0, −a0), square loss) gives ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P, hence B·a0·n_P at "
+    "θ∗ (sign = sign n_P for a0 > 0); equal to the exact central difference of L (forward "
+    "passes only) and L = (B/2)(w_e∗·n_P + a0)²",
+    covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, examples=25, show=_show,
+    tags=("identity",),
+)
+def app_c_identity(act: Activation, inst: IdInst) -> Evidence:
+    """n_P and a0 come from the Fraction reference SLP evaluator; the central difference uses
+    forward passes only, so backprop is checked against an oracle that shares no backward
+    code.  Figures: the largest entry of the whole gradient (every ∂L/∂w_e and ∂L/∂b_e) at θ∗
+    with w_e∗ = 1, where every partial is non-zero, against size(n_P)
+    (``entry_bits_per_output_bit`` for outputs of >= 16 bits)."""
+    return _check_app_c(act, inst, planted=False)
+
+
+@claim_for(
+    "App. C",
+    "Negative control: backprop with a wrong chain-rule factor at the output vertex t "
+    "(id'(z) + 1 = 2) breaks ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P",
+    covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, expect="counterexample",
+    control_of="gradient.app_c_identity", examples=12, show=_show,
+)
+def app_c_wrong_output_derivative_refuted(act: Activation, inst: IdInst) -> Evidence:
+    return _check_app_c(act, inst, planted=True)
+
+
+@claim(
+    "App. C",
+    "App. C's loss formula L(θ) = (B/2)(w_e∗·n_P + 1)² as written (it takes a0 = 1; the "
+    "construction gives (B/2)(w_e∗·n_P + a0)²)",
+    instances=st.tuples(polynomials(2, 3, 3),
+                        st.one_of(slps(max_length=5),
+                                  slps(max_length=4, a0=rationals(5, nonzero=True))),
+                        st.integers(1, 3), rationals(6)),
+    status="erratum", expect="counterexample", control_of="gradient.app_c_identity",
+    examples=20, show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+)
+def app_c_loss_formula_erratum(inst: tuple[Activation, SLP, int, fmpq]) -> Evidence:
+    """L is computed by forward passes and compared with the paper's formula."""
+    sigma, slp, copies, w = inst
+    bp = app_c(slp, sigma, copies=copies, w=w).instance
+    n_p = ref_slp_values(slp)[-1]
+    check_eq(_frac(bp.loss_value(budget_bits=BUDGET_BITS)),
+             Fraction(copies, 2) * (_frac(w) * n_p + 1) ** 2,
+             "L(θ) = (B/2)(w_e∗·n_P + 1)²", a0=slp.a0, n_P=n_p)
+    return Evidence.of(length=slp.length)
+
+
+# --------------------------------------------------------------------------- every partial
+
+
+@st.composite
+def _tiny(draw: st.DrawFn) -> tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]]:
+    """An SLP of length <= 3 ending in a product, B, w_e∗ != 0 and a few moves of θ."""
+    base = draw(st.one_of(slps(min_length=0, max_length=2),
+                          slps(min_length=0, max_length=1, a0=rationals(4, nonzero=True))))
+    n = base.length + 1
+    j, k = draw(st.integers(0, n - 1)), draw(st.integers(0, n - 1))
+    p = SLP(base.a0, (*base.gates, Gate("*", j, k)))
+    copies = draw(st.integers(1, 2))
+    w = draw(rationals(5, nonzero=True))
+    moves = draw(st.lists(st.tuples(st.integers(0, 1 << 12), rationals(3), rationals(3)),
+                          max_size=3))
+    return p, copies, w, moves
+
+
+def _check_partials(act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]],
+                    *, planted: bool) -> Evidence:
+    slp, copies, w, moves = inst
+    appc = app_c(slp, act, copies=copies, w=w)
+    bp = appc.instance
+    net = bp.network
+    ws, bs = list(net.weights), list(net.biases)
+    for e, dw, db in moves:  # move θ off θ∗ on a few edges (never e∗'s weight)
+        e %= len(ws)
+        if e != bp.edge:
+            ws[e] += dw
+        bs[e] += db
+    bp = BackpropInstance(net.with_params(ws, bs), bp.data, bp.loss, bp.edge)
+    engine = _mutate(bp, lambda name, a: a.traits.kind != "identity") if planted else bp
+    data = bp.samples()
+    g = engine.network.gradient(data, bp.loss)
+    loss, gw, gb = RefNetwork(bp.network).gradient(ref_samples(data), "square")
+    check_eq(_frac(g.loss), loss, "L(θ): engine vs Fraction reference")
+    for e, (u, v) in enumerate(bp.network.edges):
+        check_eq(_frac(g.grad_w[e]), gw[e], f"∂L/∂w for {u}->{v}: backprop vs forward mode")
+        check_eq(_frac(g.grad_b[e]), gb[e], f"∂L/∂b for {u}->{v}: backprop vs forward mode")
+    top = max(size(v) for v in (*g.grad_w, *g.grad_b))
+    return Evidence.of(edges=len(bp.network.edges), max_gradient_entry_bits=top)
+
+
+@claim_for(
+    "App. C",
+    "Every partial derivative, not just e∗: on the App. C networks of short SLPs at θ∗ "
+    "moved on a few edges (w_e∗ ≠ 0), exact backprop gives the loss and every ∂L/∂w_e, "
+    "∂L/∂b_e of the Fraction reference engine (forward-mode, no backprop)",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), examples=5, show=_show,
+    tags=("identity",),
+)
+def every_partial_matches_reference(
+        act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]]) -> Evidence:
+    """With w_e∗ ≠ 0 the backward signal reaches every σ vertex (at w_e∗ = 0 every partial
+    except e∗'s weight and bias vanishes).  The reference engine is quadratic, so the SLPs
+    are short (at most three gates, the last a product)."""
+    return _check_partials(act, inst, planted=False)
+
+
+@claim_for(
+    "App. C",
+    "Negative control: backprop with a wrong chain-rule factor (σ'(z) + 1) at the σ vertices "
+    "disagrees with the Fraction reference on some partial derivative",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), expect="counterexample",
+    control_of="gradient.every_partial_matches_reference", examples=4, show=_show,
+)
+def wrong_sigma_derivative_refuted(
+        act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]]) -> Evidence:
+    return _check_partials(act, inst, planted=True)
+
+
+# --------------------------------------------------------------------------- Theorem 1.3
+
+
+def _int_slps(max_length: int) -> st.SearchStrategy[SLP]:
+    """Integer programs (a0 = 1), with a share whose output is exactly 0."""
+    zero = slps(min_length=0, max_length=max_length - 1).flatmap(
+        lambda p: st.integers(0, p.length).map(
+            lambda j: SLP(p.a0, (*p.gates, Gate("-", j, j)))))
+    return st.one_of(slps(max_length=max_length), zero)
+
+
+def _check_promise(act: Activation, slp: SLP, b: int, *, planted: bool) -> Evidence:
+    n_p = ref_slp_values(slp)[-1]
+    q = repaired_slp(slp)
+    check_eq(ref_slp_values(q)[-1], 2 * n_p - 1, "n_Q = 2n_P − 1 (reference evaluation)")
+    check_eq(q.length, slp.length + 2, "Q adds two gates")
+    red = posslp_to_promise_sign(slp, act, b)
+    if planted:
+        inst = red.instance
+        red = PromiseBackpropSign(
+            BackpropInstance(inst.network, inst.data, _sign_bug_loss(), inst.edge), b)
+    g = red.instance.gradient(budget_bits=BUDGET_BITS)
+    check(g >= b or g <= -b, "|∂L/∂w_e∗(θ∗)| >= b (Definition 4.2's promise)", g=g, b=b,
+          n_P=n_p)
+    check_eq(red.answer(), n_p > 0, "promise Backprop-Sign answer = PosSLP answer (n_P > 0)",
+             g=g, n_P=n_p)
+    return Evidence.of(gradient_bits=size(g)).bound("promise_margin", b, abs(as_fraction(g)))
+
+
+@claim_for(
+    "Definition 4.2 (Theorem 1.3)",
+    "PosSLP → promise Backprop-Sign, repaired through n_Q = 2n_P − 1 (two gates): App. C on "
+    "Q with B = b, a0 = 1 gives ∂L/∂w_e∗(θ∗) = b·n_Q, so |·| >= b always, and the promise "
+    "answer (by backprop) is YES iff n_P > 0",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.tuples(_int_slps(6), st.integers(1, 6)),
+    examples=20, show=_show, tags=("identity",),
+)
+def posslp_to_promise_sign_repaired(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    """The figure ``promise_margin`` is b against |∂L/∂w_e∗(θ∗)| (ratio <= 1 means the
+    promise holds)."""
+    return _check_promise(act, inst[0], inst[1], planted=False)
+
+
+@claim_for(
+    "Definition 4.2 (Theorem 1.3)",
+    "Negative control: a square loss whose derivative has the wrong sign (y − u) flips every "
+    "promise Backprop-Sign answer",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.tuples(_int_slps(6), st.integers(1, 6)),
+    expect="counterexample", control_of="gradient.posslp_to_promise_sign_repaired",
+    examples=10, show=_show,
+)
+def promise_sign_loss_bug_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    return _check_promise(act, inst[0], inst[1], planted=True)
+
+
+@claim(
+    "Definition 4.2 (Theorem 1.3)",
+    "The reduction PosSLP → promise Backprop-Sign as App. C writes it (App. C on P itself, "
+    "B = b, a0 = 1) always meets the promise |∂L/∂w_e∗(θ∗)| >= b",
+    instances=st.tuples(polynomials(2, 3, 3), _int_slps(5), st.integers(1, 6)),
+    status="erratum", expect="counterexample",
+    control_of="gradient.posslp_to_promise_sign_repaired", examples=20,
+    show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+)
+def unrepaired_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
+    """Any P with n_P = 0 gives gradient 0, outside both promise regions."""
+    sigma, slp, b = inst
+    g = paper_posslp_to_promise_sign(slp, sigma, b).instance.gradient(budget_bits=BUDGET_BITS)
+    check(g >= b or g <= -b, "|∂L/∂w_e∗(θ∗)| >= b", g=g, b=b, n_P=ref_slp_values(slp)[-1])
+    return Evidence.of(gradient_bits=size(g))
+
+
+BitInst = tuple[SLP, int, int]
+
+
+def _bit_inst(act: Activation) -> st.SearchStrategy[BitInst]:
+    pow2 = st.builds(lambda s: fmpq(2) ** s, st.integers(-6, 6))
+    return st.tuples(st.one_of(slps(max_length=7), slps(max_length=6, a0=pow2)),
+                     st.integers(-8, 8), st.integers(0, 12))
+
+
+def _check_bit(act: Activation, inst: BitInst, *, planted: bool) -> Evidence:
+    slp, j_lo, width = inst
+    vals = ref_slp_values(slp)
+    n_p = vals[-1]
+    red = bitslp_to_backprop_bit(slp, act, j_lo)
+    bp = _mutate(red.instance, lambda name, a: name == OUTPUT_NODE) if planted else red.instance
+    g = bp.gradient(budget_bits=BUDGET_BITS)
+    top = abs(n_p.numerator).bit_length() + 2
+    for j in range(j_lo, max(j_lo, top) + width):
+        index = red.j + (j - j_lo)  # the reduction maps j to j + log2|a0|
+        check_eq(bit(g, index), ref_bit(n_p, j),
+                 "bit of ∂L/∂w_e∗(θ∗) at the reduced index = bit_j(n_P) (BitSLP, reference)",
+                 j=j, index=index, g=g, n_P=n_p)
+    if vals[0] > 0:
+        check_eq(bp.sign(), (n_p > 0) - (n_p < 0), "Backprop-Sign answer = sign n_P (a0 > 0)")
+    return Evidence.of(gradient_bits=size(g), bits_read=max(j_lo, top) + width - j_lo)
+
+
+@claim_for(
+    "Definition 4.1 (Theorem 1.3)",
+    "BitSLP → Backprop-Bit (B = 1): for a0 = ±2^s, bit j of n_P equals bit j + s of "
+    "∂L/∂w_e∗(θ∗) computed by backprop, for every j in a window around n_P's digits (also "
+    "after the binary point); Backprop-Sign gives sign n_P for a0 > 0",
+    covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, examples=20, show=_show,
+    tags=("identity",),
+)
+def bitslp_to_backprop_bit_decides(act: Activation, inst: BitInst) -> Evidence:
+    """One backprop pass per example; each bit is compared with the Fraction reference's
+    ⌊2^{−j}|n_P|⌋ mod 2.  The reduction object (:func:`bitslp_to_backprop_bit`) supplies
+    the index."""
+    return _check_bit(act, inst, planted=False)
+
+
+@claim_for(
+    "Definition 4.1 (Theorem 1.3)",
+    "Negative control: backprop with a wrong chain-rule factor at t (id' + 1) doubles the "
+    "gradient and moves every bit",
+    covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, expect="counterexample",
+    control_of="gradient.bitslp_to_backprop_bit_decides", examples=10, show=_show,
+)
+def bit_wrong_output_derivative_refuted(act: Activation, inst: BitInst) -> Evidence:
+    return _check_bit(act, inst, planted=True)
+
+
+# --------------------------------------------------------------------------- bounded values
+
+
+def _bounded_inst(act: Activation) -> st.SearchStrategy[tuple[SLP, int]]:
+    return st.tuples(slps(max_length=4), st.integers(0, 6))
+
+
+def _check_bounded(act: Activation, inst: tuple[SLP, int], *, planted: bool) -> Evidence:
+    p, width = inst
+    n_p = ref_slp_values(p)[-1]
+    bn, m, n = to_bnslp(p)
+    check_eq(ref_slp_values(bn)[-1], n_p / Fraction(2) ** (m * 2**n),
+             "Lemma A.5: the BN-SLP's value is 2^{−m·2^n}·n_P", m=m, n=n)
+    red0 = bounded_bitslp_to_backprop_bit(bn, m, n, act, 0)
+    bp = red0.instance
+    if planted:
+        bp = _mutate(bp, lambda name, a: name == OUTPUT_NODE)
+    g = bp.gradient()
+    shift = m * (2**n + 1)
+    check_eq(_frac(g), n_p / Fraction(2) ** shift, "∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P",
+             m=m, n=n, n_P=n_p)
+    check_eq(red0.j, -shift, "the reduction reads bit 0 at position −m(2^n + 1)")
+    top = abs(n_p.numerator).bit_length() + 1
+    for j in range(top + width):
+        pos = bounded_bit_position(j, m, n)
+        check_eq(bit(g, pos), ref_bit(n_p, j), "bit j − m(2^n+1) of the gradient = bit_j(n_P)",
+                 j=j, position=pos)
+    check_eq(bp.sign(), (n_p > 0) - (n_p < 0), "sign ∂L/∂w_e∗(θ∗) = sign n_P")
+    net = red0.instance.network
+    tr = net.forward(red0.instance.data[0][0].x)
+    biggest = max(max(abs(v) for v in tr.val), max(abs(v) for v in tr.pre))
+    bound = value_bound(act)
+    check_le(biggest, bound, "every |value| and |pre-activation| at θ∗ on 2^{−m} is at most "
+             "max(μ+2, D, Σ|r_k|(μ+2)^k)")
+    return (Evidence.of(m=m, shift=shift, gradient_bits=size(g))
+            .bound("max_abs_value", biggest, bound))
+
+
+@claim_for(
+    "Theorem 1.3 (bounded values)",
+    "Through the BN-SLP of Lemma A.5 (length m, b0 = 2^{−m}, input a0 = 2^{−m}, B = 1): "
+    "backprop gives ∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P, bit j of n_P sits at position "
+    "j − m(2^n+1), the sign is sign n_P, and every vertex value is bounded by a σ-only "
+    "constant",
+    covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, examples=10, show=_show,
+    tags=("identity",),
+)
+def bounded_variant_shift(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    """n = length of P (a0 = 1, at most 4 gates); the BN-SLP comes from :func:`to_bnslp`.
+    The figure ``max_abs_value`` is the largest |value| or |pre-activation| on the main input
+    against the σ-only bound."""
+    return _check_bounded(act, inst, planted=False)
+
+
+@claim_for(
+    "Theorem 1.3 (bounded values)",
+    "Negative control: backprop with a wrong chain-rule factor at t (id' + 1) breaks the "
+    "bounded-variant gradient and its bits",
+    covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, expect="counterexample",
+    control_of="gradient.bounded_variant_shift", examples=6, show=_show,
+)
+def bounded_wrong_output_derivative_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    return _check_bounded(act, inst, planted=True)
+
+
+@claim(
+    "Theorem 1.3 (bounded values)",
+    "App. C as written: for a BN-SLP with a0 = 2^{−ℓ} (ℓ = its length m), bit j of n_P "
+    "appears in ∂L/∂w_e∗(θ∗) shifted right by exactly ℓ positions (at j − ℓ)",
+    instances=st.tuples(polynomials(2, 3, 3), slps(max_length=3)),
+    status="erratum", expect="counterexample", control_of="gradient.bounded_variant_shift",
+    examples=10, show=lambda i: f"# sigma = {i[0].name}\n{i[1].to_text()}",
+)
+def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
+    """The true position is j − m(2^n + 1) (Lemma A.5's 2^{−m·2^n} and the input's 2^{−m})."""
+    sigma, p = inst
+    n_p = ref_slp_values(p)[-1]
+    bn, m, n = to_bnslp(p)
+    g = bounded_bitslp_to_backprop_bit(bn, m, n, sigma, 0).instance.gradient()
+    for j in range(abs(n_p.numerator).bit_length() + 1):
+        check_eq(bit(g, j - m), ref_bit(n_p, j), "bit j − ℓ of the gradient = bit_j(n_P)",
+                 j=j, ell=m, true_position=bounded_bit_position(j, m, n), n_P=n_p)
+    return Evidence.of(m=m)
+
+
+@claim(
+    "Theorem 1.3 (bounded values)",
+    "Bounded values and the promise gap together, with App. C's construction: the BN-SLP of "
+    "Q (n_Q = 2n_P − 1), input 2^{−m} and B = b copies meet the promise |∂L/∂w_e∗(θ∗)| >= b",
+    instances=st.tuples(polynomials(2, 3, 3), slps(max_length=3), st.integers(1, 6)),
+    status="erratum", expect="counterexample",
+    control_of="gradient.posslp_to_promise_sign_repaired", examples=10,
+    show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+)
+def bounded_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
+    """The gradient is b·2^{−m(2^n+1)}·n_Q: far below b unless |n_Q| >= 2^{m(2^n+1)}, which
+    the paper argues only in words (PAPER.md §14)."""
+    sigma, p, b = inst
+    bn, m, n = to_bnslp(repaired_slp(p))
+    g = app_c(bn, sigma, copies=b).instance.gradient()
+    check(g >= b or g <= -b, "|∂L/∂w_e∗(θ∗)| >= b with bounded values", g=g, b=b, m=m, n=n)
+    return Evidence.of(m=m)

@@ -1,0 +1,346 @@
+"""Unit tests of the App. C reduction, the Definition 4.1/4.2 instances, the bounded variant
+and ``whyrelu slp gradient``.  Expected values are computed by hand in the comments."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from flint import fmpq
+
+from checkers.activations import IDENTITY, RELU, Polynomial
+from checkers.errors import DataError, DegreeError, NetworkError, SLPError
+from checkers.losses import SQUARE, Loss
+from checkers.network import Edge, Network, Sample
+from checkers.rationals import bit
+from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
+from checkers.slp import SLP, parse_slp
+from spec._bnslp_local import to_bnslp_local
+from spec.cli import main
+from spec.gradient import (
+    OUTPUT_NODE,
+    BackpropBit,
+    BackpropInstance,
+    PromiseBackpropSign,
+    PromiseViolation,
+    app_c,
+    bitslp_to_backprop_bit,
+    bounded_bit_position,
+    bounded_bitslp_to_backprop_bit,
+    central_difference,
+    gradient_sizes,
+    paper_posslp_to_promise_sign,
+    posslp_to_promise_sign,
+    power_of_two_exponent,
+    repaired_slp,
+    to_bnslp,
+    value_bound,
+)
+
+Q = fmpq
+DATA = Path(__file__).resolve().parent / "data"
+P4 = SLP.of(1, [("+", 0, 0), ("*", 1, 1)])  # 1, 2, 4
+ZERO = SLP.of(1, [("+", 0, 0), ("-", 1, 1)])  # 1, 2, 0
+NEG = SLP.of(1, [("+", 0, 0), ("-", 0, 1)])  # 1, 2, -1
+
+
+# ------------------------------------------------------------------ App. C
+
+
+def test_app_c_network_shape() -> None:
+    a = app_c(P4, "x^2", copies=3)
+    net = a.instance.network
+    assert net.inputs == ("v0",) and net.outputs == (OUTPUT_NODE,)
+    assert net.edges[a.instance.edge] == ("v2", OUTPUT_NODE)
+    assert a.instance.weight == 0 and net.biases[a.instance.edge] == 0
+    assert net.activation(OUTPUT_NODE) == IDENTITY
+    assert len(net.edges) == len(a.compiled.network.edges) + 1
+    assert a.instance.data == ((Sample.of({"v0": 1}, [-1]), 3),)
+    assert len(a.instance.samples()) == 3
+    assert a.instance.sigma == Polynomial("x^2")
+
+
+@pytest.mark.parametrize("sigma", ["x^2", "x^3", "x^2 + x", "1/3*x^2 - 1/2*x + 2/5"])
+def test_gradient_by_hand(sigma: str) -> None:
+    # n_P = 4, a0 = 1, B = 3: B·a0·n_P = 12 at θ∗; with w = 1/2: 3·(2 + 1)·4 = 36
+    a = app_c(P4, sigma, copies=3)
+    assert a.instance.gradient() == 12
+    assert a.instance.loss_value() == Q(3, 2)  # (B/2)(0 + 1)²
+    assert a.instance.with_weight(Q(1, 2)).gradient() == 36
+    assert app_c(P4, sigma, copies=3, w=Q(1, 2)).instance.gradient() == 36
+    assert a.instance.sign() == 1 and a.instance.answer()
+
+
+def test_gradient_with_rational_a0() -> None:
+    # chain.slp: a0 = 3/2, n_P = 27/16, B = 2, w = -1: 2·(-27/16 + 3/2)·27/16 = -81/128
+    p = parse_slp((DATA / "chain.slp").read_text(encoding="utf-8"))
+    inst = app_c(p, "x^3", copies=2, w=-1).instance
+    assert inst.gradient() == Q(-81, 128)
+    # L = (B/2)(w n_P + a0)² = (-3/16)² = 9/256
+    assert inst.loss_value() == Q(9, 256)
+
+
+def test_central_difference_is_exact() -> None:
+    inst = app_c(NEG, "x^2", copies=2, w=Q(3, 7)).instance
+    g = inst.gradient()
+    assert g == 2 * (Q(3, 7) * -1 + 1) * -1
+    for h in (Q(1), Q(-5, 3), Q(1, 1000), Q(10**9)):
+        assert central_difference(inst, h) == g
+    with pytest.raises(DataError, match="h != 0"):
+        central_difference(inst, 0)
+
+
+def test_all_partials_agree_with_the_reference_by_hand() -> None:
+    a = app_c(SLP.of(Q(1, 2), [("*", 0, 0)]), "x^2", w=Q(2, 3))
+    inst = a.instance
+    g = inst.network.gradient(inst.samples(), SQUARE)
+    loss, gw, gb = RefNetwork(inst.network).gradient(ref_samples(inst.samples()), "square")
+    assert Fraction(str(g.loss)) == loss
+    assert [Fraction(str(v)) for v in g.grad_w] == gw
+    assert [Fraction(str(v)) for v in g.grad_b] == gb
+    assert any(v != 0 for v in gw[:-1])  # w_e∗ ≠ 0: the signal reaches the gadget
+
+
+def test_zero_gate_program() -> None:
+    # P = (a0): t0 = v0, f^t = w·a0, gradient B(w a0 + a0) a0
+    inst = app_c(SLP.of(3, []), "x^2", copies=2, w=1).instance
+    assert inst.network.edges[inst.edge] == ("v0", OUTPUT_NODE)
+    assert inst.gradient() == 2 * (3 + 3) * 3
+
+
+def test_gradient_sizes() -> None:
+    s = gradient_sizes(app_c(P4, "x^2", w=1))
+    # n_P = 4 (3 + 1 bits); ∂L/∂w_e∗ = (4 + 1)·4 = 20 (5 + 1 bits)
+    assert (s.output_bits, s.e_star_bits) == (4, 6)
+    assert s.max_entry_bits >= s.e_star_bits and s.entries == 2 * 30
+    assert set(s.to_json()) == {"output_bits", "e_star_bits", "max_entry_bits", "max_entry",
+                                "entries"}
+
+
+def test_app_c_rejects_bad_copies() -> None:
+    for bad in (0, -1, True):
+        with pytest.raises(DataError, match="copies"):
+            app_c(P4, "x^2", copies=bad)
+
+
+# ------------------------------------------------------------------ Definition 4.1 objects
+
+
+def _simple(**kw: object) -> BackpropInstance:
+    sq = Polynomial("x^2")
+    acts = {"x": None, "h": sq, "y": IDENTITY}
+    net = Network(acts, [Edge.of("x", "h", 1), Edge.of("h", "y", 2)], outputs=["y"])
+    args: dict[str, object] = {"network": net, "data": ((Sample.of({"x": 3}, [1]), 1),),
+                               "loss": SQUARE, "edge": 1}
+    args.update(kw)
+    return BackpropInstance(**args)  # type: ignore[arg-type]
+
+
+def test_backprop_instance_by_hand() -> None:
+    # f = 2·x², x = 3: f = 18, ∂L/∂w_hy = (18 − 1)·9 = 153
+    inst = _simple()
+    assert inst.gradient() == 153
+    assert inst.edge_name == "h->y"
+    assert BackpropBit(inst, 0).answer() and not BackpropBit(inst, 1).answer()  # 153 = 10011001b
+    assert BackpropBit(inst, 3).answer()
+
+
+def test_backprop_instance_validation() -> None:
+    sq, cube = Polynomial("x^2"), Polynomial("x^3")
+    two_out = Network({"x": None, "h": sq, "y": IDENTITY},
+                      [Edge.of("x", "h"), Edge.of("h", "y")], outputs=["h", "y"])
+    with pytest.raises(NetworkError, match="scalar inputs and outputs"):
+        _simple(network=two_out)
+    with pytest.raises(NetworkError, match="not an edge index"):
+        _simple(edge=2)
+    with pytest.raises(DataError, match=r"ℚ × ℚ"):
+        _simple(data=((Sample.of({"h": 3}, [1]), 1),))
+    with pytest.raises(DataError, match=r"ℚ × ℚ"):
+        _simple(data=((Sample.of({"x": 3}, [1, 2]), 1),))
+    with pytest.raises(DataError, match="multiplicity"):
+        _simple(data=((Sample.of({"x": 3}, [1]), 0),))
+    with pytest.raises(DataError, match="empty"):
+        _simple(data=())
+    with pytest.raises(DataError, match="no derivative"):
+        _simple(loss=Loss("zero_one", SQUARE.value, None))
+    relu_net = Network({"x": None, "h": RELU, "y": IDENTITY},
+                       [Edge.of("x", "h"), Edge.of("h", "y")], outputs=["y"])
+    with pytest.raises(DegreeError, match="neither id nor"):
+        _simple(network=relu_net)
+    mixed = Network({"x": None, "h": sq, "y": cube},
+                    [Edge.of("x", "h"), Edge.of("h", "y")], outputs=["y"])
+    with pytest.raises(NetworkError, match="one σ"):
+        _simple(network=mixed)
+
+
+# ------------------------------------------------------------------ Definition 4.2, repair
+
+
+def test_repaired_slp() -> None:
+    for p in (P4, ZERO, NEG):
+        q = repaired_slp(p)
+        assert q.length == p.length + 2
+        assert q.value() == 2 * p.value() - 1
+    with pytest.raises(SLPError, match="a0 = 1"):
+        repaired_slp(SLP.of(2, [("+", 0, 0)]))
+
+
+def test_promise_sign() -> None:
+    # n_Q = 2·4 − 1 = 7, B = b = 3: gradient 21 >= 3 (YES); NEG: n_Q = −3, gradient −9 (NO)
+    yes = posslp_to_promise_sign(P4, "x^2", 3)
+    assert yes.instance.gradient() == 21 and yes.answer() and yes.promise_holds()
+    no = posslp_to_promise_sign(NEG, "x^3", 3)
+    assert no.instance.gradient() == -9 and not no.answer()
+    # n_P = 0: n_Q = −1, gradient −b (NO, as PosSLP says)
+    zero = posslp_to_promise_sign(ZERO, "x^2", 2)
+    assert zero.instance.gradient() == -2 and not zero.answer()
+
+
+def test_paper_reduction_breaks_at_zero() -> None:
+    red = paper_posslp_to_promise_sign(ZERO, "x^2", 2)
+    assert red.instance.gradient() == 0 and not red.promise_holds()
+    with pytest.raises(PromiseViolation, match="strictly between"):
+        red.answer()
+    assert paper_posslp_to_promise_sign(P4, "x^2", 2).answer()
+    with pytest.raises(SLPError):
+        paper_posslp_to_promise_sign(SLP.of(Q(1, 2), []), "x^2", 1)
+
+
+def test_promise_gap_must_be_positive() -> None:
+    inst = app_c(P4, "x^2").instance
+    for bad in (0, -2, True):
+        with pytest.raises(DataError, match="gap"):
+            PromiseBackpropSign(inst, bad)
+
+
+# ------------------------------------------------------------------ BitSLP → Backprop-Bit
+
+
+def test_power_of_two_exponent() -> None:
+    cases = {Q(1): 0, Q(8): 3, Q(-4): 2, Q(1, 16): -4, Q(-1, 2): -1, Q(3): None,
+             Q(3, 4): None, Q(0): None, Q(2, 3): None}
+    for q, s in cases.items():
+        assert power_of_two_exponent(q) == s, q
+
+
+def test_bitslp_to_backprop_bit() -> None:
+    # negative.slp: n_P = −15 = −1111b; a0 = 1, so the gradient is −15 and j is unchanged
+    p = parse_slp((DATA / "negative.slp").read_text(encoding="utf-8"))
+    for j in range(-2, 7):
+        red = bitslp_to_backprop_bit(p, "x^2", j)
+        assert red.j == j
+        assert red.answer() == (ref_bit(Fraction(-15), j) == 1)
+    # a0 = 1/4: a1 = a0·a0 = 1/16; the gradient a0·n_P = 1/64 holds bit j of 1/16 at j − 2
+    q = SLP.of(Q(1, 4), [("*", 0, 0)])
+    for j in range(-8, 2):
+        red = bitslp_to_backprop_bit(q, "x^2", j)
+        assert red.j == j - 2
+        assert red.answer() == (bit(Q(1, 16), j) == 1)
+    with pytest.raises(SLPError, match="2\\^s"):
+        bitslp_to_backprop_bit(SLP.of(3, [("*", 0, 0)]), "x^2", 0)
+
+
+# ------------------------------------------------------------------ bounded variant
+
+
+def test_local_lemma_a5() -> None:
+    # P: a0 = 1, a1 = a0 + a0 (n = 1): ã1 = b0 + b0 with e1 = 1, then one alignment
+    # multiplication by b0 (2^1 − 1 = 1): m = 2 gates, value b0²·2 = 2^{-4}·2
+    bn, m, n = to_bnslp_local(P4.__class__.of(1, [("+", 0, 0)]))
+    assert (m, n) == (2, 1) and bn.a0 == Q(1, 4) and bn.length == 2
+    assert bn.value() == Q(2, 16)
+    for p in (P4, ZERO, NEG, SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("-", 3, 1)])):
+        bn, m, n = to_bnslp(p)
+        assert bn.length == m and bn.a0 == Q(1, 2**m)
+        assert Fraction(str(bn.value())) == ref_slp_values(p)[-1] / Fraction(2) ** (m * 2**n)
+        assert all(abs(v) <= 1 for v in bn.evaluate())  # Lemma A.4
+    with pytest.raises(SLPError, match="a_0 = 1"):
+        to_bnslp_local(SLP.of(2, []))
+
+
+def test_bounded_bit_position() -> None:
+    assert bounded_bit_position(0, 2, 1) == -6
+    assert bounded_bit_position(5, 3, 2) == 5 - 15
+
+
+def test_bounded_reduction_by_hand() -> None:
+    # P = (1, 2): m = 2, n = 1; gradient = 2^{−2·3}·2 = 1/32; bit 1 of n_P = 2 sits at −5
+    bn, m, n = to_bnslp(SLP.of(1, [("+", 0, 0)]))
+    red = bounded_bitslp_to_backprop_bit(bn, m, n, "x^2", 1)
+    assert red.instance.gradient() == Q(1, 32)
+    assert red.j == -5 and red.answer()
+    assert not bounded_bitslp_to_backprop_bit(bn, m, n, "x^2", 0).answer()
+    with pytest.raises(SLPError, match="BN-SLP"):
+        bounded_bitslp_to_backprop_bit(bn, m + 1, n, "x^2", 0)
+    with pytest.raises(SLPError, match="BN-SLP"):
+        bounded_bitslp_to_backprop_bit(SLP.of(1, bn.gates), m, n, "x^2", 0)
+
+
+def test_value_bound() -> None:
+    # x²: μ + 2 = 4, D = 2, Σ|r_k|·4^k = 16
+    assert value_bound("x^2") == 16
+    # x³: 5, D = 36, 125
+    assert value_bound("x^3") == 125
+    assert value_bound("1/3*x^2 - 1/2*x + 2/5") == 480  # D = 480 > 16/3 + 2 + 2/5
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    code, out, err = _run(capsys, *argv, "--json")
+    assert code == 0, err
+    result: dict[str, object] = json.loads(out)
+    return result
+
+
+@pytest.mark.parametrize("name", ["chain.slp", "negative.slp", "squaring.slp"])
+def test_cli_matches_the_reference(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    vals = ref_slp_values(parse_slp((DATA / name).read_text(encoding="utf-8")))
+    a0, n_p = vals[0], vals[-1]
+    for copies, sigma in ((1, "x^2"), (3, "x^3")):
+        for j in (-3, 0, 2):
+            out = _json(capsys, "slp", "gradient", str(DATA / name), "--sigma", sigma,
+                        "--copies", str(copies), "--bit", str(j))
+            g = copies * a0 * n_p
+            assert out == {"gradient": str(g), "sign": (g > 0) - (g < 0),
+                           "bit": ref_bit(g, j)}
+
+
+def test_cli_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
+    neg = str(DATA / "negative.slp")
+    # n_P = −15, a0 = 1, B = 3, w = 1/2: 3·(−15/2 + 1)·(−15) = 585/2
+    out = _json(capsys, "slp", "gradient", neg, "--sigma", "x^3", "--copies", "3",
+                "--weight", "1/2", "--sizes")
+    assert out["gradient"] == "585/2" and out["sign"] == 1 and out["bit"] is None
+    sizes = out["sizes"]
+    assert isinstance(sizes, dict) and sizes["output_bits"] == 5 and sizes["e_star_bits"] == 12
+    code, text, _ = _run(capsys, "slp", "gradient", neg, "--sigma", "x^2", "--bit", "3")
+    assert code == 0 and text == "gradient: -15\nsign: -1\nbit: 1\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["negative.slp", "--sigma", "x"], "degree >= 2"),
+    (["negative.slp", "--sigma", "relu"], "degree >= 2"),
+    (["negative.slp", "--sigma", "x^2", "--copies", "0"], "--copies"),
+    (["negative.slp", "--sigma", "x^2", "--weight", "0.5"], "--weight"),
+    (["malformed.slp", "--sigma", "x^2"], "malformed.slp:2"),
+    (["forward_reference.slp", "--sigma", "x^2"], "refers to"),
+    (["float.slp", "--sigma", "x^2"], "float.slp:1"),
+    (["missing.slp", "--sigma", "x^2"], "no such file"),
+    (["squaring.slp", "--sigma", "x^2", "--budget-bits", "100"], "bit budget exceeded"),
+])
+def test_cli_bad_input(capsys: pytest.CaptureFixture[str], args: list[str],
+                       message: str) -> None:
+    code, out, err = _run(capsys, "slp", "gradient", str(DATA / args[0]), *args[1:])
+    assert code == 2 and out == ""
+    assert err.startswith("whyrelu: error: ") and err.count("\n") == 1
+    assert message in err
