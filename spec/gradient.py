@@ -193,6 +193,16 @@ class BackpropInstance:
                 self.network.forward(s.x, budget_bits=budget_bits).outputs, s.y)
         return total
 
+    def size_bits(self) -> int:
+        """The numbers of the instance in bits: Σ_e size(w_e) + size(b_e) over θ, and
+        size(x) + size(y) + bitlen(multiplicity) over 𝒟 (the rationals of |I|; the graph
+        itself adds O(|E| log |V|))."""
+        theta = sum(size(w) + size(b) for w, b in zip(self.network.weights,
+                                                       self.network.biases, strict=True))
+        data = sum(size(s.x.get(self.network.inputs[0], fmpq(0))) + size(s.y[0])
+                   + int(mult).bit_length() for s, mult in self.data)
+        return int(theta + data)
+
     def sign(self) -> int:
         """sign ∂L/∂w_{e∗}(θ) ∈ {−1, 0, 1}."""
         return sign(self.gradient())
@@ -395,18 +405,20 @@ def central_difference(inst: BackpropInstance, h: RationalLike) -> fmpq:
 
 @dataclass(frozen=True)
 class GradientSizes:
-    """Sizes (bits) of the output n_P and of gradient entries at one θ."""
+    """Sizes (bits) of the output n_P, of ∂L/∂w_{e∗}, of the largest of the 2|E| partial
+    derivatives (and which one) at one θ, and of the instance's numbers."""
 
     output_bits: int
     e_star_bits: int
     max_entry_bits: int
     max_entry: str
     entries: int
+    instance_bits: int
 
     def to_json(self) -> dict[str, Any]:
         return {"output_bits": self.output_bits, "e_star_bits": self.e_star_bits,
                 "max_entry_bits": self.max_entry_bits, "max_entry": self.max_entry,
-                "entries": self.entries}
+                "entries": self.entries, "instance_bits": self.instance_bits}
 
 
 def gradient_sizes(appc: AppC, *, budget_bits: int | None = None) -> GradientSizes:
@@ -421,7 +433,7 @@ def gradient_sizes(appc: AppC, *, budget_bits: int | None = None) -> GradientSiz
             if size(val) > best:
                 best, where = size(val), f"d/d{kind} {u}->{v}"
     return GradientSizes(size(n_p), size(g.grad_w[inst.edge]), best, where,
-                         2 * len(inst.network.edges))
+                         2 * len(inst.network.edges), inst.size_bits())
 
 
 # =========================================================================== claims
@@ -475,15 +487,30 @@ def _small_slps(max_length: int) -> st.SearchStrategy[SLP]:
                      slps(max_length=max_length - 1, a0=rationals(5)))
 
 
-def _show(inst: tuple[Any, ...]) -> str:
-    slp = next(v for v in inst if isinstance(v, SLP))
-    rest = [fmt(v) if isinstance(v, fmpq) else str(v) for v in inst if not isinstance(v, SLP)]
-    return slp.to_text() + "# and " + ", ".join(rest)
+def _shower(*names: str) -> Callable[[tuple[Any, ...]], str]:
+    """Print a counterexample as the SLP file followed by the other drawn values, named
+    (``sigma`` first when the claim draws σ itself)."""
+    def show(inst: tuple[Any, ...]) -> str:
+        head, text, rest = "", "", []
+        for name, v in zip(names, inst, strict=True):
+            if isinstance(v, SLP):
+                text = v.to_text()
+            elif isinstance(v, Activation):
+                head = f"# sigma = {v.name}\n"
+            else:
+                rest.append(f"{name} = {fmt(v) if isinstance(v, fmpq) else v}")
+        return head + text + "# " + ", ".join(rest)
+
+    return show
 
 
 # --------------------------------------------------------------------------- App. C identity
 
 IdInst = tuple[SLP, int, fmpq, fmpq]
+_SHOW_ID = _shower("P", "B", "w", "h")
+_SHOW_TINY = _shower("P", "B", "w", "moves (edge, dw, db)")
+_SHOW_BIT = _shower("P", "j_from", "extra_bits")
+_SHOW_BOUNDED = _shower("P", "extra_bits")
 
 
 def _id_inst(act: Activation) -> st.SearchStrategy[IdInst]:
@@ -513,11 +540,14 @@ def _check_app_c(act: Activation, inst: IdInst, *, planted: bool) -> Evidence:
         check_eq(star.sign(), (n_p > 0) - (n_p < 0), "sign ∂L/∂w_e∗(θ∗) = sign n_P (a0 > 0)")
     sizes = gradient_sizes(AppC(appc.compiled, bp.with_weight(1), copies, appc.a0),
                            budget_bits=BUDGET_BITS)
-    ev = Evidence.of(output_bits=sizes.output_bits, gradient_bits=size(g),
-                     max_gradient_entry_bits=sizes.max_entry_bits)
-    if sizes.output_bits >= 16:  # the ratio says little for tiny outputs
+    gate_bits = max(size(fmpq(v.numerator, v.denominator)) for v in vals)
+    ev = Evidence.of(output_bits=sizes.output_bits, max_gate_bits=gate_bits,
+                     gradient_bits=size(g), max_gradient_entry_bits=sizes.max_entry_bits)
+    if sizes.output_bits >= 16:  # the ratios say little for tiny values
         ev.figures["entry_bits_per_output_bit"] = Fraction(sizes.max_entry_bits,
                                                            sizes.output_bits)
+    if gate_bits >= 16:
+        ev.figures["entry_bits_per_gate_bit"] = Fraction(sizes.max_entry_bits, gate_bits)
     return ev
 
 
@@ -527,7 +557,7 @@ def _check_app_c(act: Activation, inst: IdInst, *, planted: bool) -> Evidence:
     "samples (a0, −a0), square loss) gives ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P, hence B·a0·n_P at "
     "θ∗ (sign = sign n_P for a0 > 0); equal to the exact central difference of L (forward "
     "passes only) and L = (B/2)(w_e∗·n_P + a0)²",
-    covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, examples=25, show=_show,
+    covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, examples=25, show=_SHOW_ID,
     tags=("identity",),
 )
 def app_c_identity(act: Activation, inst: IdInst) -> Evidence:
@@ -544,7 +574,7 @@ def app_c_identity(act: Activation, inst: IdInst) -> Evidence:
     "Negative control: backprop with a wrong chain-rule factor at the output vertex t "
     "(id'(z) + 1 = 2) breaks ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P",
     covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, expect="counterexample",
-    control_of="gradient.app_c_identity", examples=12, show=_show,
+    control_of="gradient.app_c_identity", examples=12, show=_SHOW_ID,
 )
 def app_c_wrong_output_derivative_refuted(act: Activation, inst: IdInst) -> Evidence:
     return _check_app_c(act, inst, planted=True)
@@ -559,7 +589,7 @@ def app_c_wrong_output_derivative_refuted(act: Activation, inst: IdInst) -> Evid
                                   slps(max_length=4, a0=rationals(5, nonzero=True))),
                         st.integers(1, 3), rationals(6)),
     status="erratum", expect="counterexample", control_of="gradient.app_c_identity",
-    examples=20, show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+    examples=20, show=_shower("sigma", "P", "B", "w"),
 )
 def app_c_loss_formula_erratum(inst: tuple[Activation, SLP, int, fmpq]) -> Evidence:
     """L is computed by forward passes and compared with the paper's formula."""
@@ -620,7 +650,7 @@ def _check_partials(act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int,
     "Every partial derivative, not just e∗: on the App. C networks of short SLPs at θ∗ "
     "moved on a few edges (w_e∗ ≠ 0), exact backprop gives the loss and every ∂L/∂w_e, "
     "∂L/∂b_e of the Fraction reference engine (forward-mode, no backprop)",
-    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), examples=5, show=_show,
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), examples=5, show=_SHOW_TINY,
     tags=("identity",),
 )
 def every_partial_matches_reference(
@@ -636,7 +666,7 @@ def every_partial_matches_reference(
     "Negative control: backprop with a wrong chain-rule factor (σ'(z) + 1) at the σ vertices "
     "disagrees with the Fraction reference on some partial derivative",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), expect="counterexample",
-    control_of="gradient.every_partial_matches_reference", examples=4, show=_show,
+    control_of="gradient.every_partial_matches_reference", examples=4, show=_SHOW_TINY,
 )
 def wrong_sigma_derivative_refuted(
         act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]]) -> Evidence:
@@ -678,7 +708,7 @@ def _check_promise(act: Activation, slp: SLP, b: int, *, planted: bool) -> Evide
     "Q with B = b, a0 = 1 gives ∂L/∂w_e∗(θ∗) = b·n_Q, so |·| >= b always, and the promise "
     "answer (by backprop) is YES iff n_P > 0",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.tuples(_int_slps(6), st.integers(1, 6)),
-    examples=20, show=_show, tags=("identity",),
+    examples=20, show=_shower("P", "b"), tags=("identity",),
 )
 def posslp_to_promise_sign_repaired(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     """The figure ``promise_margin`` is b against |∂L/∂w_e∗(θ∗)| (ratio <= 1 means the
@@ -692,7 +722,7 @@ def posslp_to_promise_sign_repaired(act: Activation, inst: tuple[SLP, int]) -> E
     "promise Backprop-Sign answer",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.tuples(_int_slps(6), st.integers(1, 6)),
     expect="counterexample", control_of="gradient.posslp_to_promise_sign_repaired",
-    examples=10, show=_show,
+    examples=10, show=_shower("P", "b"),
 )
 def promise_sign_loss_bug_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_promise(act, inst[0], inst[1], planted=True)
@@ -705,7 +735,7 @@ def promise_sign_loss_bug_refuted(act: Activation, inst: tuple[SLP, int]) -> Evi
     instances=st.tuples(polynomials(2, 3, 3), _int_slps(5), st.integers(1, 6)),
     status="erratum", expect="counterexample",
     control_of="gradient.posslp_to_promise_sign_repaired", examples=20,
-    show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+    show=_shower("sigma", "P", "b"),
 )
 def unrepaired_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
     """Any P with n_P = 0 gives gradient 0, outside both promise regions."""
@@ -747,7 +777,7 @@ def _check_bit(act: Activation, inst: BitInst, *, planted: bool) -> Evidence:
     "BitSLP → Backprop-Bit (B = 1): for a0 = ±2^s, bit j of n_P equals bit j + s of "
     "∂L/∂w_e∗(θ∗) computed by backprop, for every j in a window around n_P's digits (also "
     "after the binary point); Backprop-Sign gives sign n_P for a0 > 0",
-    covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, examples=20, show=_show,
+    covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, examples=20, show=_SHOW_BIT,
     tags=("identity",),
 )
 def bitslp_to_backprop_bit_decides(act: Activation, inst: BitInst) -> Evidence:
@@ -762,7 +792,7 @@ def bitslp_to_backprop_bit_decides(act: Activation, inst: BitInst) -> Evidence:
     "Negative control: backprop with a wrong chain-rule factor at t (id' + 1) doubles the "
     "gradient and moves every bit",
     covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, expect="counterexample",
-    control_of="gradient.bitslp_to_backprop_bit_decides", examples=10, show=_show,
+    control_of="gradient.bitslp_to_backprop_bit_decides", examples=10, show=_SHOW_BIT,
 )
 def bit_wrong_output_derivative_refuted(act: Activation, inst: BitInst) -> Evidence:
     return _check_bit(act, inst, planted=True)
@@ -812,7 +842,7 @@ def _check_bounded(act: Activation, inst: tuple[SLP, int], *, planted: bool) -> 
     "backprop gives ∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P, bit j of n_P sits at position "
     "j − m(2^n+1), the sign is sign n_P, and every vertex value is bounded by a σ-only "
     "constant",
-    covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, examples=10, show=_show,
+    covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, examples=10, show=_SHOW_BOUNDED,
     tags=("identity",),
 )
 def bounded_variant_shift(act: Activation, inst: tuple[SLP, int]) -> Evidence:
@@ -827,7 +857,7 @@ def bounded_variant_shift(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     "Negative control: backprop with a wrong chain-rule factor at t (id' + 1) breaks the "
     "bounded-variant gradient and its bits",
     covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, expect="counterexample",
-    control_of="gradient.bounded_variant_shift", examples=6, show=_show,
+    control_of="gradient.bounded_variant_shift", examples=6, show=_SHOW_BOUNDED,
 )
 def bounded_wrong_output_derivative_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_bounded(act, inst, planted=True)
@@ -839,7 +869,7 @@ def bounded_wrong_output_derivative_refuted(act: Activation, inst: tuple[SLP, in
     "appears in ∂L/∂w_e∗(θ∗) shifted right by exactly ℓ positions (at j − ℓ)",
     instances=st.tuples(polynomials(2, 3, 3), slps(max_length=3)),
     status="erratum", expect="counterexample", control_of="gradient.bounded_variant_shift",
-    examples=10, show=lambda i: f"# sigma = {i[0].name}\n{i[1].to_text()}",
+    examples=10, show=_shower("sigma", "P"),
 )
 def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
     """The true position is j − m(2^n + 1) (Lemma A.5's 2^{−m·2^n} and the input's 2^{−m})."""
@@ -860,7 +890,7 @@ def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
     instances=st.tuples(polynomials(2, 3, 3), slps(max_length=3), st.integers(1, 6)),
     status="erratum", expect="counterexample",
     control_of="gradient.posslp_to_promise_sign_repaired", examples=10,
-    show=lambda i: f"# sigma = {i[0].name}\n" + _show(i[1:]),
+    show=_shower("sigma", "P", "b"),
 )
 def bounded_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
     """The gradient is b·2^{−m(2^n+1)}·n_Q: far below b unless |n_Q| >= 2^{m(2^n+1)}, which

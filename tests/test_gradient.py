@@ -116,7 +116,17 @@ def test_gradient_sizes() -> None:
     assert (s.output_bits, s.e_star_bits) == (4, 6)
     assert s.max_entry_bits >= s.e_star_bits and s.entries == 2 * 30
     assert set(s.to_json()) == {"output_bits", "e_star_bits", "max_entry_bits", "max_entry",
-                                "entries"}
+                                "entries", "instance_bits"}
+
+
+def test_size_bits_by_hand() -> None:
+    # _simple(): w = 1, 2 (2 + 3 bits), b = 0, 0 (1 + 1), x = 3 (3), y = 1 (2), mult 1 (1)
+    assert _simple().size_bits() == 5 + 2 + 3 + 2 + 1
+    inst = app_c(P4, "x^2", copies=5).instance
+    net = inst.network
+    theta = sum(int(w.p.bit_length() + w.q.bit_length() + b.p.bit_length() + b.q.bit_length())
+                for w, b in zip(net.weights, net.biases, strict=True))
+    assert inst.size_bits() == theta + 2 + 2 + 3  # x = 1, y = −1, multiplicity 5
 
 
 def test_app_c_rejects_bad_copies() -> None:
