@@ -749,7 +749,8 @@ BitInst = tuple[SLP, int, int]
 
 
 def _bit_inst(act: Activation) -> st.SearchStrategy[BitInst]:
-    pow2 = st.builds(lambda s: fmpq(2) ** s, st.integers(-6, 6))
+    pow2 = st.builds(lambda s, neg: (-1 if neg else 1) * fmpq(2) ** s, st.integers(-6, 6),
+                     st.booleans())
     return st.tuples(st.one_of(slps(max_length=7), slps(max_length=6, a0=pow2)),
                      st.integers(-8, 8), st.integers(0, 12))
 
