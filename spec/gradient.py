@@ -27,7 +27,9 @@ b·|n_Q| >= b, and n_Q >= 1 iff n_P > 0.  The unrepaired reduction
 b₀ = 2^{−m} (value 2^{−m·2^n}·n_P, n = length of P) and main input a₀ = 2^{−m},
 ∂L/∂w_{e∗}(θ∗) = B·2^{−m(2^n+1)}·n_P: bit j of n_P sits at position j − m(2^n + 1)
 (:func:`bounded_bit_position`), not j − ℓ as App. C says (erratum
-``gradient.shift_by_l_erratum``).  The BN-SLP enters only through :func:`to_bnslp`.
+``gradient.shift_by_l_erratum``).  The same factor pushes |∂L/∂w_{e∗}(θ∗)| far below a
+promise gap b (erratum ``gradient.bounded_promise_erratum``).  The BN-SLP enters only
+through :func:`to_bnslp`.
 """
 
 from __future__ import annotations
@@ -223,13 +225,19 @@ class BackpropBit:
     instance: BackpropInstance
     j: int
 
+    def __post_init__(self) -> None:
+        if isinstance(self.j, bool) or not isinstance(self.j, int):
+            raise DataError(f"the bit index j must be an integer, got {self.j!r}")
+
     def answer(self, *, budget_bits: int | None = None) -> bool:
         return bit(self.instance.gradient(budget_bits=budget_bits), self.j) == 1
 
 
 @dataclass(frozen=True)
 class PromiseBackpropSign:
-    """(N, 𝒟, ℒ, θ, e∗, b) of Definition 4.2: YES if ∂L/∂w_{e∗}(θ) >= b, NO if <= −b."""
+    """(N, 𝒟, ℒ, θ, e∗, b) of Definition 4.2: YES if ∂L/∂w_{e∗}(θ) >= b, NO if <= −b.
+
+    b >= 1: with b = 0 the two regions would share the gradient 0."""
 
     instance: BackpropInstance
     b: int
@@ -282,8 +290,7 @@ class AppC:
         return self.compiled.slp
 
 
-def app_c(slp: SLP, sigma: SigmaLike, *, copies: int = 1, w: RationalLike = 0,
-          loss: Loss = SQUARE) -> AppC:
+def app_c(slp: SLP, sigma: SigmaLike, *, copies: int = 1, w: RationalLike = 0) -> AppC:
     """App. C: B = ``copies`` identical samples (a₀, −a₀) on the extended Lemma 3.2 network,
     square loss, θ = θ∗ except w_{e∗} = ``w`` (θ∗ itself for w = 0)."""
     if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
@@ -292,7 +299,7 @@ def app_c(slp: SLP, sigma: SigmaLike, *, copies: int = 1, w: RationalLike = 0,
     net, e = app_c_network(compiled, w)
     a0 = slp.a0
     data = ((Sample({compiled.source: a0}, (-a0,)), copies),)
-    return AppC(compiled, BackpropInstance(net, data, loss, e), copies, a0)
+    return AppC(compiled, BackpropInstance(net, data, SQUARE, e), copies, a0)
 
 
 def repaired_slp(slp: SLP) -> SLP:

@@ -155,6 +155,8 @@ def test_backprop_instance_by_hand() -> None:
     assert inst.edge_name == "h->y"
     assert BackpropBit(inst, 0).answer() and not BackpropBit(inst, 1).answer()  # 153 = 10011001b
     assert BackpropBit(inst, 3).answer()
+    with pytest.raises(DataError, match="bit index"):
+        BackpropBit(inst, True)
 
 
 def test_backprop_instance_validation() -> None:
