@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
@@ -127,15 +129,13 @@ class Mat:
         """σ (or σ') entrywise."""
         if type(act) is Identity and not derivative:
             return self
+        if type(act) is ReLU and not derivative:
+            return _zeroed(self, _nonpositive(self))
         if self.num is not None:
             assert self.den is not None
             f = act.derivative_shared if derivative else act.apply_shared
             vals, d = f(self.num.entries(), self.den)
             return Mat(self.rows, self.cols, num=fmpz_mat(self.rows, self.cols, vals), den=d)
-        if type(act) is ReLU and not derivative:
-            zero = fmpq(0)
-            return Mat(self.rows, self.cols, q=fmpq_mat(self.rows, self.cols, [
-                v if v > zero else zero for v in self.as_fmpq_mat().entries()]))
         g = act.derivative if derivative else act
         return Mat(self.rows, self.cols,
                    q=fmpq_mat(self.rows, self.cols, [g(v) for v in self.as_fmpq_mat().entries()]))
@@ -159,6 +159,50 @@ class Mat:
             return Mat(self.rows, 1, num=sums, den=self.den).entries()
         assert self.q is not None
         return (self.q * fmpq_mat(self.cols, 1, [1] * self.cols)).entries()
+
+
+def _nonpositive(m: Mat) -> list[tuple[int, int]]:
+    """Positions ``(i, j)`` of the entries ``<= 0`` (the sign of a numerator over a positive
+    shared denominator is the sign of the entry)."""
+    if m.num is not None:
+        zero = fmpz(0)
+        signs = [n <= zero for n in m.num.entries()]
+    else:
+        zq = fmpq(0)
+        signs = [v <= zq for v in m.as_fmpq_mat().entries()]
+    return list(compress(_positions(m.rows, m.cols), signs))
+
+
+@lru_cache(maxsize=64)
+def _positions(rows: int, cols: int) -> tuple[tuple[int, int], ...]:
+    """``(i, j)`` of every entry in row-major order."""
+    return tuple((i, j) for i in range(rows) for j in range(cols))
+
+
+def _zeroed(m: Mat, positions: Sequence[tuple[int, int]]) -> Mat:
+    """A copy of ``m`` with the entries at ``positions`` set to 0 (a C copy, then one store
+    per position: cheaper than rebuilding the matrix from a list)."""
+    if m.num is not None:
+        a = fmpz_mat(m.num)
+        zero = fmpz(0)
+        for i, j in positions:
+            a[i, j] = zero
+        return Mat(m.rows, m.cols, num=a, den=m.den)
+    q = fmpq_mat(m.as_fmpq_mat())
+    zq = fmpq(0)
+    for i, j in positions:
+        q[i, j] = zq
+    return Mat(m.rows, m.cols, q=q)
+
+
+class _Memo:
+    """What the backward pass reuses of a layer's forward pass."""
+
+    __slots__ = ("nonpositive", "nums")
+
+    def __init__(self) -> None:
+        self.nonpositive: list[tuple[int, int]] | None = None
+        self.nums: list[fmpz] | None = None
 
 
 @dataclass(frozen=True)
@@ -316,52 +360,42 @@ class LayeredNetwork:
         """Exact forward pass of a batch (one input vector per sample)."""
         return self._forward(xs)[0]
 
-    def _forward(
-        self, xs: Sequence[Sequence[RationalLike]]
-    ) -> tuple[LayeredTrace, list[list[fmpz] | None]]:
-        """The trace, and the numerators of every shared-denominator ``Z`` (read once for
-        σ and kept for σ' in the backward pass)."""
+    def _forward(self, xs: Sequence[Sequence[RationalLike]]) -> tuple[LayeredTrace, list[_Memo]]:
+        """The trace, and what the backward pass reuses of every layer: the positions where
+        a ReLU's input is <= 0, or the numerators of a shared ``Z`` (read once for σ)."""
         H = [self._input_mat(xs)]
         Z: list[Mat] = []
-        znums: list[list[fmpz] | None] = []
+        memos: list[_Memo] = []
         for W, layer in zip(self._W, self.layers, strict=True):
             z = (W @ H[-1]).add_column(layer.biases)
             act = layer.activation
-            if z.num is not None and type(act) is not Identity:
+            memo = _Memo()
+            if type(act) is ReLU:
+                memo.nonpositive = _nonpositive(z)
+                h = _zeroed(z, memo.nonpositive)
+            elif z.num is not None and type(act) is not Identity:
                 assert z.den is not None
-                nums = z.num.entries()
-                vals, d = act.apply_shared(nums, z.den)
+                memo.nums = z.num.entries()
+                vals, d = act.apply_shared(memo.nums, z.den)
                 h = Mat(z.rows, z.cols, num=fmpz_mat(z.rows, z.cols, vals), den=d)
-                znums.append(nums)
             else:
                 h = z.apply(act)
-                znums.append(None)
+            memos.append(memo)
             Z.append(z)
             H.append(h)
-        return LayeredTrace(Z, H), znums
+        return LayeredTrace(Z, H), memos
 
-    def _delta(self, l: int, G: Mat, z: Mat, znums: list[fmpz] | None) -> Mat:  # noqa: E741
-        """``Δ_l = G ⊙ σ_l'(Z_l)`` (``znums``: the numerators of a shared ``Z_l``, if read)."""
+    def _delta(self, l: int, G: Mat, z: Mat, memo: _Memo) -> Mat:  # noqa: E741
+        """``Δ_l = G ⊙ σ_l'(Z_l)``."""
         act = self.layers[l].activation
         if type(act) is Identity:
             return G
-        if type(act) is ReLU:  # relu'(z) = [z > 0]: keep or zero the entries of G
-            if z.num is not None:
-                zero_z = fmpz(0)
-                pos = [n > zero_z for n in (znums if znums is not None else z.num.entries())]
-            else:
-                zero_q = fmpq(0)
-                pos = [v > zero_q for v in z.as_fmpq_mat().entries()]
-            if G.num is not None:
-                zero = fmpz(0)
-                kept = [x if p else zero for x, p in zip(G.num.entries(), pos, strict=True)]
-                return Mat(z.rows, z.cols, num=fmpz_mat(z.rows, z.cols, kept), den=G.den)
-            zq = fmpq(0)
-            keptq = [x if p else zq for x, p in zip(G.as_fmpq_mat().entries(), pos, strict=True)]
-            return Mat(z.rows, z.cols, q=fmpq_mat(z.rows, z.cols, keptq))
+        if type(act) is ReLU:  # relu'(z) = [z > 0]: G with the entries at z <= 0 zeroed
+            nonpos = memo.nonpositive if memo.nonpositive is not None else _nonpositive(z)
+            return _zeroed(G, nonpos)
         if G.num is not None and z.num is not None:
             assert G.den is not None and z.den is not None
-            nums = znums if znums is not None else z.num.entries()
+            nums = memo.nums if memo.nums is not None else z.num.entries()
             dv, dd = act.derivative_shared(nums, z.den)
             prod = [x * y for x, y in zip(G.num.entries(), dv, strict=True)]
             return Mat(z.rows, z.cols, num=fmpz_mat(z.rows, z.cols, prod), den=G.den * dd)
@@ -376,7 +410,7 @@ class LayeredNetwork:
             raise DataError(f"loss {loss.name!r} has no derivative; backprop needs one")
         if len(ys) != len(xs):
             raise DataError(f"{len(xs)} inputs but {len(ys)} labels")
-        tr, znums = self._forward(xs)
+        tr, memos = self._forward(xs)
         if loss is SQUARE:
             total, G = _square_loss(tr.H[-1], ys)
         else:
@@ -394,7 +428,7 @@ class LayeredNetwork:
         grad_w: list[Mat] = [G] * L
         grad_b: list[list[fmpq]] = [[] for _ in range(L)]
         for l in range(L - 1, -1, -1):  # noqa: E741
-            d = self._delta(l, G, tr.Z[l], znums[l])
+            d = self._delta(l, G, tr.Z[l], memos[l])
             deltas[l] = d
             grad_w[l] = d @ tr.H[l].transpose()
             grad_b[l] = d.row_sums()
