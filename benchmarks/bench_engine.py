@@ -29,10 +29,16 @@ Weights, biases, inputs and labels are "32-bit rationals" (size ≈ 32 bits) of 
 Why 8-bit denominators: with unrelated denominators the exact values' denominators grow by
 about the lcm of all the denominators of a layer, per layer.  For 16-bit numerators over
 random 16-bit denominators that lcm is thousands of bits (measured: ~1.5 kbit after layer
-1, then ~7 kbit more per layer, ~120 kbit at depth 16), a single 64x64 by 64x32 product
+1, then ~7 kbit more per layer; ~120 kbit at depth 16 by extrapolation), a 64x64 by 64x32 product
 takes seconds and the Fraction reference hours: the benchmark would measure only GMP's
 gcd.  With 8-bit denominators the lcm of a layer is bounded by lcm(1..255) (~360 bits) and
 the values reach a few thousand bits at depth 16; the table reports the sizes reached.
+
+``engine`` times ``gradient()`` alone (∂L/∂W is returned as exact matrices, like the bare
+products); ``engine+dW`` also reads every ∂L/∂W entry as an ``fmpq``.  After timing, the
+engine's loss and gradient are checked to equal the reference's and the DAG engine's
+exactly (``MISSED``/``MISMATCH`` mark failures; a mismatch makes the exit status 1).
+See ``docs/performance.md`` for figures measured on a 2-CPU machine.
 """
 
 from __future__ import annotations
@@ -137,7 +143,7 @@ def bare_products(net: LayeredNetwork, xs: Batch, ys: Batch) -> Callable[[], lis
     """A callable doing only the matrix products of one forward + backward pass, on the
     matrices the engine computes (taken from one run of the engine, outside the timing)."""
     g = net.gradient(xs, ys, SQUARE)
-    weights = net._W
+    weights = net._W  # the engine's own weight matrices (same representation)
     H, D = g.trace.H, g.deltas
     products = [_mat_product(weights[k], H[k]) for k in range(net.depth)]
     products += [_mat_product(weights[k].transpose(), D[k]) for k in range(1, net.depth)]

@@ -4,7 +4,9 @@ It is the independent oracle for the fast engine: it shares no arithmetic code w
 Activations are rebuilt from their plain-data :meth:`~checkers.activations.Activation.describe`,
 node values come from a memoised recursion over the node rule of §2, and gradients come
 from *forward-mode* differentiation (dual numbers, one pass per parameter) instead of
-backpropagation.
+backpropagation.  :class:`RefLayered` is the plain-loop layered counterpart (reverse mode,
+linear in the number of parameters): the baseline of ``benchmarks/bench_engine.py``, itself
+tested against the DAG engine.
 """
 
 from __future__ import annotations
