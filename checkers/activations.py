@@ -269,12 +269,12 @@ class ReLU(PiecewiseLinear):
         super().__init__([0], [(0, 0), (1, 0)], name="relu")
 
     def apply_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
-        zero = fmpz(0)
-        return [n if n > 0 else zero for n in nums], den
+        zero = fmpz(0)  # comparing with an fmpz is cheaper than with the int 0
+        return [n if n > zero else zero for n in nums], den
 
     def derivative_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
         one, zero = fmpz(1), fmpz(0)
-        return [one if n > 0 else zero for n in nums], fmpz(1)
+        return [one if n > zero else zero for n in nums], one
 
 
 class LeakyReLU(PiecewiseLinear):

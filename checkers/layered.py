@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress
 
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
-from checkers.activations import Activation
+from checkers.activations import Activation, Identity, ReLU
 from checkers.errors import DataError, NetworkError
-from checkers.losses import Loss
+from checkers.losses import SQUARE, Loss
 from checkers.network import Edge, Network
 from checkers.rationals import RationalLike, to_q
 
@@ -49,16 +51,18 @@ class Mat:
     def from_rationals(rows: int, cols: int, entries: Sequence[fmpq]) -> Mat:
         """Choose the representation: shared denominator when the lcm of the entries'
         denominators is not much larger than the largest one, ``fmpq_mat`` otherwise."""
-        lcm = fmpz(1)
-        top = 1
-        for v in entries:
-            if lcm % v.q != 0:
-                lcm = lcm.lcm(v.q)
-            top = max(top, int(v.q.bit_length()))
-        if int(lcm.bit_length()) <= 2 * top + 16:
-            return Mat(rows, cols, num=fmpz_mat(rows, cols, [v.p * (lcm // v.q) for v in entries]),
-                       den=lcm)
-        return Mat(rows, cols, q=fmpq_mat(rows, cols, list(entries)))
+        ents = list(entries)
+        q = fmpq_mat(rows, cols, ents)
+        num, lcm = q.numer_denom()  # lcm of the denominators, numerators over it (in C)
+        bits = int(lcm.bit_length())
+        # shared iff bits <= 2 * (largest denominator's bit-length) + 16; any entry's
+        # denominator is a lower bound for the largest, so try the first before scanning
+        if bits <= 18 or (ents and bits <= 2 * int(ents[0].q.bit_length()) + 16):
+            return Mat(rows, cols, num=num, den=lcm)
+        top = max((int(v.q.bit_length()) for v in ents), default=1)
+        if bits <= 2 * top + 16:
+            return Mat(rows, cols, num=num, den=lcm)
+        return Mat(rows, cols, q=q)
 
     @property
     def shared(self) -> bool:
@@ -75,9 +79,13 @@ class Mat:
         """Row-major entries in lowest terms."""
         if self.q is not None:
             return self.q.entries()
-        assert self.num is not None and self.den is not None
-        d = self.den
-        return [fmpq(n, d) for n in self.num.entries()]
+        return self.as_fmpq_mat().entries()  # reduced in C
+
+    def tolist(self) -> list[list[fmpq]]:
+        """Rows of entries in lowest terms."""
+        ents = self.entries()
+        c = self.cols
+        return [ents[i * c:(i + 1) * c] for i in range(self.rows)]
 
     def column(self, j: int) -> list[fmpq]:
         ents = self.entries()
@@ -99,34 +107,30 @@ class Mat:
         return Mat(self.rows, other.cols, q=self.as_fmpq_mat() * other.as_fmpq_mat())
 
     def add_column(self, b: Sequence[fmpq]) -> Mat:
-        """``self + b 1ᵀ`` (a bias per row)."""
+        """``self + b 1ᵀ`` (a bias per row), as a matrix sum with an outer product (in C)."""
+        if len(b) != self.rows:
+            raise NetworkError(f"{len(b)} biases for a matrix with {self.rows} rows")
+        c = self.cols
+        bq = fmpq_mat(self.rows, 1, list(b))
         if self.num is not None:
             assert self.den is not None
-            bden = fmpz(1)
-            for v in b:
-                if bden % v.q != 0:
-                    bden = bden.lcm(v.q)
+            bnum, bden = bq.numer_denom()
             if self.den % bden == 0:
-                scale, d = fmpz(1), self.den
+                num, d = self.num, self.den
             else:
                 d = self.den.lcm(bden)
-                scale = d // self.den
-            bn = [v.p * (d // v.q) for v in b]
-            ents = self.num.entries()
-            c = self.cols
-            out = [
-                (ents[i * c + j] * scale if scale != 1 else ents[i * c + j]) + bn[i]
-                for i in range(self.rows)
-                for j in range(c)
-            ]
-            return Mat(self.rows, c, num=fmpz_mat(self.rows, c, out), den=d)
-        qents = self.as_fmpq_mat().entries()
-        c = self.cols
-        return Mat(self.rows, c, q=fmpq_mat(self.rows, c, [
-            qents[i * c + j] + b[i] for i in range(self.rows) for j in range(c)]))
+                num = self.num * (d // self.den)
+            if d != bden:
+                bnum = bnum * (d // bden)
+            return Mat(self.rows, c, num=num + bnum * fmpz_mat(1, c, [1] * c), den=d)
+        return Mat(self.rows, c, q=self.as_fmpq_mat() + bq * fmpq_mat(1, c, [1] * c))
 
     def apply(self, act: Activation, derivative: bool = False) -> Mat:
         """σ (or σ') entrywise."""
+        if type(act) is Identity and not derivative:
+            return self
+        if type(act) is ReLU and not derivative:
+            return _zeroed(self, _nonpositive(self))
         if self.num is not None:
             assert self.den is not None
             f = act.derivative_shared if derivative else act.apply_shared
@@ -148,14 +152,57 @@ class Mat:
                    q=fmpq_mat(self.rows, self.cols, [x * y for x, y in zip(a2, b2, strict=True)]))
 
     def row_sums(self) -> list[fmpq]:
-        ents = self.entries() if self.q is not None else None
-        if ents is None:
-            assert self.num is not None and self.den is not None
-            raw = self.num.entries()
-            c = self.cols
-            return [fmpq(sum(raw[i * c:(i + 1) * c], fmpz(0)), self.den) for i in range(self.rows)]
-        c = self.cols
-        return [sum(ents[i * c:(i + 1) * c], fmpq(0)) for i in range(self.rows)]
+        """The sum of every row (a product with a column of ones, in C)."""
+        if self.num is not None:
+            assert self.den is not None
+            sums = self.num * fmpz_mat(self.cols, 1, [1] * self.cols)
+            return Mat(self.rows, 1, num=sums, den=self.den).entries()
+        assert self.q is not None
+        return (self.q * fmpq_mat(self.cols, 1, [1] * self.cols)).entries()
+
+
+def _nonpositive(m: Mat) -> list[tuple[int, int]]:
+    """Positions ``(i, j)`` of the entries ``<= 0`` (the sign of a numerator over a positive
+    shared denominator is the sign of the entry)."""
+    if m.num is not None:
+        zero = fmpz(0)
+        signs = [n <= zero for n in m.num.entries()]
+    else:
+        zq = fmpq(0)
+        signs = [v <= zq for v in m.as_fmpq_mat().entries()]
+    return list(compress(_positions(m.rows, m.cols), signs))
+
+
+@lru_cache(maxsize=64)
+def _positions(rows: int, cols: int) -> tuple[tuple[int, int], ...]:
+    """``(i, j)`` of every entry in row-major order."""
+    return tuple((i, j) for i in range(rows) for j in range(cols))
+
+
+def _zeroed(m: Mat, positions: Sequence[tuple[int, int]]) -> Mat:
+    """A copy of ``m`` with the entries at ``positions`` set to 0 (a C copy, then one store
+    per position: cheaper than rebuilding the matrix from a list)."""
+    if m.num is not None:
+        a = fmpz_mat(m.num)
+        zero = fmpz(0)
+        for i, j in positions:
+            a[i, j] = zero
+        return Mat(m.rows, m.cols, num=a, den=m.den)
+    q = fmpq_mat(m.as_fmpq_mat())
+    zq = fmpq(0)
+    for i, j in positions:
+        q[i, j] = zq
+    return Mat(m.rows, m.cols, q=q)
+
+
+class _Memo:
+    """What the backward pass reuses of a layer's forward pass."""
+
+    __slots__ = ("nonpositive", "nums")
+
+    def __init__(self) -> None:
+        self.nonpositive: list[tuple[int, int]] | None = None
+        self.nums: list[fmpz] | None = None
 
 
 @dataclass(frozen=True)
@@ -196,13 +243,51 @@ class LayeredTrace:
         return [[ents[i * last.cols + j] for i in range(last.rows)] for j in range(last.cols)]
 
 
-@dataclass
 class LayeredGradient:
-    loss: fmpq
-    grad_w: list[list[list[fmpq]]]  # per layer, out × in
-    grad_b: list[list[fmpq]]  # per layer
-    trace: LayeredTrace
-    deltas: list[Mat]
+    """Loss and exact gradient of a batch (App. E).
+
+    ``grad_w[l][i][j]`` = ∂L/∂W_{l+1}[i][j] (per layer, out × in), ``grad_b[l][i]`` =
+    ∂L/∂b_{l+1}[i], ``trace`` the forward pass and ``deltas[l]`` = Δ_{l+1} = ∂L/∂Z_{l+1}.
+    When built by :meth:`LayeredNetwork.gradient`, ``grad_w`` is read off the exact
+    matrices ``grad_w_mats[l]`` = Δ_{l+1} H_lᵀ on first access (its entries are the same
+    rationals; only the per-entry ``fmpq`` objects are made on demand).
+    """
+
+    __slots__ = ("_grad_w", "deltas", "grad_b", "grad_w_mats", "loss", "trace")
+
+    def __init__(
+        self,
+        loss: fmpq,
+        grad_w: list[list[list[fmpq]]] | None,
+        grad_b: list[list[fmpq]],
+        trace: LayeredTrace,
+        deltas: list[Mat],
+        *,
+        grad_w_mats: list[Mat] | None = None,
+    ) -> None:
+        if grad_w is None and grad_w_mats is None:
+            raise ValueError("LayeredGradient needs grad_w or grad_w_mats")
+        self.loss = loss
+        self._grad_w = grad_w
+        self.grad_b = grad_b
+        self.trace = trace
+        self.deltas = deltas
+        self.grad_w_mats = grad_w_mats
+
+    @property
+    def grad_w(self) -> list[list[list[fmpq]]]:
+        """∂L/∂W per layer as out × in lists of ``fmpq``."""
+        if self._grad_w is None:
+            assert self.grad_w_mats is not None
+            self._grad_w = [m.tolist() for m in self.grad_w_mats]
+        return self._grad_w
+
+    @grad_w.setter
+    def grad_w(self, value: list[list[list[fmpq]]]) -> None:
+        self._grad_w = value
+
+    def __repr__(self) -> str:
+        return f"<LayeredGradient loss={self.loss} depth={len(self.grad_b)}>"
 
 
 class LayeredNetwork:
@@ -233,6 +318,7 @@ class LayeredNetwork:
                                [v for row in layer.weights for v in row])
             for layer in layers
         ]
+        self._WT = [w.transpose() for w in self._W]
 
     @property
     def depth(self) -> int:
@@ -272,13 +358,48 @@ class LayeredNetwork:
 
     def forward(self, xs: Sequence[Sequence[RationalLike]]) -> LayeredTrace:
         """Exact forward pass of a batch (one input vector per sample)."""
+        return self._forward(xs)[0]
+
+    def _forward(self, xs: Sequence[Sequence[RationalLike]]) -> tuple[LayeredTrace, list[_Memo]]:
+        """The trace, and what the backward pass reuses of every layer: the positions where
+        a ReLU's input is <= 0, or the numerators of a shared ``Z`` (read once for σ)."""
         H = [self._input_mat(xs)]
         Z: list[Mat] = []
+        memos: list[_Memo] = []
         for W, layer in zip(self._W, self.layers, strict=True):
             z = (W @ H[-1]).add_column(layer.biases)
+            act = layer.activation
+            memo = _Memo()
+            if type(act) is ReLU:
+                memo.nonpositive = _nonpositive(z)
+                h = _zeroed(z, memo.nonpositive)
+            elif z.num is not None and type(act) is not Identity:
+                assert z.den is not None
+                memo.nums = z.num.entries()
+                vals, d = act.apply_shared(memo.nums, z.den)
+                h = Mat(z.rows, z.cols, num=fmpz_mat(z.rows, z.cols, vals), den=d)
+            else:
+                h = z.apply(act)
+            memos.append(memo)
             Z.append(z)
-            H.append(z.apply(layer.activation))
-        return LayeredTrace(Z, H)
+            H.append(h)
+        return LayeredTrace(Z, H), memos
+
+    def _delta(self, l: int, G: Mat, z: Mat, memo: _Memo) -> Mat:  # noqa: E741
+        """``Δ_l = G ⊙ σ_l'(Z_l)``."""
+        act = self.layers[l].activation
+        if type(act) is Identity:
+            return G
+        if type(act) is ReLU:  # relu'(z) = [z > 0]: G with the entries at z <= 0 zeroed
+            nonpos = memo.nonpositive if memo.nonpositive is not None else _nonpositive(z)
+            return _zeroed(G, nonpos)
+        if G.num is not None and z.num is not None:
+            assert G.den is not None and z.den is not None
+            nums = memo.nums if memo.nums is not None else z.num.entries()
+            dv, dd = act.derivative_shared(nums, z.den)
+            prod = [x * y for x, y in zip(G.num.entries(), dv, strict=True)]
+            return Mat(z.rows, z.cols, num=fmpz_mat(z.rows, z.cols, prod), den=G.den * dd)
+        return G.hadamard(z.apply(act, derivative=True))
 
     def gradient(
         self, xs: Sequence[Sequence[RationalLike]], ys: Sequence[Sequence[RationalLike]],
@@ -289,29 +410,49 @@ class LayeredNetwork:
             raise DataError(f"loss {loss.name!r} has no derivative; backprop needs one")
         if len(ys) != len(xs):
             raise DataError(f"{len(xs)} inputs but {len(ys)} labels")
-        tr = self.forward(xs)
-        outs = tr.outputs()
-        total = fmpq(0)
-        gcols: list[list[fmpq]] = []
-        for out, y in zip(outs, ys, strict=True):
-            yq = tuple(to_q(v) for v in y)
-            total += loss.value(out, yq)
-            gcols.append(loss.grad(out, yq))
+        tr, memos = self._forward(xs)
+        if loss is SQUARE:
+            total, G = _square_loss(tr.H[-1], ys)
+        else:
+            total = fmpq(0)
+            gcols: list[list[fmpq]] = []
+            for out, y in zip(tr.outputs(), ys, strict=True):
+                yq = tuple(to_q(v) for v in y)
+                total += loss.value(out, yq)
+                gcols.append(loss.grad(out, yq))
+            n_out, batch = self.output_dim, len(xs)
+            G = Mat.from_rationals(n_out, batch,
+                                   [gcols[j][i] for i in range(n_out) for j in range(batch)])
         L = self.depth
-        n_out, batch = self.output_dim, len(xs)
-        G = Mat.from_rationals(n_out, batch,
-                               [gcols[j][i] for i in range(n_out) for j in range(batch)])
         deltas: list[Mat] = [G] * L
-        grad_w: list[list[list[fmpq]]] = [[] for _ in range(L)]
+        grad_w: list[Mat] = [G] * L
         grad_b: list[list[fmpq]] = [[] for _ in range(L)]
         for l in range(L - 1, -1, -1):  # noqa: E741
-            layer = self.layers[l]
-            d = G.hadamard(tr.Z[l].apply(layer.activation, derivative=True))
+            d = self._delta(l, G, tr.Z[l], memos[l])
             deltas[l] = d
-            gw = (d @ tr.H[l].transpose()).entries()
-            cols = layer.shape[1]
-            grad_w[l] = [gw[i * cols:(i + 1) * cols] for i in range(layer.shape[0])]
+            grad_w[l] = d @ tr.H[l].transpose()
             grad_b[l] = d.row_sums()
             if l > 0:
-                G = self._W[l].transpose() @ d
-        return LayeredGradient(total, grad_w, grad_b, tr, deltas)
+                G = self._WT[l] @ d
+        return LayeredGradient(total, None, grad_b, tr, deltas, grad_w_mats=grad_w)
+
+
+def _square_loss(out: Mat, ys: Sequence[Sequence[RationalLike]]) -> tuple[fmpq, Mat]:
+    """:data:`~checkers.losses.SQUARE` over a batch in matrix form: with ``R = Ŷ - Y``,
+    ``L = ½ Σ R_ij²`` and ``∂L/∂Ŷ = R`` (the same rationals as sample by sample)."""
+    n_out, batch = out.rows, out.cols
+    for y in ys:
+        if len(y) != n_out:
+            raise DataError(f"square loss: {n_out} outputs but a label of length {len(y)}")
+    Y = Mat.from_rationals(n_out, batch,
+                           [to_q(ys[j][i]) for i in range(n_out) for j in range(batch)])
+    if out.num is not None and Y.num is not None:
+        assert out.den is not None and Y.den is not None
+        d = out.den.lcm(Y.den)
+        a = out.num if d == out.den else out.num * (d // out.den)
+        b = Y.num if d == Y.den else Y.num * (d // Y.den)
+        r = a - b
+        sq = sum((v * v for v in r.entries()), fmpz(0))
+        return fmpq(sq, 2 * d * d), Mat(n_out, batch, num=r, den=d)
+    rq = out.as_fmpq_mat() - Y.as_fmpq_mat()
+    return sum((v * v for v in rq.entries()), fmpq(0)) / 2, Mat(n_out, batch, q=rq)

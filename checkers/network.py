@@ -345,15 +345,20 @@ class Network:
         pre = [fmpq(0)] * len(a.nodes)
         val = [fmpq(0)] * len(a.nodes)
         w, src, bias_sum = self.weights, a.src, self._bias_sum
+        acts, in_edges = a.acts, a.in_edges
         for v in a.order:
-            act = a.acts[v]
+            act = acts[v]
             z = xs[v]
             if act is None:
                 pre[v] = val[v] = z
             else:
-                z = z + bias_sum[v]
-                for e in a.in_edges[v]:
-                    z += w[e] * val[src[e]]
+                b = bias_sum[v]
+                if b:
+                    z = z + b
+                for e in in_edges[v]:
+                    fu = val[src[e]]
+                    if fu:  # zero terms (inactive ReLUs) cost nothing
+                        z += w[e] * fu
                 pre[v] = z
                 val[v] = act(z)
             if budget_bits is not None:
@@ -379,23 +384,26 @@ class Network:
         delta: list[fmpq | None] = [None] * n
         grad_w = [fmpq(0)] * len(a.edges)
         grad_b = [fmpq(0)] * len(a.edges)
-        w, dst, src, val = self.weights, a.dst, a.src, trace.val
+        w, dst, src, val, pre = self.weights, a.dst, a.src, trace.val, trace.pre
+        acts, in_edges, out_edges = a.acts, a.in_edges, a.out_edges
+        zero = fmpq(0)
         for v in reversed(a.order):
             gv = g[v]
-            for e in a.out_edges[v]:
+            for e in out_edges[v]:
                 dw = delta[dst[e]]
                 assert dw is not None
-                if dw != 0:
+                if dw:
                     gv += w[e] * dw
             g[v] = gv
-            act = a.acts[v]
+            act = acts[v]
             if act is None:
                 continue
-            dv = gv * act.derivative(trace.pre[v]) if gv != 0 else fmpq(0)
+            dv = gv * act.derivative(pre[v]) if gv else zero
             delta[v] = dv
-            for e in a.in_edges[v]:
-                grad_w[e] = dv * val[src[e]]
-                grad_b[e] = dv
+            if dv:  # otherwise the in-edges' gradients stay 0
+                for e in in_edges[v]:
+                    grad_w[e] = dv * val[src[e]]
+                    grad_b[e] = dv
         return Backward(g, delta, grad_w, grad_b)
 
     def gradient(
@@ -414,9 +422,8 @@ class Network:
             out = tr.outputs
             total += loss.value(out, sample.y)
             bw = self.backward(tr, loss.grad(out, sample.y))
-            for e in range(len(gw)):
-                gw[e] += bw.grad_w[e]
-                gb[e] += bw.grad_b[e]
+            gw = [s + t if t else s for s, t in zip(gw, bw.grad_w, strict=True)]
+            gb = [s + t if t else s for s, t in zip(gb, bw.grad_b, strict=True)]
             traces.append(tr)
             backs.append(bw)
         return Gradient(total, gw, gb, traces, backs)

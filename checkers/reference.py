@@ -4,7 +4,9 @@ It is the independent oracle for the fast engine: it shares no arithmetic code w
 Activations are rebuilt from their plain-data :meth:`~checkers.activations.Activation.describe`,
 node values come from a memoised recursion over the node rule of §2, and gradients come
 from *forward-mode* differentiation (dual numbers, one pass per parameter) instead of
-backpropagation.
+backpropagation.  :class:`RefLayered` is the plain-loop layered counterpart (reverse mode,
+linear in the number of parameters): the baseline of ``benchmarks/bench_engine.py``, itself
+tested against the DAG engine.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+from checkers.layered import LayeredNetwork
 from checkers.network import Network, Sample
 from checkers.slp import SLP
 
@@ -169,6 +172,61 @@ class RefNetwork:
                                Fraction(0))
                 grads[kind].append(acc)
         return total, grads["w"], grads["b"]
+
+
+class RefLayered:
+    """A layered network (:class:`~checkers.layered.LayeredNetwork`) over Fractions, with
+    plain loops, one sample at a time: the node rule of §2 layer by layer, then ordinary
+    reverse-mode backpropagation (App. E).  Unlike :class:`RefNetwork` its cost is linear
+    in the number of parameters, so it serves as the baseline of the benchmarks too."""
+
+    def __init__(self, net: LayeredNetwork) -> None:
+        self.weights = [[[_q(w) for w in row] for row in layer.weights] for layer in net.layers]
+        self.biases = [[_q(b) for b in layer.biases] for layer in net.layers]
+        self.acts = [activation_functions(layer.activation.describe()) for layer in net.layers]
+
+    def forward(self, x: Sequence[Fraction]) -> tuple[list[list[Fraction]], list[list[Fraction]]]:
+        """Pre-activations ``z[l]`` (layers 1..L) and values ``h[l]`` (``h[0] = x``)."""
+        hs = [list(x)]
+        zs: list[list[Fraction]] = []
+        for w, b, (f, _) in zip(self.weights, self.biases, self.acts, strict=True):
+            h = hs[-1]
+            z = []
+            for i in range(len(w)):
+                total = b[i]
+                for j in range(len(h)):
+                    total += w[i][j] * h[j]
+                z.append(total)
+            zs.append(z)
+            hs.append([f(v) for v in z])
+        return zs, hs
+
+    def gradient(
+        self, xs: Sequence[Sequence[Fraction]], ys: Sequence[Sequence[Fraction]], loss: str
+    ) -> tuple[Fraction, list[list[list[Fraction]]], list[list[Fraction]]]:
+        """Total loss and (∂L/∂W, ∂L/∂b) per layer, summed over the samples."""
+        value, dvalue = loss_functions(loss)
+        total = Fraction(0)
+        gw = [[[Fraction(0) for _ in row] for row in w] for w in self.weights]
+        gb = [[Fraction(0) for _ in b] for b in self.biases]
+        for x, y in zip(xs, ys, strict=True):
+            zs, hs = self.forward(x)
+            total += value(hs[-1], list(y))
+            g = dvalue(hs[-1], list(y))  # ∂ℒ/∂h at the last layer
+            for l in range(len(self.weights) - 1, -1, -1):  # noqa: E741
+                w, (_, df) = self.weights[l], self.acts[l]
+                delta = [g[i] * df(zs[l][i]) for i in range(len(g))]
+                for i in range(len(w)):
+                    gb[l][i] += delta[i]
+                    for j in range(len(w[i])):
+                        gw[l][i][j] += delta[i] * hs[l][j]
+                if l == 0:
+                    break  # ∂L/∂x is not needed
+                g = [Fraction(0)] * len(hs[l])
+                for j in range(len(g)):
+                    for i in range(len(w)):
+                        g[j] += w[i][j] * delta[i]
+        return total, gw, gb
 
 
 def ref_samples(data: Sequence[Sample]) -> list[tuple[dict[str, Fraction], list[Fraction]]]:

@@ -13,6 +13,7 @@ Text format (one gate per line, ``#`` starts a comment, indices consecutive)::
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -102,24 +103,35 @@ class SLP:
 
     def value(self, *, budget_bits: int | None = None) -> fmpq:
         """n_P = a_ℓ."""
+        if self.a0.q == 1:  # only the last value becomes an fmpq (no copy per gate)
+            return fmpq(deque(self._run_int(budget_bits), maxlen=1)[0])
         vals = self.evaluate(budget_bits=budget_bits)
         return vals[-1]
 
-    def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
+    def _run_int(self, budget: int | None) -> Iterator[fmpz]:
+        """a_0, ..., a_ℓ of an integer program (``a_0 ∈ ℤ``) over ``fmpz``."""
+        self._check_a0(budget)
+        ivals: list[fmpz] = [self.a0.p]
+        yield ivals[0]
+        for i, g in enumerate(self.gates, start=1):
+            x, y = ivals[g.j], ivals[g.k]
+            r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
+            if budget is not None and _bound(g.op, int(x.bit_length()) + 1,
+                                             int(y.bit_length()) + 1) > budget:
+                _check_size(i, int(r.bit_length()) + 1, budget)
+            ivals.append(r)
+            yield r
+
+    def _check_a0(self, budget: int | None) -> None:
         if budget is not None and size(self.a0) > budget:
             raise BitBudgetExceeded("a0", size(self.a0), budget)
+
+    def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
         if self.a0.q == 1:
-            ivals: list[fmpz] = [self.a0.p]
-            yield 0, self.a0
-            for i, g in enumerate(self.gates, start=1):
-                x, y = ivals[g.j], ivals[g.k]
-                r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
-                if budget is not None and _bound(g.op, int(x.bit_length()) + 1,
-                                                 int(y.bit_length()) + 1) > budget:
-                    _check_size(i, int(r.bit_length()) + 1, budget)
-                ivals.append(r)
-                yield i, fmpq(r)
+            for i, r in enumerate(self._run_int(budget)):
+                yield i, (self.a0 if i == 0 else fmpq(r))
         else:
+            self._check_a0(budget)
             qvals: list[fmpq] = [self.a0]
             yield 0, self.a0
             for i, g in enumerate(self.gates, start=1):
