@@ -368,7 +368,7 @@ def _a5_programs() -> st.SearchStrategy[SLP]:
     "SLP → BN-SLP: Q has exactly the m gates counted from P's syntax, b_0 = 2^{−m}, "
     "ã_i = b_0^{e_i}·a_i at every gate, output 2^{−m·2^n}·n_P, all values in [−1, 1], "
     "e_i <= 2^i, m <= n(n−1)/2 + 3n − 1 = O(n²)",
-    instances=_a5_programs(), examples=40, show=_show, tags=("identity",),
+    instances=_a5_programs(), examples=60, show=_show, tags=("identity",),
 )
 def lemma_a5(p: SLP) -> Evidence:
     """P is drawn with a_0 = 1 (random gates, n <= 7, and the quadratic family of squarings

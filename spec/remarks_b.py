@@ -49,6 +49,7 @@ from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import SLP, Gate
 from spec.bnslp import NotIntegerSLPError
 from spec.claims import NONLINEAR_POLYNOMIAL, Evidence, check, check_eq, check_le, claim_for
+from spec.gadget import SigmaLike
 from spec.slp_network import (
     BUDGET_BITS,
     CompiledSLP,
@@ -63,6 +64,7 @@ from strategies import integer_slps, rational_slps, rationals
 __all__ = [
     "HingeInstance",
     "RegularisedInstance",
+    "amplifying_program",
     "encoding_size",
     "hinge_instance",
     "hinge_or_match_loss",
@@ -151,7 +153,7 @@ class HingeInstance:
                     for s, m in self.samples()), fmpq(0))
 
 
-def hinge_instance(p: SLP, sigma: Activation, *, b: int = 1) -> HingeInstance:
+def hinge_instance(p: SLP, sigma: SigmaLike, *, b: int = 1) -> HingeInstance:
     """Remark B.3: the hinge-loss instance of P (via Q with n_Q = 2n_P − 1)."""
     c = compile_slp(posslp_program(p), sigma)
     forcing = build_instance(c, 0, a=0, b=b)
@@ -231,7 +233,7 @@ def _show_hinge(inst: HingeInst) -> str:
     "Hinge loss: with n_Q = 2n_P − 1, θ∗ has zero forcing loss and per-copy hinge "
     "max{0, 1 − n_Q}, = 0 if n_P > 0 and >= 2 if n_P <= 0; moving the output to 1 pays >= b+1 "
     "on the forcing samples, so OPT ∈ {0} ∪ [2, ∞)",
-    covers=NONLINEAR_POLYNOMIAL, instances=_hinge_inst, examples=12, show=_show_hinge,
+    covers=NONLINEAR_POLYNOMIAL, instances=_hinge_inst, examples=30, show=_show_hinge,
     tags=("identity",),
 )
 def hinge_posslp(act: Activation, inst: HingeInst) -> Evidence:
@@ -380,7 +382,7 @@ def _check_regularised(act: Activation, inst: RegInst, *, exponent_of: str) -> E
     "Regularised 1-D instance: R(θ∗) = b·𝟏[bit_j(n_P) ≠ 1], and with λ = 2^{M_K}, "
     "M_K = 2(K−1) + 2·bitlen(Q∗) + bitlen(b), every θ ≠ θ∗ whose entries have size <= K pays "
     "λ‖θ − θ∗‖² >= b",
-    covers=NONLINEAR_POLYNOMIAL, instances=_reg_inst, examples=20, show=_show_reg,
+    covers=NONLINEAR_POLYNOMIAL, instances=_reg_inst, examples=30, show=_show_reg,
 )
 def regularised_separation(act: Activation, inst: RegInst) -> Evidence:
     """Perturbations: a zero entry moved to ±2^{−(K−2)} (size exactly K), an entry moved to its

@@ -329,7 +329,7 @@ def _check_chain(act: Activation, inst: SSInst, *, bug: bool) -> Evidence:
     "#SubsetSum → BitSLP → ERM_bit: deciding the M instances I(P, j), j ∈ [tM, tM + M), at "
     "the forced θ∗ (bit = 𝟏[L(θ∗) <= a]) recovers the number of subsets with sum t",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _subset_sum_instances(10, 6),
-    status="cited", examples=8, show=_show, tags=("identity",),
+    status="cited", examples=20, show=_show, tags=("identity",),
 )
 def chain(act: Activation, inst: SSInst) -> Evidence:
     """n <= 10 weights in 0..6; the count is compared with enumeration of all subsets.  The

@@ -45,6 +45,7 @@ from flint import fmpq, fmpq_poly, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import Activation
+from checkers.network import Trace
 from checkers.poly import coefficients
 from checkers.rationals import bit, fmt
 from checkers.reference import ref_bit, ref_slp_values
@@ -192,10 +193,10 @@ def bn_network(p: SLP, sigma: SigmaLike) -> tuple[BNSLP, CompiledSLP]:
     return bn, compile_slp(bn.slp, sigma)
 
 
-def node_value_maxima(c: CompiledSLP) -> dict[str, fmpq]:
+def node_value_maxima(c: CompiledSLP, trace: Trace | None = None) -> dict[str, fmpq]:
     """max |value| (and |pre-activation|) per vertex class on x_main at θ∗: gate vertices
     ``v``, ``L`` (with its minimum and maximum), ``U``, ``z``."""
-    tr = c.network.forward(c.x_main(), budget_bits=BUDGET_BITS)
+    tr = trace or c.network.forward(c.x_main(), budget_bits=BUDGET_BITS)
     out = {"v": fmpq(0), "L": fmpq(0), "U": fmpq(0), "z": fmpq(0), "pre": fmpq(0),
            "L_min": fmpq(0), "L_max": fmpq(0)}
     for name, val, pre in zip(c.network.nodes, tr.val, tr.pre, strict=True):
@@ -209,14 +210,14 @@ def node_value_maxima(c: CompiledSLP) -> dict[str, fmpq]:
 
 
 def _check_bounded(c: CompiledSLP, vb: ValueBound, values: Sequence[fmpq]) -> Evidence:
-    mx = node_value_maxima(c)
+    tr = c.network.forward(c.x_main(), budget_bits=BUDGET_BITS)
+    mx = node_value_maxima(c, tr)
     lo, hi = vb.l_range
     check_le(mx["v"], 1, "|f^{v_i}| <= 1 (Lemma A.4)")
     check(lo <= mx["L_min"] and mx["L_max"] <= hi, "every L lies in [−2, μ + 2]",
           L_min=mx["L_min"], L_max=mx["L_max"], mu=vb.mu)
     check_le(mx["U"], vb.sigma_sup_upper, "|f^U| <= S̄_σ >= max_{|z| in [−2, μ+2]} |σ(z)|")
     check_le(mx["z"], vb.D, "|f^{z_i}| = |D·b_j·b_k| <= D")
-    tr = c.network.forward(c.x_main(), budget_bits=BUDGET_BITS)
     for i, gad in c.gadgets.items():
         g = c.slp.gates[i - 1]
         check_eq(tr.value(gad.z), vb.D * values[g.j] * values[g.k], "f^{z_i} = D·b_j·b_k", i=i)
@@ -236,7 +237,7 @@ def _check_templates_bounded(ins: ERMInstance, vb: ValueBound) -> fmpq:
 
 
 def _bn_inst(act: Activation) -> st.SearchStrategy[tuple[SLP, int, int]]:
-    return st.tuples(integer_slps(5), st.integers(-2, 24), st.integers(1, 3))
+    return st.tuples(integer_slps(6), st.integers(-2, 24), st.integers(1, 3))
 
 
 def _show_bn(inst: tuple[SLP, int, int]) -> str:
@@ -249,10 +250,10 @@ def _show_bn(inst: tuple[SLP, int, int]) -> str:
     "value is bounded by C_σ = max(μ+2, S̄_σ, D) (v ∈ [−1,1], L ∈ [−2, μ+2], |U| <= S̄_σ, "
     "z = D·b_j·b_k); I(Q, j − m·2^n) at θ∗ has zero forcing loss, template values <= T_σ and "
     "L = b·𝟏[bit_j(n_P) ≠ 1]",
-    covers=NONLINEAR_POLYNOMIAL, instances=_bn_inst, examples=12, show=_show_bn,
+    covers=NONLINEAR_POLYNOMIAL, instances=_bn_inst, examples=25, show=_show_bn,
 )
 def bounded_values(act: Activation, inst: tuple[SLP, int, int]) -> Evidence:
-    """P: random integer SLPs of length 1..5 (so Q has up to 24 gates and exponents 2^5).
+    """P: random integer SLPs of length 1..6 (so Q has up to 32 gates and exponents 2^6).
     Figure ``node_value``: the largest |value| or |pre-activation| against C_σ; the per-class
     maxima ``U``, ``z``, ``L``.  For n <= 3 the output is also compared, as a polynomial in
     the main input x, with n_P·x^{2^n}."""
@@ -277,6 +278,7 @@ def bounded_values(act: Activation, inst: tuple[SLP, int, int]) -> Evidence:
                  "f^t as a polynomial in the main input x is n_P·x^{2^n}")
     ev.figures["template_values"] = _check_templates_bounded(ins, vb)
     ev.figures["m"] = bn.m
+    ev.figures["n"] = bn.n
     return ev
 
 
@@ -361,8 +363,7 @@ def _orbit(c: CompiledSLP, picks: Sequence[int], delta: fmpq) -> list[Theta]:
         out.append(th)
     a = c.network.arch
     multi = [v for v in range(len(a.nodes))
-             if len(a.in_edges[v]) >= 2 and c.network.arch.acts[v] is not None
-             and a.acts[v].traits.kind == "identity"]  # type: ignore[union-attr]
+             if len(a.in_edges[v]) >= 2 and not _is_sigma_vertex(c, v)]
     if multi:
         v = multi[picks[0] % len(multi)] if picks else multi[0]
         e1, e2 = a.in_edges[v][0], a.in_edges[v][1]
@@ -370,6 +371,11 @@ def _orbit(c: CompiledSLP, picks: Sequence[int], delta: fmpq) -> list[Theta]:
         out.append(th.replace(e1, bias=th.biases[e1] + delta)
                    .replace(e2, bias=th.biases[e2] - delta))
     return out
+
+
+def _is_sigma_vertex(c: CompiledSLP, v: int) -> bool:
+    act = c.network.arch.acts[v]
+    return act is not None and act.traits.kind != "identity"
 
 
 def _loss(ins: ERMInstance, theta: Theta | None, *, forcing: bool) -> tuple[Verification, int]:
@@ -447,7 +453,7 @@ def _check_gap(act: Activation, inst: GapInst, *, forcing: bool) -> Evidence:
     "Theorem 1.1(i), any fixed gap a < b: min over θ with zero forcing loss of L on I(P, j) "
     "is L(θ∗) = b·𝟏[bit_j(n_P) ≠ 1], so OPT <= a iff bit_j(n_P) = 1 and OPT >= b otherwise "
     "(reduced to θ∗ by Claim B.1)",
-    covers=NONLINEAR_POLYNOMIAL, instances=_gap_inst, examples=15, show=_show_gap,
+    covers=NONLINEAR_POLYNOMIAL, instances=_gap_inst, examples=40, show=_show_gap,
     tags=("identity",),
 )
 def promise_gap(act: Activation, inst: GapInst) -> Evidence:

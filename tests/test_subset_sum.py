@@ -65,7 +65,7 @@ def test_chain_shared_and_reverified_agree() -> None:
     assert r1.count == r2.count == r1.brute_force == 2
     assert r1.losses == r2.losses and set(r1.losses) <= {0, 2}
     assert r1.erm_instances == 4 and r1.forcing_ok
-    assert stages[0].startswith("compiling") and stages[-1].startswith("building")
+    assert stages[0].startswith("compiling") and stages[-1].startswith("enumerating")
 
 
 def test_chain_rejects_bad_input() -> None:
