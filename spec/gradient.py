@@ -50,7 +50,7 @@ from checkers.poly import coefficients
 from checkers.rationals import RationalLike, bit, fmt, sign, size, to_q
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
 from checkers.slp import SLP, Gate
-from spec._bnslp_local import to_bnslp_local
+from spec import bnslp
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     Evidence,
@@ -355,9 +355,9 @@ def bitslp_to_backprop_bit(slp: SLP, sigma: SigmaLike, j: int) -> BackpropBit:
 
 def to_bnslp(slp: SLP) -> tuple[SLP, int, int]:
     """Lemma A.5: (I(P), m, n) — the BN-SLP of length m with b₀ = 2^{−m} and value
-    2^{−m·2^n}·n_P, n the length of P (a₀ = 1).  The one place the bounded variant gets its
-    BN-SLPs from (currently the local stand-in :mod:`spec._bnslp_local`)."""
-    return to_bnslp_local(slp)
+    2^{−m·2^n}·n_P, n the length of P (a₀ = 1), from :func:`spec.bnslp.to_bnslp`."""
+    bn = bnslp.to_bnslp(slp)
+    return bn.slp, bn.m, bn.n
 
 
 def bounded_bit_position(j: int, m: int, n: int) -> int:

@@ -1,0 +1,133 @@
+"""Unit tests of Definition A.3, Lemma A.4 and the Lemma A.5 transform (``spec/bnslp.py``) and
+``whyrelu slp bnslp``; expected values are worked out by hand in the comments."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from flint import fmpq
+
+from checkers.errors import SLPError
+from checkers.reference import ref_slp_values
+from checkers.slp import SLP, Gate, parse_slp, squaring_chain
+from spec.bnslp import (
+    NotIntegerSLPError,
+    bn_constant,
+    count_gates,
+    exponents,
+    gate_bound,
+    is_bnslp,
+    to_bnslp,
+    with_bn_constant,
+)
+from spec.cli import main
+
+# a1 = 2, a2 = 4, a3 = 5
+P = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("+", 2, 0)])
+
+
+def test_transform_by_hand() -> None:
+    # e = (1, 1, 2, 2); gate 3 aligns a0 by t = 1 (one gate: b0·p0); the output needs
+    # t = 2^3 − 2 = 6 = 110b: squarings p1, p2 and two products; m = 3 + 1 + 2 + 2 = 8
+    assert exponents(P) == [1, 1, 2, 2]
+    assert count_gates(P) == 8
+    bn = to_bnslp(P)
+    assert bn.m == 8 and bn.n == 3 and bn.b0 == fmpq(1, 256)
+    assert bn.slp.gates == (Gate("+", 0, 0), Gate("*", 1, 1), Gate("*", 0, 0),
+                            Gate("+", 2, 3), Gate("*", 0, 0), Gate("*", 5, 5),
+                            Gate("*", 4, 5), Gate("*", 7, 6))
+    assert bn.positions == (0, 1, 2, 4) and bn.powers == (0, 5, 6)
+    assert bn.output_exponent == 8 and bn.scale_exponent == 64
+    assert bn.slp.value() == fmpq(5, 2**64)
+    vals = bn.slp.evaluate()
+    assert vals[bn.positions[2]] == fmpq(4, 256**2)  # ã_2 = b0^2·a_2
+    assert all(abs(v) <= 1 for v in vals)
+    assert bn.bit_position(2) == -62
+    assert parse_slp(bn.to_text()) == bn.slp
+
+
+def test_squaring_chain_needs_no_alignment() -> None:
+    # e_i = 2^i already, so m = n and the output is b0^(2^n)·2^(2^(n−1))
+    p = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("*", 3, 3)])
+    bn = to_bnslp(p)
+    assert exponents(p) == [1, 1, 2, 4, 8]
+    # a1 = a0 + a0 keeps e = 1, so the output needs t = 16 − 8 = 8 = 1000b: one product and
+    # the squarings p1, p2, p3
+    assert bn.m == 4 + 1 + 3
+    sq = to_bnslp(squaring_chain(3, 1))
+    assert sq.m == 3 and sq.slp.value() == fmpq(1, 2**24)
+
+
+def test_empty_program() -> None:
+    bn = to_bnslp(SLP.of(1, []))
+    assert bn.m == 0 and bn.slp.a0 == 1 and bn.slp.value() == 1 and bn.scale_exponent == 0
+
+
+def test_rejects_non_integer_programs() -> None:
+    with pytest.raises(NotIntegerSLPError, match="a0 = 1"):
+        to_bnslp(SLP.of("1/2", [("+", 0, 0)]))
+    with pytest.raises(SLPError):
+        count_gates(SLP.of(3, []))
+    with pytest.raises(SLPError):
+        to_bnslp("a0 = 1")  # type: ignore[arg-type]
+
+
+def test_definition_a3_and_lemma_a4_tightness() -> None:
+    doubling = SLP.of(1, [("+", i, i) for i in range(5)])
+    q = with_bn_constant(doubling)
+    assert is_bnslp(q) and q.a0 == bn_constant(5) == fmpq(1, 32)
+    assert q.value() == 1  # 2^5·2^-5: Lemma A.4 is tight
+    assert with_bn_constant(doubling, extra_bits=1).value() == 2  # one bit too large
+    assert not is_bnslp(doubling)
+    with pytest.raises(SLPError):
+        bn_constant(-1)
+
+
+def test_gate_bound_and_quadratic_growth() -> None:
+    assert [gate_bound(n) for n in range(5)] == [0, 2, 6, 11, 17]
+    n, k = 64, 32  # 32 squarings then 32 additions of a0: each aligns by 2^32 − 1
+    p = SLP(fmpq(1), tuple(Gate("*", i - 1, i - 1) if i <= k else Gate("+", i - 1, 0)
+                           for i in range(1, n + 1)))
+    m = count_gates(p)
+    # + the output's popcount(2^64 − 2^32) = 32 and the squarings p_1..p_63 (t < 2^64)
+    assert m == n + 32 * 32 + 32 + 63
+    assert m <= gate_bound(n) and 0.25 < m / n**2 < 0.3
+
+
+def test_output_against_reference_on_a_mixed_program() -> None:
+    p = SLP.of(1, [("+", 0, 0), ("-", 1, 0), ("*", 1, 1), ("-", 2, 3), ("*", 4, 1)])
+    bn = to_bnslp(p)
+    n_p = ref_slp_values(p)[-1]
+    v = bn.slp.value()
+    assert Fraction(int(v.p), int(v.q)) == Fraction(n_p, 2**bn.scale_exponent)
+    assert bn.m <= gate_bound(bn.n)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> str:
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return str(f)
+
+
+def test_cli_bnslp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = _write(tmp_path, "p.slp", "a0 = 1\na1 = a0 + a0\na2 = a1 * a1\na3 = a2 + a0\n")
+    assert main(["slp", "bnslp", f]) == 0
+    text = capsys.readouterr().out
+    assert parse_slp(text) == to_bnslp(P).slp
+    out = tmp_path / "q.slp"
+    assert main(["slp", "bnslp", f, "-o", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["gates"] == 8 and summary["scale_exponent"] == 64
+    assert parse_slp(out.read_text(encoding="utf-8")).value() == fmpq(5, 2**64)
+    assert main(["slp", "bnslp", f, "--json"]) == 0
+    assert parse_slp(json.loads(capsys.readouterr().out)["program"]) == to_bnslp(P).slp
+
+
+def test_cli_bnslp_rejects_rational_a0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = _write(tmp_path, "r.slp", "a0 = 1/2\na1 = a0 * a0\n")
+    assert main(["slp", "bnslp", f]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a0 = 1" in err
