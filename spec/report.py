@@ -87,7 +87,11 @@ def rows(claims: Sequence[Claim], results: Sequence[Result]) -> list[Row]:
 
 
 def expectation_word(c: Claim) -> str:
-    return "holds" if c.expect == "holds" else "counterexample"
+    """``holds``, ``counterexample (control)`` for a negative control, or
+    ``counterexample`` (an erratum)."""
+    if c.expect == "holds":
+        return "holds"
+    return "counterexample (control)" if c.control_of else "counterexample"
 
 
 def _acts_text(row: Row) -> str:
