@@ -19,6 +19,36 @@ def max_size(values: Iterable[fmpq]) -> int:
     return max((size(v) for v in values), default=0)
 
 
+@dataclass(frozen=True)
+class KindSizes:
+    """Sizes (bits) per kind of quantity of one forward/backward computation: pre-activations
+    z_v, values f^v, g_v = ∂L/∂f^v, δ_v = ∂L/∂z_v, and the gradient entries ∂L/∂w, ∂L/∂b.
+    Used both for measured sizes and for proven bounds (Theorem E.1, Remark 1.5)."""
+
+    pre: int
+    value: int
+    g: int
+    delta: int
+    grad_w: int
+    grad_b: int
+
+    @property
+    def forward(self) -> int:
+        return max(self.pre, self.value)
+
+    @property
+    def backward(self) -> int:
+        return max(self.g, self.delta)
+
+    @property
+    def grad(self) -> int:
+        return max(self.grad_w, self.grad_b)
+
+    @property
+    def total(self) -> int:
+        return max(self.forward, self.backward, self.grad)
+
+
 @dataclass
 class BitReport:
     """Largest sizes met: per node (over every pass) and per kind of quantity."""

@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from checkers.activations import Activation, BitBounded, Identity, PiecewiseLinear, Polynomial
 from checkers.errors import ActivationError, BitBudgetExceeded
 from checkers.losses import Loss
+from checkers.measure import KindSizes
 from checkers.network import Network, Sample
 from checkers.rationals import fmt
 from spec.claims import BIT_BOUNDED, Evidence, check, check_le, claim_for
@@ -134,24 +135,8 @@ def phi_profile(net: Network, data: Sequence[Sample], loss: Loss) -> PhiProfile:
         bias_mass=max_abs(bias_sum), identity_outputs=identity_outputs, loss=loss.name)
 
 
-@dataclass(frozen=True)
-class PhiBound:
-    """Size bounds (bits) per kind of quantity for a φ_K network."""
-
-    pre: int
-    value: int
-    g: int
-    delta: int
-    grad_w: int
-    grad_b: int
-
-    @property
-    def forward(self) -> int:
-        return max(self.pre, self.value)
-
-    @property
-    def backward(self) -> int:
-        return max(self.g, self.delta, self.grad_w, self.grad_b)
+PhiBound = KindSizes
+"""Size bounds (bits) per kind of quantity for a φ_K network (Remark 1.5)."""
 
 
 def phi_bound(p: PhiProfile) -> PhiBound:
@@ -250,8 +235,9 @@ def sizes_capped(act: Activation, inst: PhiInstance) -> Evidence:
                      forward_bits=m.forward, backward_bits=max(m.backward, m.grad))
     if prof.depth >= 2 and b.forward >= NONTRIVIAL_BITS:
         ev.bound("forward_size_bits", m.forward, b.forward)
-    if prof.depth >= 2 and b.backward >= NONTRIVIAL_BITS:
-        ev.bound("backward_size_bits", max(m.backward, m.grad), b.backward)
+    back_bound = max(b.backward, b.grad)
+    if prof.depth >= 2 and back_bound >= NONTRIVIAL_BITS:
+        ev.bound("backward_size_bits", max(m.backward, m.grad), back_bound)
     return ev
 
 

@@ -56,7 +56,7 @@ from checkers.errors import SLPError
 from checkers.rationals import bit, fmt
 from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import OPS, SLP, Gate
-from spec.claims import Evidence, check, check_eq, check_le, claim
+from spec.claims import Evidence, as_fraction, check, check_eq, check_le, claim
 
 __all__ = [
     "BNSLP",
@@ -243,8 +243,6 @@ def _show(slp: SLP) -> str:
     return slp.to_text()
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 @st.composite
@@ -324,15 +322,15 @@ def _check_lemma_a5(p: SLP, bug: Bug | None) -> Evidence:
     check(is_bnslp(q), "b_0 = 2^{−m} (Definition A.3)", m=m, b0=q.a0)
     want = ref_slp_values(p)  # the Fraction reference evaluator on P
     vals = q.evaluate()
-    b0 = _frac(q.a0)
+    b0 = as_fraction(q.a0)
     for i, (e_i, pos) in enumerate(zip(bn.exponents, bn.positions, strict=True)):
         check_le(e_i, 2**i, "e_i <= 2^i", i=i)
-        check_eq(_frac(vals[pos]), b0**e_i * want[i], "ã_i = b_0^{e_i}·a_i at its gate", i=i,
-                 e_i=e_i, program=p.to_text())
+        check_eq(as_fraction(vals[pos]), b0**e_i * want[i], "ã_i = b_0^{e_i}·a_i at its gate",
+                 i=i, e_i=e_i, program=p.to_text())
     for r, pos in enumerate(bn.powers):
         check_eq(vals[pos], q.a0 ** (2**r), "p_r = b_0^{2^r}", r=r)
     n_p = want[-1]
-    check_eq(_frac(vals[-1]), Fraction(n_p, 2**bn.scale_exponent),
+    check_eq(as_fraction(vals[-1]), Fraction(n_p, 2**bn.scale_exponent),
              "output = 2^{−m·2^n}·n_P", m=m, n=n, program=p.to_text())
     worst = max(abs(v) for v in vals)
     check_le(worst, 1, "every gate value in [−1, 1] (Lemma A.4)")

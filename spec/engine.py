@@ -9,7 +9,6 @@ planted bug that must be refuted.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -29,18 +28,18 @@ from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     Covers,
     Evidence,
+    as_fraction,
     check_eq,
     claim,
     claim_for,
 )
+from spec.planted import with_wrong_derivatives
 from strategies import dag_networks, integer_slps, layered_batch, layered_networks, samples_for
 from strategies.slps import rational_slps
 
 NETWORK_SEMANTICS = "Definition (network semantics)"
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 def show_network_and_data(inst: tuple[Network, list[Sample]]) -> str:
@@ -57,46 +56,19 @@ def _net_and_data(act: Activation) -> st.SearchStrategy[tuple[Network, list[Samp
         lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2, bits=5)))
 
 
-class _WrongChainRuleFactor(Activation):
-    """A planted bug: the activation's value is right but backprop multiplies by
-    σ'(z) + 1 instead of σ'(z).  (Multiplying by 1, "forgetting σ'", would be no bug at
-    all for an activation with σ' = 1 such as ``x`` or ``x + 1``; the factor σ'(z) + 1 is
-    wrong for every activation.)"""
-
-    def __init__(self, inner: Activation) -> None:
-        self.inner = inner
-        self.name = f"wrong_derivative({inner.name})"
-        self.traits = inner.traits
-
-    def __call__(self, z: fmpq) -> fmpq:
-        return self.inner(z)
-
-    def derivative(self, z: fmpq) -> fmpq:
-        return self.inner.derivative(z) + 1
-
-    def describe(self) -> dict[str, Any]:
-        return self.inner.describe()
-
-
-def _mutate(net: Network) -> Network:
-    acts = {n: (None if (a := net.activation(n)) is None else _WrongChainRuleFactor(a))
-            for n in net.nodes}
-    return Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
-
-
 def _compare_with_reference(net: Network, data: list[Sample], engine_net: Network) -> Evidence:
     ref = RefNetwork(net)
     for s in data:
         tr = engine_net.forward(s.x)
-        want = ref.forward({k: _frac(v) for k, v in s.x.items()})
+        want = ref.forward({k: as_fraction(v) for k, v in s.x.items()})
         for name, v in zip(net.nodes, tr.val, strict=True):
-            check_eq(_frac(v), want[name], f"forward value at node {name!r}", sample=s.x)
+            check_eq(as_fraction(v), want[name], f"forward value at node {name!r}", sample=s.x)
     g = engine_net.gradient(data, SQUARE)
     loss, gw, gb = ref.gradient(ref_samples(data), "square")
-    check_eq(_frac(g.loss), loss, "total loss")
+    check_eq(as_fraction(g.loss), loss, "total loss")
     for e, (src, dst) in enumerate(net.edges):
-        check_eq(_frac(g.grad_w[e]), gw[e], f"dL/dw for edge {src}->{dst}")
-        check_eq(_frac(g.grad_b[e]), gb[e], f"dL/db for edge {src}->{dst}")
+        check_eq(as_fraction(g.grad_w[e]), gw[e], f"dL/dw for edge {src}->{dst}")
+        check_eq(as_fraction(g.grad_b[e]), gb[e], f"dL/db for edge {src}->{dst}")
     return Evidence.of(nodes=len(net.nodes), edges=len(net.edges))
 
 
@@ -125,7 +97,7 @@ def dag_matches_reference(act: Activation, inst: tuple[Network, list[Sample]]) -
 def wrong_chain_rule_refuted(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
     """The same comparison as ``engine.dag_matches_reference`` with a planted bug."""
     net, data = inst
-    return _compare_with_reference(net, data, _mutate(net))
+    return _compare_with_reference(net, data, with_wrong_derivatives(net))
 
 
 def _layered_inst(act: Activation) -> st.SearchStrategy[Any]:
@@ -256,7 +228,7 @@ def backprop_matches_sympy(act: Activation, inst: tuple[Network, list[Sample]]) 
 )
 def wrong_chain_rule_vs_sympy(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
     """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``."""
-    return _compare_with_sympy(inst[0], inst[1], _mutate(inst[0]))
+    return _compare_with_sympy(inst[0], inst[1], with_wrong_derivatives(inst[0]))
 
 
 # ---------------------------------------------------------------- Definition 2.2
@@ -268,7 +240,7 @@ def _slp_inst() -> st.SearchStrategy[tuple[SLP, int]]:
 def _compare_slp(slp: SLP, j: int, values: list[fmpq]) -> Evidence:
     want = ref_slp_values(slp)
     for i, (got, ref) in enumerate(zip(values, want, strict=True)):
-        check_eq(_frac(got), ref, f"value of gate a{i}")
+        check_eq(as_fraction(got), ref, f"value of gate a{i}")
     check_eq(bit(values[-1], j), ref_bit(want[-1], j), f"bit {j} of n_P")
     check_eq(values[-1] > 0, want[-1] > 0, "PosSLP answer")
     return Evidence.of(length=slp.length)

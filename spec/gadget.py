@@ -36,6 +36,7 @@ from spec.claims import (
     Certificate,
     ClaimFailure,
     Evidence,
+    as_fraction,
     check,
     check_eq,
     claim,
@@ -235,8 +236,6 @@ def lambdas_by_sympy(sigma: SigmaLike) -> list[Fraction]:
     return out
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 # --------------------------------------------------------------------------- claims
@@ -503,7 +502,7 @@ def x_squared_example(c: fmpq) -> Evidence:
 def _check_sympy(sigma: SigmaLike, halve: bool = True) -> Evidence:
     ours = gadget_lambdas(sigma) if halve else lambda_hat(sigma)
     theirs = lambdas_by_sympy(sigma)
-    check_eq([_frac(v) for v in ours], theirs, "λ (C^{-1}e_2/2) vs sympy's solution of the "
+    check_eq([as_fraction(v) for v in ours], theirs, "λ (C^{-1}e_2/2) vs sympy's solution of the "
              "coefficient equations of (★) with Σ_j λ_j σ'(j) = 0")
     return Evidence.of(degree=int(sigma_polynomial(sigma).degree()))
 

@@ -62,6 +62,7 @@ from spec.claims import (
     claim_for,
 )
 from spec.gadget import SigmaLike, sigma_polynomial
+from spec.planted import with_wrong_derivatives
 from spec.slp_network import CompiledSLP, common_denominator, compile_slp
 from strategies import polynomials, rationals, slps
 
@@ -448,36 +449,11 @@ def gradient_sizes(appc: AppC, *, budget_bits: int | None = None) -> GradientSiz
 BUDGET_BITS = 1 << 16
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
-
-
-class _WrongDerivative(Activation):
-    """A planted backprop bug: the right value, but the chain rule multiplies by σ'(z) + 1."""
-
-    def __init__(self, inner: Activation) -> None:
-        self.inner = inner
-        self.name = f"wrong_derivative({inner.name})"
-        self.traits = inner.traits
-
-    def __call__(self, z: fmpq) -> fmpq:
-        return self.inner(z)
-
-    def derivative(self, z: fmpq) -> fmpq:
-        return self.inner.derivative(z) + 1
-
-    def describe(self) -> dict[str, Any]:
-        return self.inner.describe()
 
 
 def _mutate(inst: BackpropInstance, which: Callable[[str, Activation], bool]) -> BackpropInstance:
     """The instance with the chosen vertices' derivatives planted wrong."""
-    net = inst.network
-    acts: dict[str, Activation | None] = {}
-    for name in net.nodes:
-        a = net.activation(name)
-        acts[name] = a if a is None or not which(name, a) else _WrongDerivative(a)
-    mutant = Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
+    mutant = with_wrong_derivatives(inst.network, which)
     return BackpropInstance(mutant, inst.data, inst.loss, inst.edge)
 
 
@@ -532,17 +508,18 @@ def _check_app_c(act: Activation, inst: IdInst, *, planted: bool) -> Evidence:
     if planted:  # the chain rule at the output vertex t multiplies by id' + 1 = 2
         bp = _mutate(bp, lambda name, a: name == OUTPUT_NODE)
     vals = ref_slp_values(slp)
-    n_p, a0, big_b, wf = vals[-1], vals[0], Fraction(copies), _frac(w)
+    n_p, a0, big_b, wf = vals[-1], vals[0], Fraction(copies), as_fraction(w)
     g = bp.gradient(budget_bits=BUDGET_BITS)
-    check_eq(_frac(g), big_b * (wf * n_p + a0) * n_p, "∂L/∂w_e∗ = B(w·n_P + a0)·n_P (backprop)",
+    check_eq(as_fraction(g), big_b * (wf * n_p + a0) * n_p,
+             "∂L/∂w_e∗ = B(w·n_P + a0)·n_P (backprop)",
              B=copies, w=w, n_P=n_p, a0=a0)
-    check_eq(_frac(central_difference(bp, h)), _frac(g),
+    check_eq(as_fraction(central_difference(bp, h)), as_fraction(g),
              "(L(w+h) − L(w−h))/(2h) (forward passes only) = backprop", h=h)
-    check_eq(_frac(bp.loss_value()), big_b / 2 * (wf * n_p + a0) ** 2,
+    check_eq(as_fraction(bp.loss_value()), big_b / 2 * (wf * n_p + a0) ** 2,
              "L(θ) = (B/2)(w·n_P + a0)² (forward passes)")
     star = bp.with_weight(0)
     g0 = star.gradient(budget_bits=BUDGET_BITS)
-    check_eq(_frac(g0), big_b * a0 * n_p, "∂L/∂w_e∗(θ∗) = B·a0·n_P")
+    check_eq(as_fraction(g0), big_b * a0 * n_p, "∂L/∂w_e∗(θ∗) = B·a0·n_P")
     if a0 > 0:
         check_eq(star.sign(), (n_p > 0) - (n_p < 0), "sign ∂L/∂w_e∗(θ∗) = sign n_P (a0 > 0)")
     sizes = gradient_sizes(AppC(appc.compiled, bp.with_weight(1), copies, appc.a0),
@@ -603,8 +580,8 @@ def app_c_loss_formula_erratum(inst: tuple[Activation, SLP, int, fmpq]) -> Evide
     sigma, slp, copies, w = inst
     bp = app_c(slp, sigma, copies=copies, w=w).instance
     n_p = ref_slp_values(slp)[-1]
-    check_eq(_frac(bp.loss_value(budget_bits=BUDGET_BITS)),
-             Fraction(copies, 2) * (_frac(w) * n_p + 1) ** 2,
+    check_eq(as_fraction(bp.loss_value(budget_bits=BUDGET_BITS)),
+             Fraction(copies, 2) * (as_fraction(w) * n_p + 1) ** 2,
              "L(θ) = (B/2)(w_e∗·n_P + 1)²", a0=slp.a0, n_P=n_p)
     return Evidence.of(length=slp.length)
 
@@ -644,10 +621,10 @@ def _check_partials(act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int,
     data = bp.samples()
     g = engine.network.gradient(data, bp.loss)
     loss, gw, gb = RefNetwork(bp.network).gradient(ref_samples(data), "square")
-    check_eq(_frac(g.loss), loss, "L(θ): engine vs Fraction reference")
+    check_eq(as_fraction(g.loss), loss, "L(θ): engine vs Fraction reference")
     for e, (u, v) in enumerate(bp.network.edges):
-        check_eq(_frac(g.grad_w[e]), gw[e], f"∂L/∂w for {u}->{v}: backprop vs forward mode")
-        check_eq(_frac(g.grad_b[e]), gb[e], f"∂L/∂b for {u}->{v}: backprop vs forward mode")
+        check_eq(as_fraction(g.grad_w[e]), gw[e], f"∂L/∂w for {u}->{v}: backprop vs forward mode")
+        check_eq(as_fraction(g.grad_b[e]), gb[e], f"∂L/∂b for {u}->{v}: backprop vs forward mode")
     top = max(size(v) for v in (*g.grad_w, *g.grad_b))
     return Evidence.of(edges=len(bp.network.edges), max_gradient_entry_bits=top)
 
@@ -825,7 +802,7 @@ def _check_bounded(act: Activation, inst: tuple[SLP, int], *, planted: bool) -> 
         bp = _mutate(bp, lambda name, a: name == OUTPUT_NODE)
     g = bp.gradient()
     shift = m * (2**n + 1)
-    check_eq(_frac(g), n_p / Fraction(2) ** shift, "∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P",
+    check_eq(as_fraction(g), n_p / Fraction(2) ** shift, "∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P",
              m=m, n=n, n_P=n_p)
     check_eq(red0.j, -shift, "the reduction reads bit 0 at position −m(2^n + 1)")
     top = abs(n_p.numerator).bit_length() + 1

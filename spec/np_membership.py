@@ -55,6 +55,7 @@ from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
     Evidence,
+    as_fraction,
     check,
     check_eq,
     check_le,
@@ -439,8 +440,6 @@ def _reference_loss(net: Network, data: Sequence[Sample], loss: Loss) -> Fractio
     return total
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 def _gamma(case: ERMCase, ref_loss: Fraction) -> fmpq:
@@ -458,11 +457,11 @@ def _check_against_reference(case: ERMCase,
     theta = Theta.from_network(d.net)
     verdict = _verify(inst, theta, accept)
     within = theta.enc_bits() <= inst.budget
-    expected = within and ref_loss <= _frac(inst.gamma)
+    expected = within and ref_loss <= as_fraction(inst.gamma)
     if within:
         check(verdict.loss is not None, "the verifier skipped the evaluation")
         assert verdict.loss is not None
-        check_eq(_frac(verdict.loss), ref_loss, "L(θ): verifier vs Fraction reference")
+        check_eq(as_fraction(verdict.loss), ref_loss, "L(θ): verifier vs Fraction reference")
     check_eq(verdict.accepted, expected, "accept iff |enc θ| <= budget and L(θ) <= γ",
              enc_bits=verdict.enc_bits, budget=verdict.budget, loss=ref_loss,
              gamma=inst.gamma)

@@ -58,7 +58,7 @@ from checkers.errors import ActivationError, BitBudgetExceeded
 from checkers.formats import dataset_to_json, network_to_json
 from checkers.layered import Layer, LayeredGradient, LayeredNetwork, Mat
 from checkers.losses import HINGE, LOSSES, SQUARE, Loss
-from checkers.measure import max_size, measure_gradient
+from checkers.measure import KindSizes, max_size, measure_gradient
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import fmt, size
 from spec.claims import (
@@ -287,36 +287,14 @@ def bits_for(magnitude: fmpq, den: fmpz) -> int:
 
 
 @dataclass(frozen=True)
-class SizeBound:
+class SizeBound(KindSizes):
     """Upper bounds (bits) per kind of quantity, and the magnitude recurrences."""
 
-    pre: int
-    value: int
-    g: int
-    delta: int
-    grad_w: int
-    grad_b: int
     M: tuple[fmpq, ...]
     Z: tuple[fmpq, ...]
     Gamma: tuple[fmpq, ...]
     grad_w_max: fmpq
     grad_b_max: fmpq
-
-    @property
-    def forward(self) -> int:
-        return max(self.pre, self.value)
-
-    @property
-    def backward(self) -> int:
-        return max(self.g, self.delta)
-
-    @property
-    def grad(self) -> int:
-        return max(self.grad_w, self.grad_b)
-
-    @property
-    def total(self) -> int:
-        return max(self.forward, self.backward, self.grad)
 
 
 def size_bound(p: Profile) -> SizeBound:
@@ -372,32 +350,8 @@ def closed_form_bound(p: Profile) -> int:
 # --------------------------------------------------------------------------- measurement
 
 
-@dataclass(frozen=True)
-class Measured:
-    """Largest sizes met, per kind of quantity."""
-
-    pre: int
-    value: int
-    g: int
-    delta: int
-    grad_w: int
-    grad_b: int
-
-    @property
-    def forward(self) -> int:
-        return max(self.pre, self.value)
-
-    @property
-    def backward(self) -> int:
-        return max(self.g, self.delta)
-
-    @property
-    def grad(self) -> int:
-        return max(self.grad_w, self.grad_b)
-
-    @property
-    def total(self) -> int:
-        return max(self.forward, self.backward, self.grad)
+Measured = KindSizes
+"""Largest sizes met, per kind of quantity."""
 
 
 def measure_network(net: Network, data: Sequence[Sample], loss: Loss, *,

@@ -48,7 +48,15 @@ from checkers.rationals import bit, size
 from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import SLP, Gate
 from spec.bnslp import NotIntegerSLPError
-from spec.claims import NONLINEAR_POLYNOMIAL, Evidence, check, check_eq, check_le, claim_for
+from spec.claims import (
+    NONLINEAR_POLYNOMIAL,
+    Evidence,
+    as_fraction,
+    check,
+    check_eq,
+    check_le,
+    claim_for,
+)
 from spec.gadget import SigmaLike
 from spec.slp_network import (
     BUDGET_BITS,
@@ -73,8 +81,6 @@ __all__ = [
 ]
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 # =========================================================================== Remark B.3
@@ -195,7 +201,7 @@ def _check_hinge(act: Activation, inst: HingeInst, *, doubled: bool) -> Evidence
         check_eq(n_q, 2 * n_p - 1, "n_Q = 2n_P − 1")
     check(hi.forcing.forcing_ok(), "θ∗ has zero loss on every forcing sample")
     opt = hi.loss_at()
-    per_copy = _frac(opt) / b
+    per_copy = as_fraction(opt) / b
     check_eq(per_copy, max(Fraction(0), 1 - n_q), "per copy: max{0, 1 − n_Q} at θ∗")
     if n_p > 0:
         check_eq(opt, 0, "n_P > 0 ⇒ L(θ∗) = 0", n_P=n_p)
@@ -441,7 +447,7 @@ def binary_lambda_erratum(act: Activation, inst: BinInst) -> Evidence:
     n_p = ref_slp_values(p)[-1]
     ri = RegularisedInstance(c, 0, b, M)
     out = ri.output(theta)
-    eps = _frac(out) - n_p
+    eps = as_fraction(out) - n_p
     if not (star.biases[e] == 0 and encoding_size(theta) <= size_i and eps >= 1):
         return Evidence.of(premise=0)
     j = int(eps).bit_length() - 1

@@ -64,6 +64,7 @@ from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     Certificate,
     Evidence,
+    as_fraction,
     check,
     check_eq,
     claim,
@@ -775,8 +776,6 @@ def gadget_polynomials(sigma: SigmaLike) -> dict[str, tuple[fmpq_mpoly, fmpq_mpo
     return {n: (g, w) for n, g, w in zip(names, got, want, strict=True)}
 
 
-def _frac(q: fmpq) -> Fraction:
-    return Fraction(int(q.p), int(q.q))
 
 
 def max_theta_bits(compiled: CompiledSLP) -> int:
@@ -861,13 +860,13 @@ def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> E
     want = ref_slp_values(slp)
     got = c.gate_values(theta, budget_bits=BUDGET_BITS)
     for i, (g, w) in enumerate(zip(got, want, strict=True)):
-        check_eq(_frac(g), w, f"f^{{v{i}}}(a0·e_v0) = a{i}", slp=slp.to_text())
+        check_eq(as_fraction(g), w, f"f^{{v{i}}}(a0·e_v0) = a{i}", slp=slp.to_text())
     ev = Evidence.of(length=slp.length, nodes=len(c.network.nodes))
     if slp.length <= 4 and theta is None:
         check_eq(gate_polynomials(c), slp_polynomials(slp), "f^{v_i} = a_i in ℚ[a0]")
     if len(c.network.edges) <= 150:
         ref = RefNetwork(c.network if theta is None else c.network_at(theta)).forward(
-            {c.source: _frac(slp.a0)})
+            {c.source: as_fraction(slp.a0)})
         for i, w in enumerate(want):
             check_eq(ref[c.gate_nodes[i]], w, f"Fraction reference engine at v{i}")
     return ev
@@ -1047,7 +1046,7 @@ def _check_theta_star_loss(slp: SLP, j: int, a: int, b: int, inst: ERMInstance) 
           failing=[(t.kind, t.edge, t.tau) for t in ver.failing[:5]])
     n_p = ref_slp_values(slp)[-1]
     assert ver.main_value is not None
-    check_eq(_frac(ver.main_value), n_p, "f^t_{θ∗}(x_main) = n_P")
+    check_eq(as_fraction(ver.main_value), n_p, "f^t_{θ∗}(x_main) = n_P")
     want_bit = ref_bit(n_p, j)
     check_eq(ver.total_loss, b * (1 - want_bit), "L(θ∗) = b·𝟏[bit_j(n_P) ≠ 1]", j=j, b=b)
     check_eq(ver.total_loss <= inst.gamma, want_bit == 1, "L(θ∗) <= γ = a iff bit_j(n_P) = 1")
@@ -1195,13 +1194,13 @@ def symmetries_by_sympy(sigma: SigmaLike) -> set[tuple[Fraction, Fraction]]:
 
 def _check_symmetries(sigma: SigmaLike, found: Sequence[tuple[fmpq, fmpq]],
                       probes: Sequence[tuple[fmpq, fmpq]] = ()) -> Evidence:
-    ours = {(_frac(w), _frac(b)) for w, b in found}
+    ours = {(as_fraction(w), as_fraction(b)) for w, b in found}
     check_eq(ours, symmetries_by_sympy(sigma), "σ-symmetries vs sympy.solve",
              sigma=str(sigma_polynomial(sigma)))
     for w, b in found:
         check(is_sigma_symmetry(sigma, w, b), "σ(w z + b) ≡ σ(z)", w=w, b=b)
     for w, b in probes:
-        if (_frac(w), _frac(b)) not in ours:
+        if (as_fraction(w), as_fraction(b)) not in ours:
             check(not is_sigma_symmetry(sigma, w, b), "a pair outside the set is no symmetry",
                   w=w, b=b)
     return Evidence.of(symmetries=len(found))

@@ -74,7 +74,7 @@ def measure_bits(act: Activation, spec: LayeredSpec,
 
         dag = spec.as_dag(act)
         pb = phi_bound(phi_profile(dag.net, dag.data, dag.loss))
-        bound, grad_bound = max(pb.forward, pb.backward), max(pb.grad_w, pb.grad_b)
+        bound, grad_bound = pb.total, pb.grad
     else:
         b = size_bound(profile_of_layered(net, xs, ys, loss))
         bound, grad_bound = b.total, b.grad
