@@ -80,14 +80,14 @@ def _ints(act: Activation) -> st.SearchStrategy[int]:
 
 def test_holds_with_figures(registry: None) -> None:
     @claim("Lemma 9.1", "squares are non-negative", instances=st.integers(-50, 50),
-           examples=30, id="fw.squares")
+           examples=15, id="fw.squares")
     def squares(n: int) -> Evidence:
         check(n * n >= 0, "n^2 >= 0", n=n)
         return Evidence.of(abs_n=abs(n)).bound("square", n * n, 2500)
 
     r = run_item(Item("fw.squares", None), profile="ci")
     assert r.outcome == "holds" and r.meets_expectation
-    assert r.examples == 30
+    assert r.examples == 15 * profiles.SCALE["ci"]
     assert r.figures["abs_n"] == "50" and r.figures["square"] == "2500"
     assert r.worst == {"figure": "square", "value": "2500", "bound": "2500"}
     assert r.counterexample is None and r.certificate is None
@@ -170,7 +170,7 @@ def test_inconclusive_when_no_valid_instance_exists(registry: None) -> None:
 def test_assume_in_a_check_rejects_without_counting_as_a_failure(registry: None) -> None:
     ran: list[int] = []
 
-    @claim("Lemma 9.5", "s", instances=st.integers(0, 10**6), examples=300,
+    @claim("Lemma 9.5", "s", instances=st.integers(0, 10**6), examples=75,
            id="fw.assumes")
     def assumes(n: int) -> None:
         assume(n % 3 != 0)
@@ -180,7 +180,7 @@ def test_assume_in_a_check_rejects_without_counting_as_a_failure(registry: None)
     r = run_item(Item("fw.assumes", None), profile="ci")
     assert r.outcome == "holds"
     # every valid example was really checked (none skipped as if shrinking had begun)
-    assert r.examples == len(ran) == 300
+    assert r.examples == len(ran) == 75 * profiles.SCALE["ci"]
 
 
 def test_a_crash_is_an_error_and_never_satisfies_a_negative_control(registry: None) -> None:
@@ -360,12 +360,12 @@ def test_split_chunks_are_deterministic_and_disjoint_under_ci(registry: None) ->
         for it in items:
             chunk[0] = it.chunk
             results.append(run_item(it, profile="ci"))
-        assert [r.examples for r in results] == [10, 10, 10]
+        assert [r.examples for r in results] == [10 * profiles.SCALE["ci"]] * 3
         first.append([n for k in sorted(seen) for n in seen[k]])
         assert len({tuple(seen[k]) for k in seen}) == 3  # chunks draw different examples
     assert first[0] == first[1]  # ...and the same ones on every run
     row = rows([get_claim("fw.split")], results)[0]
-    assert row.examples == 30 and row.outcome() == "holds"
+    assert row.examples == 30 * profiles.SCALE["ci"] and row.outcome() == "holds"
 
 
 def test_deep_profile_runs_ten_times_the_examples(registry: None) -> None:
@@ -596,7 +596,7 @@ def test_pytest_option_adds_an_activation_and_the_table_aggregates_workers() -> 
     table = out[out.index("whyrelu theorem table"):]
     assert "3/3 claims met their expectation (3/3 items)." in table
     line = next(ln for ln in table.splitlines() if "engine.dag_matches_reference" in ln)
-    assert "x^4 - x" in line and " 20 " in line and "holds" in line
+    assert "x^4 - x" in line and f" {20 * profiles.SCALE['ci']} " in line and "holds" in line
     assert "activation x^4 - x: covered by 1 claim: engine.dag_matches_reference (holds)" \
         in table
 

@@ -33,7 +33,7 @@ def test_profile_settings() -> None:
         assert s.deadline is None and s.report_multiple_bugs is False
     assert settings.get_profile("deep").max_examples == 10 * settings.get_profile(
         "dev").max_examples
-    assert profiles.SCALE == {"ci": 1, "dev": 1, "deep": 10}
+    assert profiles.SCALE == {"ci": 4, "dev": 1, "deep": 10}
 
 
 def test_default_profile(monkeypatch: pytest.MonkeyPatch) -> None:
