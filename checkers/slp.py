@@ -26,7 +26,7 @@ Op = Literal["+", "-", "*"]
 OPS: tuple[Op, ...] = ("+", "-", "*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gate:
     """``a_i = a_j op a_k``."""
 
@@ -101,9 +101,11 @@ class SLP:
         return list(self.iter_values(budget_bits=budget_bits))
 
     def value(self, *, budget_bits: int | None = None) -> fmpq:
-        """n_P = a_ℓ."""
-        vals = self.evaluate(budget_bits=budget_bits)
-        return vals[-1]
+        """n_P = a_ℓ (the values are not collected into a list)."""
+        last = self.a0
+        for _, v in self._run(budget_bits):
+            last = v
+        return last
 
     def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
         if budget is not None and size(self.a0) > budget:
@@ -165,6 +167,16 @@ _GATE_RE = re.compile(r"a(\d+)\s*=\s*a(\d+)\s*([-+*])\s*a(\d+)", re.ASCII)
 _A0_RE = re.compile(r"a0\s*=\s*(.+)", re.ASCII)
 
 
+_MAX_INDEX_DIGITS = 18
+
+
+def _index(digits: str, where: str) -> int:
+    """A gate index of the text format; longer than 18 digits it cannot name a gate."""
+    if len(digits) > _MAX_INDEX_DIGITS:
+        raise SLPError(f"{where}: gate index a{digits[:20]}... is too large")
+    return int(digits)
+
+
 def parse_slp(text: str | Iterable[str], *, source: str = "<slp>") -> SLP:
     """Read the SLP text format; errors name the source and line (:class:`SLPError`).
 
@@ -192,7 +204,8 @@ def parse_slp(text: str | Iterable[str], *, source: str = "<slp>") -> SLP:
         if m is None:
             raise SLPError(f"{where}: expected 'a<i> = a<j> <op> a<k>' with op in + - *, "
                            f"got {line[:60]!r}")
-        i, j, op, k = int(m.group(1)), int(m.group(2)), m.group(3), int(m.group(4))
+        i, j, op, k = (_index(m.group(1), where), _index(m.group(2), where), m.group(3),
+                       _index(m.group(4), where))
         expected = len(gates) + 1
         if i != expected:
             raise SLPError(f"{where}: gate indices must be consecutive: expected a{expected}, "

@@ -43,12 +43,12 @@ def _compile(args: argparse.Namespace) -> int:
     if a < 0 or b <= a:
         raise UsageError(f"--gap needs integers 0 <= A < B, got {a} {b}")
     bits = budget(args)
+    want = slp.evaluate(budget_bits=bits)  # a gate beyond the budget is named as such
     c = compile_slp(slp, sigma)
     j = 0 if args.bit is None else args.bit
     inst = build_instance(c, j, a=a, b=b)
     ver = inst.verify(budget_bits=bits)
     got = c.gate_values(budget_bits=bits)
-    want = slp.evaluate(budget_bits=bits)
     counts = c.counts()
     assert ver.main_value is not None
     out: dict[str, object] = {
