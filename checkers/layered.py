@@ -234,6 +234,9 @@ class LayeredNetwork:
             for layer in layers
         ]
 
+    def __repr__(self) -> str:
+        return f"LayeredNetwork({self.layers!r})"
+
     @property
     def depth(self) -> int:
         return len(self.layers)
