@@ -69,8 +69,24 @@ pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist"]
 pytest_add_cli_args_test_selection = $(toml_list tests/ "${ignore_args[@]}")
 timeout_multiplier = 5.0
 EOF
-  echo "mutation: modules ${patterns[*]}; $JOBS workers; scratch $WORK" >&2
-  (cd "$WORK" && CI=1 HYPOTHESIS_PROFILE=ci "$MUTMUT" run --max-children "$JOBS") || true
+  names=()
+  if [ -n "${RERUN_SURVIVORS:-}" ]; then  # after strengthening tests: re-check what lived
+    mapfile -t names < <(cd "$WORK" && "$PY" - "${patterns[@]}" <<'PY'
+import fnmatch, json, sys
+from pathlib import Path
+for meta in Path("mutants").rglob("*.py.meta"):
+    module = str(meta.relative_to("mutants"))[: -len(".meta")]
+    if any(fnmatch.fnmatch(module, p) for p in sys.argv[1:]):
+        for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
+            if code in (0, 5, 33, None):
+                print(name)
+PY
+)
+  fi
+  echo "mutation: modules ${patterns[*]}; $JOBS workers; scratch $WORK" \
+       "${names:+; re-checking ${#names[@]} survivors}" >&2
+  (cd "$WORK" && CI=1 HYPOTHESIS_PROFILE=ci "$MUTMUT" run --max-children "$JOBS" \
+     ${names[@]+"${names[@]}"}) || true
 fi
 
 cd "$WORK"
@@ -90,9 +106,13 @@ if equivalent_file.exists():
         if name:
             equivalent[name] = line.split("#", 1)[1].strip() if "#" in line else ""
 
+# exit codes of a mutant's test run (mutmut's own table, plus signals): a test process that
+# FLINT aborts (SIGABRT, SIGFPE) or that dies of a segfault has detected the mutant too
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests",
           34: "skipped", 36: "timeout", -24: "timeout", 24: "timeout", 152: "timeout",
-          255: "timeout", 37: "caught by type check", None: "not checked"}
+          255: "timeout", -9: "timeout", 37: "caught by type check", None: "not checked",
+          -6: "crashed", -8: "crashed", -11: "crashed"}
+DETECTED = ("killed", "timeout", "crashed")
 
 rows = []
 for meta in sorted(Path("mutants").rglob("*.py.meta")):
@@ -107,21 +127,21 @@ if not rows:
     print("no mutation results yet")
     sys.exit(1)
 
-print(f"{'module':28} {'killed':>7} {'total':>6} {'equiv.':>6} {'score':>7}  other")
+print(f"{'module':28} {'killed':>7} {'total':>6} {'equiv.':>6} {'score':>7}  details")
 tot_k = tot_n = 0
 survivors = []
 for module in sorted({r[0] for r in rows}):
     mine = [r for r in rows if r[0] == module]
     eq = [r for r in mine if r[1] in equivalent]
     rest = [r for r in mine if r[1] not in equivalent]
-    killed = sum(1 for r in rest if r[2] in ("killed", "timeout"))
-    other = Counter(r[2] for r in rest if r[2] not in ("killed", "timeout"))
+    killed = sum(1 for r in rest if r[2] in DETECTED)
+    other = Counter(r[2] for r in rest if r[2] != "killed")
     n = len(rest)
     tot_k, tot_n = tot_k + killed, tot_n + n
     score = f"{100 * killed / n:.1f}%" if n else "-"
     print(f"{module:28} {killed:>7} {n:>6} {len(eq):>6} {score:>7}  "
           + ", ".join(f"{v} {k}" for k, v in sorted(other.items())))
-    survivors += [r for r in rest if r[2] not in ("killed", "timeout")]
+    survivors += [r for r in rest if r[2] not in DETECTED]
 score = f"{100 * tot_k / tot_n:.1f}%" if tot_n else "-"
 print(f"{'TOTAL (non-equivalent)':28} {tot_k:>7} {tot_n:>6} {'':>6} {score:>7}")
 
