@@ -52,6 +52,11 @@ toml_list() {  # a TOML array of strings
 
 if [ -z "${SUMMARY_ONLY:-}" ]; then
   mkdir -p "$WORK"
+  # mutmut mutates a file only when it copies it: a new module selection starts afresh
+  if [ "$(cat "$WORK/modules.txt" 2>/dev/null)" != "${patterns[*]}" ]; then
+    rm -rf "$WORK/mutants"
+    echo "${patterns[*]}" > "$WORK/modules.txt"
+  fi
   # a fresh copy of the tracked files (mutmut keeps its results in $WORK/mutants)
   { git ls-files -z; git ls-files -z --others --exclude-standard; } \
     | tar --null -T - -cf - | tar -xf - -C "$WORK"

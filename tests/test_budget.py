@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from flint import fmpq, fmpq_poly
@@ -126,6 +127,18 @@ def test_a_high_degree_activation_is_refused_before_it_is_computed(
     assert msg.startswith("bit budget exceeded at node 's3': size at least ")
     low = int(msg.split("at least ")[1].split()[0])
     assert low > 4096**3, "the lower bound is about the true size 4096^3 log2(3)"
+
+
+@pytest.mark.parametrize("argv", [
+    ["gadget", "x^4096"],
+    ["slp", "compile", str(Path(__file__).parent / "data" / "chain.slp"), "--sigma", "x^600"],
+])
+def test_gadget_commands_refuse_huge_degrees_by_default(argv: list[str]) -> None:
+    # the gadget solves a dense (mu+1)^2 rational system: x^4096 needed hours and 100 GB
+    msg = _one_line(*_cli(*argv))
+    assert msg.startswith("σ has degree ") and "above --max-degree 512" in msg
+    code, out, _ = _cli("gadget", "x^3", "--max-degree", "3", "--json")
+    assert code == 0 and json.loads(out)["degree"] == 3
 
 
 def test_bits_honours_its_budget_flag() -> None:
