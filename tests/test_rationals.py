@@ -201,7 +201,7 @@ def test_fmt_and_sign_examples() -> None:
 
 def test_error_messages_are_exact() -> None:
     with pytest.raises(RationalTypeError) as info:
-        to_q(0.5)
+        to_q(0.5)  # type: ignore[arg-type]
     assert str(info.value) == ('expected an exact rational, got float 0.5; write it as a '
                                'fraction string such as "1/2"')
     with pytest.raises(RationalTypeError) as info:
