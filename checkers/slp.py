@@ -13,6 +13,7 @@ Text format (one gate per line, ``#`` starts a comment, indices consecutive)::
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -89,9 +90,9 @@ class SLP:
         Integer programs run over ``fmpz``.  With ``budget_bits``, ``a_0`` or a gate whose
         value exceeds that size raises :class:`~checkers.errors.BitBudgetExceeded` naming it.
         Every operand is then within the budget, so no gate ever computes more than about
-        twice the budget; a gate whose size bound ``size(a) + size(b) (+1)`` fits is not
-        measured at all, and one whose bound does not fit is measured exactly (so ``a - a``
-        never trips the budget).
+        twice the budget; a gate whose size bound (:func:`size_bound`) fits is not measured
+        at all, and one whose bound does not fit is measured exactly (so ``a - a`` never
+        trips the budget).
         """
         for _, v in self._run(budget_bits):
             yield v
@@ -102,10 +103,7 @@ class SLP:
 
     def value(self, *, budget_bits: int | None = None) -> fmpq:
         """n_P = a_ℓ (the values are not collected into a list)."""
-        last = self.a0
-        for _, v in self._run(budget_bits):
-            last = v
-        return last
+        return deque(self.iter_values(budget_bits=budget_bits), maxlen=1)[0]
 
     def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
         if budget is not None and size(self.a0) > budget:
@@ -116,8 +114,7 @@ class SLP:
             for i, g in enumerate(self.gates, start=1):
                 x, y = ivals[g.j], ivals[g.k]
                 r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
-                if budget is not None and _bound(g.op, int(x.bit_length()) + 1,
-                                                 int(y.bit_length()) + 1) > budget:
+                if budget is not None and _int_bound(g.op, x, y) > budget:
                     _check_size(i, int(r.bit_length()) + 1, budget)
                 ivals.append(r)
                 yield i, fmpq(r)
@@ -127,7 +124,7 @@ class SLP:
             for i, g in enumerate(self.gates, start=1):
                 a, b = qvals[g.j], qvals[g.k]
                 q = a * b if g.op == "*" else (a + b if g.op == "+" else a - b)
-                if budget is not None and _bound(g.op, size(a), size(b)) > budget:
+                if budget is not None and size_bound(g.op, a, b) > budget:
                     _check_size(i, size(q), budget)
                 qvals.append(q)
                 yield i, q
@@ -153,9 +150,26 @@ class SLP:
         return self.to_text()
 
 
-def _bound(op: str, sa: int, sb: int) -> int:
-    # size(a*b) <= size(a) + size(b); size(a±b) <= size(a) + size(b) + 1 (common denominator)
-    return sa + sb + (0 if op == "*" else 1)
+def size_bound(op: str, a: fmpq, b: fmpq) -> int:
+    """An upper bound on ``size(a op b)`` from the bit lengths of ``a = p/q`` and
+    ``b = r/s``: ``a b = pr/(qs)``, and ``a ± b = (ps ± rq)/(qs)`` whose numerator has at
+    most ``max(|p| + |s|, |r| + |q|) + 1`` bits (``|·|`` a bit length).
+
+    ``size(a) + size(b) + 1`` is *not* a bound for a sum: ``1 + 1/2^16 = 65537/65536`` has
+    size 34 > 2 + 18 + 1.
+    """
+    bp, bq = int(a.p.bit_length()), int(a.q.bit_length())
+    br, bs = int(b.p.bit_length()), int(b.q.bit_length())
+    if op == "*":
+        return bp + br + bq + bs
+    return max(bp + bs, br + bq) + 1 + bq + bs
+
+
+def _int_bound(op: str, x: fmpz, y: fmpz) -> int:
+    # sizes of integers are bitlen + 1; bitlen(xy) <= bitlen(x) + bitlen(y) and
+    # bitlen(x ± y) <= max(bitlen(x), bitlen(y)) + 1
+    bx, by = int(x.bit_length()), int(y.bit_length())
+    return (bx + by if op == "*" else max(bx, by) + 1) + 1
 
 
 def _check_size(i: int, actual: int, budget: int) -> None:
