@@ -129,7 +129,7 @@ class SizeBounds:
         acc = arb(self._coeffs[-1])
         for c in reversed(self._coeffs[:-1]):
             acc = acc * zb + arb(c)
-        low = acc.abs_lower() if acc.is_finite() else arb(0)
+        low = acc.abs_lower()  # exact inputs and ring operations keep the ball finite
         if low.is_zero():
             return den_bits  # the numerator may be 0 (bitlen 0)
         man, exp = low.man_exp()

@@ -211,3 +211,12 @@ def test_batch_errors() -> None:
         net.gradient([[1, 2]], [[0]], Loss("0/1", lambda u, y: fmpq(0)))
     with pytest.raises(TypeError, match="float"):
         net.forward([[1, 0.5]])  # type: ignore[list-item]
+
+
+def test_mixed_representations_multiply_exactly() -> None:
+    # a shared-denominator matrix (denominator 2) times an fmpq_mat one
+    a = Mat.from_rationals(1, 2, [fmpq(1, 2), fmpq(3, 2)])
+    b = Mat(2, 1, q=fmpq_mat(2, 1, [fmpq(1, 3), fmpq(1, 5)]))
+    assert a.shared and not b.shared
+    assert a.as_fmpq_mat() == fmpq_mat(1, 2, [fmpq(1, 2), fmpq(3, 2)])
+    assert (a @ b).entries() == [fmpq(1, 6) + fmpq(3, 10)]

@@ -177,3 +177,50 @@ def test_long_coefficients_beyond_the_int_digit_limit() -> None:
 def test_coefficient_constructor_rejects_floats() -> None:
     with pytest.raises(TypeError, match="float"):
         poly([1, 0.5])  # type: ignore[list-item]
+
+
+# ------------------------------------------------------------------ exact messages
+
+
+def test_error_messages_show_the_expression_and_the_position() -> None:
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x +")
+    assert str(info.value) == "in polynomial 'x +': unexpected end of expression"
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x ? 1")
+    assert str(info.value) == "in polynomial 'x ? 1' at position 2: unexpected character '?'"
+    t80, t81 = "1+" * 39 + "1?", "1+" * 40 + "?"
+    assert (len(t80), len(t81)) == (80, 81)
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(t80)
+    assert str(info.value) == f"in polynomial {t80!r} at position 79: unexpected character '?'"
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(t81)
+    assert str(info.value) == (f"in polynomial {t81[:77] + '...'!r} at position 80: "
+                               "unexpected character '?'")
+
+
+# ------------------------------------------------------------------ size bounds (bit budgets)
+
+
+def test_size_bounds_by_hand() -> None:
+    from checkers.poly import SizeBounds
+
+    # 4x^2 - 1 = (4x^2 - 1)/1: sum |a_i| = 5 (3 bits), D = 1, a_2 = 4 (3 bits).
+    # z = 1/2^300: upper = 3 + 2*max(1, 301) + 1 + 2*301 = 1208.  lower: d = 2^300 shares
+    # every prime with a_2, so d1 = 1, d2 = 2^300: k = 2*(301 - 1 - 3) = 594, the
+    # denominator has >= 595 bits; |p(z)| >= 2^-1, so the numerator has >= -1 + 595 bits:
+    # 1189.  Exactly: p(z) = (1 - 2^598)/2^598, size 598 + 599 = 1197.
+    b = SizeBounds(fmpq_poly([-1, 0, 4]))
+    z = fmpq(1, 2**300)
+    assert (b.lower(z), b.upper(z)) == (1189, 1208)
+    # x^2 at 3: upper = 1 + 2*2 + 1 + 2*1 = 8; lower: d = 1, |9| = 2^3.17: 3 + 1 + 1 = 5
+    sq = SizeBounds(fmpq_poly([0, 0, 1]))
+    assert (sq.lower(fmpq(3)), sq.upper(fmpq(3))) == (5, 8)
+    # x at 3: the same formula with mu = 1: upper = 1 + 2 + 1 + 1 = 5
+    assert SizeBounds(fmpq_poly([0, 1])).upper(fmpq(3)) == 5
+    # constants have their exact size
+    third = SizeBounds(fmpq_poly([fmpq(1, 3)]))
+    assert third.lower(fmpq(7)) == third.upper(fmpq(7)) == 3
+    zero = SizeBounds(fmpq_poly([]))
+    assert zero.lower(fmpq(5)) == zero.upper(fmpq(5)) == 1
