@@ -285,7 +285,8 @@ def test_fresh_identity_and_relu_instances() -> None:
     assert ident.traits == Traits("identity", degree=1, piecewise_linear=True)
     relu = ReLU()
     assert relu.name == "relu" and relu == RELU and relu.traits == RELU.traits
-    assert relu.breakpoints == [0] and relu.pieces == [(0, 0), (1, 0)]
+    assert relu.breakpoints == [fmpq(0)]
+    assert relu.pieces == [(fmpq(0), fmpq(0)), (fmpq(1), fmpq(0))]
     zs = [fmpq(-2), fmpq(0), fmpq(1, 3), fmpq(5)]
     assert [relu(z) for z in zs] == [0, 0, fmpq(1, 3), 5]
     assert [relu.derivative(z) for z in zs] == [0, 0, 1, 1]
@@ -295,8 +296,9 @@ def test_fresh_identity_and_relu_instances() -> None:
 
 def test_relu_shared_fast_path_at_the_smallest_numerators() -> None:
     nums = [fmpz(-1), fmpz(0), fmpz(1), fmpz(2)]
-    assert RELU.apply_shared(nums, fmpz(3)) == ([0, 0, 1, 2], 3)
-    assert RELU.derivative_shared(nums, fmpz(3)) == ([0, 0, 1, 1], 1)
+    z, one, two = fmpz(0), fmpz(1), fmpz(2)
+    assert RELU.apply_shared(nums, fmpz(3)) == ([z, z, one, two], fmpz(3))
+    assert RELU.derivative_shared(nums, fmpz(3)) == ([z, z, one, one], one)
 
 
 def test_phi_k_defaults_limits_and_messages() -> None:
