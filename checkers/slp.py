@@ -94,8 +94,7 @@ class SLP:
         at all, and one whose bound does not fit is measured exactly (so ``a - a`` never
         trips the budget).
         """
-        for _, v in self._run(budget_bits):
-            yield v
+        return self._run(budget_bits)
 
     def evaluate(self, *, budget_bits: int | None = None) -> list[fmpq]:
         """All values ``[a_0, ..., a_ℓ]``."""
@@ -105,29 +104,29 @@ class SLP:
         """n_P = a_ℓ (the values are not collected into a list)."""
         return deque(self.iter_values(budget_bits=budget_bits), maxlen=1)[0]
 
-    def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
+    def _run(self, budget: int | None) -> Iterator[fmpq]:
         if budget is not None and size(self.a0) > budget:
             raise BitBudgetExceeded("a0", size(self.a0), budget)
         if self.a0.q == 1:
             ivals: list[fmpz] = [self.a0.p]
-            yield 0, self.a0
+            yield self.a0
             for i, g in enumerate(self.gates, start=1):
                 x, y = ivals[g.j], ivals[g.k]
                 r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
                 if budget is not None and _int_bound(g.op, x, y) > budget:
                     _check_size(i, int(r.bit_length()) + 1, budget)
                 ivals.append(r)
-                yield i, fmpq(r)
+                yield fmpq(r)
         else:
             qvals: list[fmpq] = [self.a0]
-            yield 0, self.a0
+            yield self.a0
             for i, g in enumerate(self.gates, start=1):
                 a, b = qvals[g.j], qvals[g.k]
                 q = a * b if g.op == "*" else (a + b if g.op == "+" else a - b)
                 if budget is not None and size_bound(g.op, a, b) > budget:
                     _check_size(i, size(q), budget)
                 qvals.append(q)
-                yield i, q
+                yield q
 
     def positive(self) -> bool:
         """PosSLP (Problem 2.5): is n_P > 0?"""
