@@ -146,7 +146,7 @@ for module in sorted({r[0] for r in rows}):
     score = f"{100 * killed / n:.1f}%" if n else "-"
     print(f"{module:28} {killed:>7} {n:>6} {len(eq):>6} {score:>7}  "
           + ", ".join(f"{v} {k}" for k, v in sorted(other.items())))
-    survivors += [r for r in rest if r[2] not in DETECTED]
+    survivors += [r for r in rest if r[2] not in (*DETECTED, "not checked")]
 score = f"{100 * tot_k / tot_n:.1f}%" if tot_n else "-"
 print(f"{'TOTAL (non-equivalent)':28} {tot_k:>7} {tot_n:>6} {'':>6} {score:>7}")
 
