@@ -187,6 +187,10 @@ def dataset_from_json(doc: Any, net: Network, *, source: str = "<data>") -> list
 
 
 def dataset_to_json(data: Sequence[Sample], net: Network) -> list[dict[str, Any]]:
+    """The dataset JSON document of ``data`` (labels aligned with ``net.outputs``)."""
+    for i, s in enumerate(data):
+        if len(s.y) != len(net.outputs):
+            raise DataError(f"sample {i}: {len(s.y)} labels for {len(net.outputs)} outputs")
     return [
         {"x": {k: fmt(v) for k, v in s.x.items()},
          "y": {t: fmt(v) for t, v in zip(net.outputs, s.y, strict=True)}}

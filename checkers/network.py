@@ -388,6 +388,8 @@ class Network:
         g = [fmpq(0)] * n
         for i, d in zip(a.output_idx, out_grad, strict=True):
             g[i] = to_q(d)
+            if budget_bits is not None:
+                _fits(g[i], budget_bits, f"output {a.nodes[i]!r} (loss gradient)")
         delta: list[fmpq | None] = [None] * n
         grad_w = [fmpq(0)] * len(a.edges)
         grad_b = [fmpq(0)] * len(a.edges)
@@ -444,11 +446,7 @@ class Network:
             tr = self.forward(sample.x, budget_bits=budget_bits)
             out = tr.outputs
             total += loss.value(out, sample.y)
-            out_grad = loss.grad(out, sample.y)
-            if budget_bits is not None:
-                for t, d in zip(self.outputs, out_grad, strict=True):
-                    _fits(to_q(d), budget_bits, f"output {t!r} (loss gradient)")
-            bw = self.backward(tr, out_grad, budget_bits=budget_bits)
+            bw = self.backward(tr, loss.grad(out, sample.y), budget_bits=budget_bits)
             for e in range(len(gw)):
                 gw[e] += bw.grad_w[e]
                 gb[e] += bw.grad_b[e]

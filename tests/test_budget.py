@@ -267,3 +267,54 @@ def test_size_bounds_near_roots_and_for_large_arguments() -> None:
     for z in (fmpq(3**200), fmpq(-(3**200), 7), fmpq(1, 3**200)):
         lo, hi = b.lower(z), b.upper(z)
         assert lo <= size(p(z)) <= hi and hi <= 2 * lo + 16  # tight enough to bound memory
+
+
+def test_every_budgeted_quantity_is_named() -> None:
+    big = fmpq(2**100)
+    lin = Network({"x": None, "o": parse_activation("id")}, [("x", "o", 1, 0)], ["o"])
+    with pytest.raises(BitBudgetExceeded) as info:
+        lin.forward({"x": big}, budget_bits=50)
+    assert str(info.value) == "bit budget exceeded at node 'x': size 102 bits > budget 50 bits"
+    # a piecewise-linear slope of 101 bits: sigma'(z) is measured, not predicted
+    steep = parse_activation(f"pwl(0 | 0 | {2**100 + 1}*x)")
+    net = Network({"x": None, "h": steep}, [("x", "h", 1, 0)], ["h"])
+    tr = net.forward({"x": 1})
+    with pytest.raises(BitBudgetExceeded) as info:
+        net.backward(tr, [fmpq(1)], budget_bits=50)
+    assert (info.value.where, info.value.size_bits) == ("node 'h' (backward, derivative)", 102)
+    assert not info.value.at_least
+    # g and sigma' fit, their product does not
+    mid = parse_activation(f"pwl(0 | 0 | {fmpq(2**30 + 3, 11)}*x)")
+    net = Network({"x": None, "h": mid}, [("x", "h", 1, 0)], ["h"])
+    g = fmpq(2**30 + 1, 7)
+    with pytest.raises(BitBudgetExceeded) as info:
+        net.backward(net.forward({"x": 1}), [g], budget_bits=50)
+    assert info.value.where == "node 'h' (backward, dL/dz)"
+    assert info.value.size_bits == size(g * fmpq(2**30 + 3, 11))
+    # the loss gradient at an output
+    huge = Loss("huge", lambda u, y: fmpq(0), lambda u, y: [big] * len(u))
+    with pytest.raises(BitBudgetExceeded) as info:
+        lin.gradient([Sample.of({"x": 1}, [0])], huge, budget_bits=50)
+    assert info.value.where == "output 'o' (loss gradient)"
+    # the summed bias gradient (the weight gradients are 0 at x = 0)
+    data = [Sample.of({"x": 0}, [fmpq(1, 2**20 + 7)]), Sample.of({"x": 0}, [fmpq(1, 2**20 + 9)])]
+    with pytest.raises(BitBudgetExceeded) as info:
+        lin.gradient(data, SQUARE, budget_bits=40)
+    assert info.value.where == "edge x->o (summed gradient)"
+    assert info.value.size_bits == size(fmpq(1, 2**20 + 7) + fmpq(1, 2**20 + 9))
+
+
+def test_the_derivative_is_judged_by_its_own_bounds() -> None:
+    # x^64 at 1/2: sigma = 2^-64 (66 bits) could not fit 60 bits, sigma' = 2^-57 (59) can
+    act = parse_activation("x^64")
+    net = Network({"x": None, "h": act}, [("x", "h", 1, 0)], ["h"])
+    tr = net.forward({"x": fmpq(1, 2)})
+    free = net.backward(tr, [fmpq(1)])
+    assert net.backward(tr, [fmpq(1)], budget_bits=60).grad_w == free.grad_w
+    phi = parse_activation("phi_2(x^4096)")
+    net = Network({"x": None, "h": phi}, [("x", "h", 1, 0)], ["h"])
+    tr = net.forward({"x": 2**20})
+    with pytest.raises(BitBudgetExceeded) as info:
+        net.backward(tr, [fmpq(1)], budget_bits=10_000)
+    assert info.value.where == ("node 'h' (backward, derivative) (base derivative of "
+                                "phi_2(x^4096))")

@@ -298,3 +298,9 @@ def test_read_json_size_limit_is_inclusive_and_reads_utf8(tmp_path: Path,
     monkeypatch.setattr(formats, "MAX_JSON_BYTES", n - 1)
     with pytest.raises(DataError, match=f"file larger than {n - 1} bytes"):
         read_json(f)
+
+
+def test_dataset_to_json_needs_a_label_per_output() -> None:
+    net = network_from_json(NET)
+    with pytest.raises(DataError, match=r"^sample 0: 2 labels for 1 outputs$"):
+        dataset_to_json([Sample.of({"x": 1}, [1, 2])], net)

@@ -239,3 +239,9 @@ def test_gradient_rows_have_the_layer_shape_and_messages_are_exact() -> None:
         with pytest.raises((NetworkError, DataError)) as info:
             build()
         assert str(info.value) == msg
+
+
+def test_hadamard_needs_equal_shapes() -> None:
+    a = Mat.from_rationals(1, 2, [fmpq(1), fmpq(2)])
+    with pytest.raises(NetworkError, match=r"^shape mismatch 1x2 \* 2x1$"):
+        a.hadamard(Mat.from_rationals(2, 1, [fmpq(1), fmpq(2)]))

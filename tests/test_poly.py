@@ -224,3 +224,18 @@ def test_size_bounds_by_hand() -> None:
     assert third.lower(fmpq(7)) == third.upper(fmpq(7)) == 3
     zero = SizeBounds(fmpq_poly([]))
     assert zero.lower(fmpq(5)) == zero.upper(fmpq(5)) == 1
+
+
+def test_product_limits_are_exact() -> None:
+    assert parse_poly("x^2*x^2", max_degree=4).degree() == 4
+    assert parse_poly("2*x^4", max_degree=4).degree() == parse_poly("x^4*2", max_degree=4) \
+        .degree() == 4
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x^2*x^3", max_degree=4)
+    assert str(info.value) == "in polynomial 'x^2*x^3' at position 3: degree exceeds the limit 4"
+    # height(x) = 1 + 1, height(5) = 3 + 1, and bitlen(deg x + 2) = 2: 8 bits predicted
+    assert parse_poly("x*5", max_bits=8) == fmpq_poly([0, 5])
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x*5", max_bits=7)
+    assert str(info.value) == ("in polynomial 'x*5' at position 1: coefficients would need up "
+                               "to 8 bits, beyond the limit 7")
