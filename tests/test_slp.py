@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from flint import fmpq
+from flint import fmpq, fmpz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,7 @@ from checkers.errors import BitBudgetExceeded, ForwardReferenceError, SLPError
 from checkers.rationals import size
 from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import SLP, Gate, parse_slp, squaring_chain
-from strategies import integer_slps, rational_slps
+from strategies import integer_slps, rational_slps, wide_rationals
 
 
 def _fr(q: fmpq) -> Fraction:
@@ -274,3 +274,29 @@ def test_bad_lines_are_shown_to_60_characters() -> None:
 
 def test_comments_end_at_the_first_hash() -> None:
     assert parse_slp("a0 = 2 # two # really\na1 = a0 * a0 # # #").value() == 4
+
+
+def test_size_bounds_by_hand_and_for_products_of_large_numerators() -> None:
+    from checkers.slp import _int_bound, size_bound
+
+    # 3/4 * 5/7: 2 + 3 + 3 + 3 bits; 3/4 + 5/7 = 41/28: max(2 + 3, 3 + 3) + 1 + 3 + 3
+    assert size_bound("*", fmpq(3, 4), fmpq(5, 7)) == 11
+    assert size_bound("+", fmpq(3, 4), fmpq(5, 7)) == size_bound("-", fmpq(3, 4),
+                                                                  fmpq(5, 7)) == 13
+    # integers: size = bitlen + 1; 3 * 5 has <= 2 + 3 bits, 3 + 5 <= max(2, 3) + 1
+    assert _int_bound("*", fmpz(3), fmpz(5)) == 6
+    assert _int_bound("+", fmpz(3), fmpz(5)) == _int_bound("-", fmpz(3), fmpz(5)) == 5
+    # (49/4)^2 = 2401/16 has size 17: a product of numerators larger than denominators
+    p = SLP.of("7/2", [("*", 0, 0), ("*", 1, 1)])
+    with pytest.raises(BitBudgetExceeded, match="gate a2: size 17 bits > budget 16"):
+        p.value(budget_bits=16)
+
+
+@given(wide_rationals(), wide_rationals(), st.sampled_from("+-*"))
+def test_size_bound_is_an_upper_bound(a: fmpq, b: fmpq, op: str) -> None:
+    from checkers.slp import _int_bound, size_bound
+
+    r = a * b if op == "*" else (a + b if op == "+" else a - b)
+    assert size(r) <= size_bound(op, a, b)
+    if a.q == 1 and b.q == 1:
+        assert size(r) <= _int_bound(op, a.p, b.p)
