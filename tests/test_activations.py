@@ -321,3 +321,9 @@ def test_phi_k_defaults_limits_and_messages() -> None:
 def test_phi_k_arguments_split_at_the_top_level_comma(text: str, clip: fmpq | int) -> None:
     act = parse_activation(text)
     assert isinstance(act, BitBounded) and act.clip == clip and act.k == 2
+
+
+def test_phi_k_is_not_clipped_at_exactly_plus_minus_c() -> None:
+    act = parse_activation("phi_2(x)")
+    assert [act(fmpq(z)) for z in (-2, -1, 1, 2)] == [-1, -1, 1, 1]
+    assert [act.derivative(fmpq(z)) for z in (-2, -1, 1, 2)] == [0, 1, 1, 0]

@@ -300,3 +300,9 @@ def test_size_bound_is_an_upper_bound(a: fmpq, b: fmpq, op: str) -> None:
     assert size(r) <= size_bound(op, a, b)
     if a.q == 1 and b.q == 1:
         assert size(r) <= _int_bound(op, a.p, b.p)
+
+
+def test_construction_messages_are_exact() -> None:
+    with pytest.raises(SLPError) as info:
+        SLP(1, ())  # type: ignore[arg-type]
+    assert str(info.value) == "a0 must be an fmpq, got int"
