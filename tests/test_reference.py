@@ -78,4 +78,4 @@ def test_phi_k_at_its_clip_boundaries() -> None:
     assert [df(F(z)) for z in (-2, -1, 1, 2)] == [0, 1, 1, 0]
     # phi_3(2x, 2) at z = -1: 2z = -2 = -C exactly; derivative round_3(2) = 2
     f, df = activation_functions(parse_activation("phi_3(2*x, 2)").describe())
-    assert (f(F(-1)), df(F(-1)), df(F(-3, 2))) == (-2, 2, 0)
+    assert (f(F(-1)), df(F(-1)), df(F(-3, 2))) == (F(-2), F(2), F(0))
