@@ -287,9 +287,9 @@ class _Parser:
             self.take()
             sign = -1
         start = self.peek()
-        e_poly = self.atom()
         if start is None:
             raise self.error("missing exponent")
+        e_poly = self.atom()
         if e_poly.degree() > 0:
             raise self.error("exponent depends on x (not a polynomial)", start[2])
         e = e_poly[0] * sign

@@ -133,7 +133,7 @@ def test_implicit_multiplication() -> None:
         ("(x", "unexpected end"),
         ("(x]", "unexpected character ']'"),
         ("x)", "unexpected ')'"),
-        ("x^", "unexpected end"),
+        ("x^", "missing exponent"),
         ("x^2^3", "unexpected '^'"),
         ("x ; 1", "unexpected character ';'"),
         ("x²", "unexpected character '²'"),
@@ -239,3 +239,21 @@ def test_product_limits_are_exact() -> None:
         parse_poly("x*5", max_bits=7)
     assert str(info.value) == ("in polynomial 'x*5' at position 1: coefficients would need up "
                                "to 8 bits, beyond the limit 7")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x^", "in polynomial 'x^': missing exponent"),
+    ("x^-", "in polynomial 'x^-': missing exponent"),
+    ("x^x", "in polynomial 'x^x' at position 2: exponent depends on x (not a polynomial)"),
+    ("x^-1", "in polynomial 'x^-1' at position 3: exponent -1 is not a non-negative integer "
+             "(not a polynomial)"),
+    ("x^(1/2)", "in polynomial 'x^(1/2)' at position 2: exponent 1/2 is not a non-negative "
+                "integer (not a polynomial)"),
+    ("x^5000", "in polynomial 'x^5000' at position 2: exponent 5000 exceeds the limit 4096"),
+    ("2^5000", "in polynomial '2^5000' at position 2: exponent 5000 exceeds the limit 4096"),
+    ("(x^2)^2049", "in polynomial '(x^2)^2049' at position 5: degree exceeds the limit 4096"),
+])
+def test_exponent_messages_are_exact(text: str, message: str) -> None:
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(text)
+    assert str(info.value) == message
