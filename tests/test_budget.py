@@ -318,3 +318,16 @@ def test_the_derivative_is_judged_by_its_own_bounds() -> None:
         net.backward(tr, [fmpq(1)], budget_bits=10_000)
     assert info.value.where == ("node 'h' (backward, derivative) (base derivative of "
                                 "phi_2(x^4096))")
+
+
+def test_forward_names_the_node_for_its_pre_activation_and_its_value() -> None:
+    lin = Network({"x": None, "h": parse_activation("id")}, [("x", "h", 2**60, 0)], ["h"])
+    with pytest.raises(BitBudgetExceeded) as info:
+        lin.forward({"x": 2**60}, budget_bits=80)
+    assert (info.value.where, info.value.size_bits) == ("node 'h'", 122)
+    steep = parse_activation(f"pwl(0 | 0 | {2**100 + 1}*x)")
+    net = Network({"x": None, "h": steep}, [("x", "h", 1, 0)], ["h"])
+    with pytest.raises(BitBudgetExceeded) as info:
+        net.forward({"x": 1}, budget_bits=50)
+    assert (info.value.where, info.value.size_bits, info.value.at_least) == ("node 'h'", 102,
+                                                                              False)
