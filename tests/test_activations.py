@@ -327,3 +327,16 @@ def test_phi_k_is_not_clipped_at_exactly_plus_minus_c() -> None:
     act = parse_activation("phi_2(x)")
     assert [act(fmpq(z)) for z in (-2, -1, 1, 2)] == [-1, -1, 1, 1]
     assert [act.derivative(fmpq(z)) for z in (-2, -1, 1, 2)] == [0, 1, 1, 0]
+
+
+def test_polynomials_from_coefficients_and_their_traits() -> None:
+    assert Polynomial([0, 0, 1]) == parse_activation("x^2")
+    assert Polynomial(["1/2", 0, 1]).name == "x^2 + 1/2"
+    assert not parse_activation("x^2").traits.piecewise_linear
+    with pytest.raises(ActivationError) as info:
+        Polynomial([0])
+    assert str(info.value) == "the zero polynomial is not an activation"
+    with pytest.raises(ActivationError) as info:
+        parse_activation("pwl(x + 1 | 0 | x)")
+    assert str(info.value) == ("piecewise-linear: discontinuous at breakpoint 0: left piece "
+                               "gives 1, right piece gives 0")
