@@ -87,7 +87,7 @@ def draw(c: CompiledSLP, path: Path, title: str | None = None) -> None:
         f"({', '.join(str(v) for v in c.lam_prime)}); edge labels: θ∗ weight[, bias]; "
         f"orange = σ, grey = gate vertices v_i"), fontsize=9)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    fig.savefig(path, dpi=150, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
 
 

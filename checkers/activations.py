@@ -30,13 +30,14 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 from typing import Any, Literal
 
 from flint import fmpq, fmpq_poly, fmpz
 
 from checkers.errors import ActivationError, PolynomialError, RationalParseError
-from checkers.poly import coefficients, parse_poly, poly_str
+from checkers.poly import SizeBounds, coefficients, parse_poly, poly_str
 from checkers.rationals import RationalLike, fmt, to_q
 
 Kind = Literal["identity", "polynomial", "piecewise_linear", "bit_bounded"]
@@ -169,6 +170,16 @@ class Polynomial(Activation):
     def describe(self) -> dict[str, Any]:
         return {"kind": "polynomial", "coefficients": [fmt(c) for c in self.coeffs]}
 
+    @cached_property
+    def size_bounds(self) -> SizeBounds:
+        """Bounds on ``size(σ(z))`` without computing it (bit budgets)."""
+        return SizeBounds(self.poly)
+
+    @cached_property
+    def derivative_size_bounds(self) -> SizeBounds:
+        """Bounds on ``size(σ'(z))`` without computing it (bit budgets)."""
+        return SizeBounds(self.dpoly)
+
     def apply_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
         mu = self.degree
         cs = self._int_coeffs
@@ -294,6 +305,10 @@ class LeakyReLU(PiecewiseLinear):
         return [q if n > 0 else p for n in nums], q
 
 
+MAX_PHI_K = 1 << 20
+"""Largest ``K`` of ``phi_K`` (outputs are multiples of ``2^-K``)."""
+
+
 class BitBounded(Activation):
     """φ_K of Remark 1.5: ``clip(floor(2^K base(z)) / 2^K, -C, C)``.
 
@@ -304,6 +319,8 @@ class BitBounded(Activation):
     def __init__(self, base: Activation, k: int, clip: RationalLike = 1) -> None:
         if isinstance(k, bool) or not isinstance(k, int) or k < 0:
             raise ActivationError(f"phi_K needs an integer K >= 0, got {k!r}")
+        if k > MAX_PHI_K:
+            raise ActivationError(f"phi_K: K = {k} exceeds the limit {MAX_PHI_K}")
         c = to_q(clip)
         if not c > 0:
             raise ActivationError(f"phi_K needs a positive clip bound, got {fmt(c)}")
@@ -352,7 +369,7 @@ IDENTITY = Identity()
 RELU = ReLU()
 
 _LEAKY_RE = re.compile(r"leaky_relu\((.*)\)", re.S)
-_PHI_RE = re.compile(r"phi_(\d+)\((.*)\)", re.S)
+_PHI_RE = re.compile(r"phi_([0-9]+)\((.*)\)", re.S)
 _PWL_RE = re.compile(r"pwl\((.*)\)", re.S)
 _MAX_ACTIVATION_TEXT = 100_000
 
@@ -370,6 +387,15 @@ def parse_activation(text: str) -> Activation:
     if len(text) > _MAX_ACTIVATION_TEXT:
         raise ActivationError(f"activation string too long ({len(text)} characters)")
     s = text.strip()
+    act = _parse_activation(s)
+    if len(act.name) > _MAX_ACTIVATION_TEXT:  # the canonical name must read back
+        raise ActivationError(f"activation {s[:80]!r} too large: its canonical form "
+                              f"{act.name[:40]!r}... has {len(act.name)} characters (limit "
+                              f"{_MAX_ACTIVATION_TEXT})")
+    return act
+
+
+def _parse_activation(s: str) -> Activation:
     try:
         if s in ("id", "identity"):
             return IDENTITY
@@ -378,6 +404,9 @@ def parse_activation(text: str) -> Activation:
         if m := _LEAKY_RE.fullmatch(s):
             return LeakyReLU(to_q(m.group(1).strip()))
         if m := _PHI_RE.fullmatch(s):
+            if len(m.group(1)) > len(str(MAX_PHI_K)):
+                k_text = m.group(1) if len(m.group(1)) <= 20 else m.group(1)[:20] + "..."
+                raise ActivationError(f"phi_K: K = {k_text} exceeds the limit {MAX_PHI_K}")
             k = int(m.group(1))
             inner, clip = _split_phi_args(m.group(2))
             return BitBounded(parse_activation(inner), k, to_q(clip) if clip else 1)

@@ -56,14 +56,18 @@ class DataError(WhyReluError, ValueError):
 class BitBudgetExceeded(WhyReluError, ArithmeticError):
     """An exact computation would exceed its declared bit budget.
 
-    ``where`` names the gate or node, ``size_bits`` the size reached (or predicted) and
-    ``budget_bits`` the budget.
+    ``where`` names the gate or node, ``size_bits`` the size reached and ``budget_bits``
+    the budget.  With ``at_least``, ``size_bits`` is a proven lower bound on the size of a
+    value that was not computed because it could not fit.
     """
 
-    def __init__(self, where: str, size_bits: int, budget_bits: int) -> None:
+    def __init__(self, where: str, size_bits: int, budget_bits: int, *,
+                 at_least: bool = False) -> None:
         self.where = where
         self.size_bits = size_bits
         self.budget_bits = budget_bits
+        self.at_least = at_least
+        size_text = f"at least {size_bits}" if at_least else f"{size_bits}"
         super().__init__(
-            f"bit budget exceeded at {where}: size {size_bits} bits > budget {budget_bits} bits"
+            f"bit budget exceeded at {where}: size {size_text} bits > budget {budget_bits} bits"
         )

@@ -18,12 +18,16 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from flint import fmpz
+
 from checkers.activations import Activation, parse_activation
 from checkers.errors import DataError, NetworkError, WhyReluError
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import RationalLike, fmt, to_q
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
+MAX_INT_DIGITS = 1_000_000
+"""Longest JSON integer literal read (as for ``"p/q"`` strings, see :func:`to_q`)."""
 
 
 def _reject_float(text: str) -> Any:
@@ -34,10 +38,22 @@ def _reject_constant(text: str) -> Any:
     raise DataError(f"JSON constant {text} is not a rational")
 
 
+def _parse_int(text: str) -> int | fmpz:
+    # int() refuses literals beyond sys.get_int_max_str_digits(); fmpz has no such limit
+    if len(text) <= 4000:
+        return int(text)
+    if len(text) > MAX_INT_DIGITS:
+        raise DataError(f"JSON integer literal too long ({len(text)} digits)")
+    return fmpz(text)
+
+
 def loads_json(text: str, *, source: str = "<json>") -> Any:
-    """Parse JSON refusing floats, NaN and Infinity; errors are :class:`DataError`."""
+    """Parse JSON refusing floats, NaN and Infinity; errors are :class:`DataError`.
+
+    Integers longer than 4000 digits are read as ``fmpz``."""
     try:
-        return json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant)
+        return json.loads(text, parse_float=_reject_float, parse_constant=_reject_constant,
+                          parse_int=_parse_int)
     except DataError as e:
         raise DataError(f"{source}: {e}") from None
     except RecursionError:
@@ -58,7 +74,7 @@ def read_json(path: str | Path) -> Any:
 
 
 def _rational(value: Any, where: str) -> RationalLike:
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, bool) or not isinstance(value, int | fmpz | str):
         raise DataError(f"{where}: expected a rational string like \"1/2\", got {value!r}")
     try:
         return to_q(value)
@@ -171,6 +187,10 @@ def dataset_from_json(doc: Any, net: Network, *, source: str = "<data>") -> list
 
 
 def dataset_to_json(data: Sequence[Sample], net: Network) -> list[dict[str, Any]]:
+    """The dataset JSON document of ``data`` (labels aligned with ``net.outputs``)."""
+    for i, s in enumerate(data):
+        if len(s.y) != len(net.outputs):
+            raise DataError(f"sample {i}: {len(s.y)} labels for {len(net.outputs)} outputs")
     return [
         {"x": {k: fmt(v) for k, v in s.x.items()},
          "y": {t: fmt(v) for t, v in zip(net.outputs, s.y, strict=True)}}

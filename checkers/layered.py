@@ -141,6 +141,10 @@ class Mat:
                    q=fmpq_mat(self.rows, self.cols, [g(v) for v in self.as_fmpq_mat().entries()]))
 
     def hadamard(self, other: Mat) -> Mat:
+        """The entrywise product (shapes must agree)."""
+        if (self.rows, self.cols) != (other.rows, other.cols):
+            raise NetworkError(f"shape mismatch {self.rows}x{self.cols} * "
+                               f"{other.rows}x{other.cols}")
         if self.num is not None and other.num is not None:
             assert self.den is not None and other.den is not None
             a, b = self.num.entries(), other.num.entries()
@@ -319,6 +323,9 @@ class LayeredNetwork:
             for layer in layers
         ]
         self._WT = [w.transpose() for w in self._W]
+
+    def __repr__(self) -> str:
+        return f"LayeredNetwork({self.layers!r})"
 
     @property
     def depth(self) -> int:

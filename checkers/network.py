@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from flint import fmpq
 
-from checkers.activations import Activation
+from checkers.activations import Activation, BitBounded, Polynomial
 from checkers.errors import BitBudgetExceeded, CycleError, DataError, NetworkError
 from checkers.losses import Loss
 from checkers.rationals import RationalLike, fmt, size, to_q
@@ -337,8 +337,11 @@ class Network:
     ) -> Trace:
         """Exact forward pass (node rule of §2); ``x`` may inject at any node (missing: 0).
 
-        With ``budget_bits``, a node whose value exceeds that size raises
-        :class:`~checkers.errors.BitBudgetExceeded` naming the node.
+        With ``budget_bits``, a node whose pre-activation or value exceeds that size raises
+        :class:`~checkers.errors.BitBudgetExceeded` naming the node; a polynomial activation
+        whose value provably cannot fit is refused before it is computed (see
+        :class:`~checkers.poly.SizeBounds`), so memory stays within a small multiple of the
+        budget.
         """
         a = self.arch
         xs = self._input_vector(x)
@@ -351,20 +354,24 @@ class Network:
             z = xs[v]
             if act is None:
                 pre[v] = val[v] = z
-            else:
-                b = bias_sum[v]
-                if b:
-                    z = z + b
-                for e in in_edges[v]:
-                    fu = val[src[e]]
-                    if fu:  # zero terms (inactive ReLUs) cost nothing
-                        z += w[e] * fu
-                pre[v] = z
+                if budget_bits is not None:
+                    _fits(z, budget_bits, f"node {a.nodes[v]!r}")
+                continue
+            b = bias_sum[v]
+            if b:
+                z = z + b
+            for e in in_edges[v]:
+                fu = val[src[e]]
+                if fu:  # zero terms (inactive ReLUs) cost nothing
+                    z += w[e] * fu
+            pre[v] = z
+            if budget_bits is None:
                 val[v] = act(z)
-            if budget_bits is not None:
-                s = max(size(pre[v]), size(val[v]))
-                if s > budget_bits:
-                    raise BitBudgetExceeded(f"node {a.nodes[v]!r}", s, budget_bits)
+            else:
+                where = f"node {a.nodes[v]!r}"
+                _fits(z, budget_bits, where)
+                _refuse_blowup(act, z, budget_bits, where, derivative=False)
+                val[v] = _fits(act(z), budget_bits, where)
         return Trace(self, pre, val)
 
     def __call__(self, x: Mapping[str, RationalLike] | None = None) -> tuple[fmpq, ...]:
@@ -372,8 +379,13 @@ class Network:
         return self.forward(x).outputs
 
     # ------------------------------------------------------------------ backward
-    def backward(self, trace: Trace, out_grad: Sequence[fmpq]) -> Backward:
-        """One reverse pass from ∂ℒ/∂ŷ (aligned with ``outputs``) through ``trace``."""
+    def backward(self, trace: Trace, out_grad: Sequence[fmpq], *,
+                 budget_bits: int | None = None) -> Backward:
+        """One reverse pass from ∂ℒ/∂ŷ (aligned with ``outputs``) through ``trace``.
+
+        With ``budget_bits``, a ``g_v``, ``δ_v``, ``σ'(z_v)`` or edge gradient larger than
+        that size raises :class:`~checkers.errors.BitBudgetExceeded` naming the node or edge.
+        """
         a = self.arch
         if len(out_grad) != len(a.outputs):
             raise DataError(f"expected {len(a.outputs)} output gradients, got {len(out_grad)}")
@@ -381,6 +393,8 @@ class Network:
         g = [fmpq(0)] * n
         for i, d in zip(a.output_idx, out_grad, strict=True):
             g[i] = to_q(d)
+            if budget_bits is not None:
+                _fits(g[i], budget_bits, f"output {a.nodes[i]!r} (loss gradient)")
         delta: list[fmpq | None] = [None] * n
         grad_w = [fmpq(0)] * len(a.edges)
         grad_b = [fmpq(0)] * len(a.edges)
@@ -396,20 +410,39 @@ class Network:
                     gv += w[e] * dw
             g[v] = gv
             act = acts[v]
+            if budget_bits is not None:
+                _fits(gv, budget_bits, f"node {a.nodes[v]!r} (backward, dL/df)")
             if act is None:
                 continue
-            dv = gv * act.derivative(pre[v]) if gv else zero
+            if not gv:
+                dv = zero
+            elif budget_bits is None:
+                dv = gv * act.derivative(pre[v])
+            else:
+                where = f"node {a.nodes[v]!r} (backward, derivative)"
+                _refuse_blowup(act, pre[v], budget_bits, where, derivative=True)
+                d = _fits(act.derivative(pre[v]), budget_bits, where)
+                dv = _fits(gv * d, budget_bits, f"node {a.nodes[v]!r} (backward, dL/dz)")
             delta[v] = dv
             if dv:  # otherwise the in-edges' gradients stay 0
                 for e in in_edges[v]:
                     grad_w[e] = dv * val[src[e]]
                     grad_b[e] = dv
+                    if budget_bits is not None:
+                        _fits(grad_w[e], budget_bits,
+                              f"edge {a.nodes[src[e]]}->{a.nodes[v]} (gradient)")
         return Backward(g, delta, grad_w, grad_b)
 
     def gradient(
         self, data: Sequence[Sample], loss: Loss, *, budget_bits: int | None = None
     ) -> Gradient:
-        """L(θ) = Σ_i ℒ(f_θ(x_i), y_i) and its exact gradient in every w_e and b_e."""
+        """L(θ) = Σ_i ℒ(f_θ(x_i), y_i) and its exact gradient in every w_e and b_e.
+
+        ``budget_bits`` bounds every value of the forward and backward passes and the summed
+        gradients (:class:`~checkers.errors.BitBudgetExceeded` names the first node, edge or
+        sum beyond it).  The loss itself is not budgeted: it is a sum of losses of outputs
+        and labels.
+        """
         if loss.grad is None:
             raise DataError(f"loss {loss.name!r} has no derivative; backprop needs one")
         total = fmpq(0)
@@ -421,9 +454,14 @@ class Network:
             tr = self.forward(sample.x, budget_bits=budget_bits)
             out = tr.outputs
             total += loss.value(out, sample.y)
-            bw = self.backward(tr, loss.grad(out, sample.y))
+            bw = self.backward(tr, loss.grad(out, sample.y), budget_bits=budget_bits)
             gw = [s + t if t else s for s, t in zip(gw, bw.grad_w, strict=True)]
             gb = [s + t if t else s for s, t in zip(gb, bw.grad_b, strict=True)]
+            if budget_bits is not None:
+                for e, (u, v) in enumerate(self.edges):
+                    where = f"edge {u}->{v} (summed gradient)"
+                    _fits(gw[e], budget_bits, where)
+                    _fits(gb[e], budget_bits, where)
             traces.append(tr)
             backs.append(bw)
         return Gradient(total, gw, gb, traces, backs)
@@ -440,3 +478,29 @@ class Network:
             f"{u}->{v}: w={fmt(w)} b={fmt(b)}"
             for (u, v), w, b in zip(self.edges, self.weights, self.biases, strict=True)
         )
+
+
+def _fits(q: fmpq, budget: int, where: str) -> fmpq:
+    """``q`` unchanged, or :class:`BitBudgetExceeded` when ``size(q) > budget``."""
+    s = size(q)
+    if s > budget:
+        raise BitBudgetExceeded(where, s, budget)
+    return q
+
+
+def _refuse_blowup(act: Activation, z: fmpq, budget: int, where: str, *,
+                   derivative: bool) -> None:
+    """Refuse, before computing it, a polynomial σ(z) or σ'(z) (or the base value of a
+    φ_K with a polynomial base) whose size is proven to exceed ``budget``: with z within
+    the budget, its size could reach deg σ times the budget."""
+    base = act.base if isinstance(act, BitBounded) else act
+    if not isinstance(base, Polynomial) or base.degree < 2:
+        return
+    bounds = base.derivative_size_bounds if derivative else base.size_bounds
+    if bounds.upper(z) <= budget:
+        return
+    low = bounds.lower(z)
+    if low > budget:
+        if base is not act:
+            where += f" (base {'derivative' if derivative else 'value'} of {act.name})"
+        raise BitBudgetExceeded(where, low, budget, at_least=True)

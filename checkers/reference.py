@@ -110,7 +110,6 @@ class RefNetwork:
     ) -> dict[str, tuple[Fraction, Fraction]]:
         """(value, d value / d param) at every node, by memoised recursion."""
         memo: dict[str, tuple[Fraction, Fraction]] = {}
-        pre_memo: dict[str, tuple[Fraction, Fraction]] = {}
 
         def node(v: str) -> tuple[Fraction, Fraction]:
             if v in memo:
@@ -128,7 +127,6 @@ class RefNetwork:
                         dz += fu
                     if param == (e, "b"):
                         dz += 1
-            pre_memo[v] = (z, dz)
             acts = self.act[v]
             if acts is None:
                 memo[v] = (z, dz)
@@ -144,7 +142,6 @@ class RefNetwork:
                 node(v)
         finally:
             sys.setrecursionlimit(old)
-        self.last_pre = {v: z for v, (z, _) in pre_memo.items()}
         return memo
 
     def forward(self, x: Mapping[str, Fraction]) -> dict[str, Fraction]:

@@ -27,7 +27,7 @@ Op = Literal["+", "-", "*"]
 OPS: tuple[Op, ...] = ("+", "-", "*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gate:
     """``a_i = a_j op a_k``."""
 
@@ -90,23 +90,25 @@ class SLP:
         Integer programs run over ``fmpz``.  With ``budget_bits``, ``a_0`` or a gate whose
         value exceeds that size raises :class:`~checkers.errors.BitBudgetExceeded` naming it.
         Every operand is then within the budget, so no gate ever computes more than about
-        twice the budget; a gate whose size bound ``size(a) + size(b) (+1)`` fits is not
-        measured at all, and one whose bound does not fit is measured exactly (so ``a - a``
-        never trips the budget).
+        twice the budget; a gate whose size bound (:func:`size_bound`) fits is not measured
+        at all, and one whose bound does not fit is measured exactly (so ``a - a`` never
+        trips the budget).
         """
-        for _, v in self._run(budget_bits):
-            yield v
+        return self._run(budget_bits)
 
     def evaluate(self, *, budget_bits: int | None = None) -> list[fmpq]:
         """All values ``[a_0, ..., a_ℓ]``."""
         return list(self.iter_values(budget_bits=budget_bits))
 
     def value(self, *, budget_bits: int | None = None) -> fmpq:
-        """n_P = a_ℓ."""
+        """n_P = a_ℓ (the values are not collected into a list)."""
         if self.a0.q == 1:  # only the last value becomes an fmpq (no copy per gate)
             return fmpq(deque(self._run_int(budget_bits), maxlen=1)[0])
-        vals = self.evaluate(budget_bits=budget_bits)
-        return vals[-1]
+        return deque(self._run(budget_bits), maxlen=1)[0]
+
+    def _check_a0(self, budget: int | None) -> None:
+        if budget is not None and size(self.a0) > budget:
+            raise BitBudgetExceeded("a0", size(self.a0), budget)
 
     def _run_int(self, budget: int | None) -> Iterator[fmpz]:
         """a_0, ..., a_ℓ of an integer program (``a_0 ∈ ℤ``) over ``fmpz``."""
@@ -116,31 +118,29 @@ class SLP:
         for i, g in enumerate(self.gates, start=1):
             x, y = ivals[g.j], ivals[g.k]
             r = x * y if g.op == "*" else (x + y if g.op == "+" else x - y)
-            if budget is not None and _bound(g.op, int(x.bit_length()) + 1,
-                                             int(y.bit_length()) + 1) > budget:
+            if budget is not None and _int_bound(g.op, x, y) > budget:
                 _check_size(i, int(r.bit_length()) + 1, budget)
             ivals.append(r)
             yield r
 
-    def _check_a0(self, budget: int | None) -> None:
-        if budget is not None and size(self.a0) > budget:
-            raise BitBudgetExceeded("a0", size(self.a0), budget)
-
-    def _run(self, budget: int | None) -> Iterator[tuple[int, fmpq]]:
+    def _run(self, budget: int | None) -> Iterator[fmpq]:
         if self.a0.q == 1:
-            for i, r in enumerate(self._run_int(budget)):
-                yield i, (self.a0 if i == 0 else fmpq(r))
-        else:
-            self._check_a0(budget)
-            qvals: list[fmpq] = [self.a0]
-            yield 0, self.a0
-            for i, g in enumerate(self.gates, start=1):
-                a, b = qvals[g.j], qvals[g.k]
-                q = a * b if g.op == "*" else (a + b if g.op == "+" else a - b)
-                if budget is not None and _bound(g.op, size(a), size(b)) > budget:
-                    _check_size(i, size(q), budget)
-                qvals.append(q)
-                yield i, q
+            it = self._run_int(budget)
+            next(it)
+            yield self.a0
+            for r in it:
+                yield fmpq(r)
+            return
+        self._check_a0(budget)
+        qvals: list[fmpq] = [self.a0]
+        yield self.a0
+        for i, g in enumerate(self.gates, start=1):
+            a, b = qvals[g.j], qvals[g.k]
+            q = a * b if g.op == "*" else (a + b if g.op == "+" else a - b)
+            if budget is not None and size_bound(g.op, a, b) > budget:
+                _check_size(i, size(q), budget)
+            qvals.append(q)
+            yield q
 
     def positive(self) -> bool:
         """PosSLP (Problem 2.5): is n_P > 0?"""
@@ -163,9 +163,26 @@ class SLP:
         return self.to_text()
 
 
-def _bound(op: str, sa: int, sb: int) -> int:
-    # size(a*b) <= size(a) + size(b); size(a±b) <= size(a) + size(b) + 1 (common denominator)
-    return sa + sb + (0 if op == "*" else 1)
+def size_bound(op: str, a: fmpq, b: fmpq) -> int:
+    """An upper bound on ``size(a op b)`` from the bit lengths of ``a = p/q`` and
+    ``b = r/s``: ``a b = pr/(qs)``, and ``a ± b = (ps ± rq)/(qs)`` whose numerator has at
+    most ``max(|p| + |s|, |r| + |q|) + 1`` bits (``|·|`` a bit length).
+
+    ``size(a) + size(b) + 1`` is *not* a bound for a sum: ``1 + 1/2^16 = 65537/65536`` has
+    size 34 > 2 + 18 + 1.
+    """
+    bp, bq = int(a.p.bit_length()), int(a.q.bit_length())
+    br, bs = int(b.p.bit_length()), int(b.q.bit_length())
+    if op == "*":
+        return bp + br + bq + bs
+    return max(bp + bs, br + bq) + 1 + bq + bs
+
+
+def _int_bound(op: str, x: fmpz, y: fmpz) -> int:
+    # sizes of integers are bitlen + 1; bitlen(xy) <= bitlen(x) + bitlen(y) and
+    # bitlen(x ± y) <= max(bitlen(x), bitlen(y)) + 1
+    bx, by = int(x.bit_length()), int(y.bit_length())
+    return (bx + by if op == "*" else max(bx, by) + 1) + 1
 
 
 def _check_size(i: int, actual: int, budget: int) -> None:
@@ -175,6 +192,16 @@ def _check_size(i: int, actual: int, budget: int) -> None:
 
 _GATE_RE = re.compile(r"a(\d+)\s*=\s*a(\d+)\s*([-+*])\s*a(\d+)", re.ASCII)
 _A0_RE = re.compile(r"a0\s*=\s*(.+)", re.ASCII)
+
+
+_MAX_INDEX_DIGITS = 18
+
+
+def _index(digits: str, where: str) -> int:
+    """A gate index of the text format; longer than 18 digits it cannot name a gate."""
+    if len(digits) > _MAX_INDEX_DIGITS:
+        raise SLPError(f"{where}: gate index a{digits[:20]}... is too large")
+    return int(digits)
 
 
 def parse_slp(text: str | Iterable[str], *, source: str = "<slp>") -> SLP:
@@ -204,7 +231,8 @@ def parse_slp(text: str | Iterable[str], *, source: str = "<slp>") -> SLP:
         if m is None:
             raise SLPError(f"{where}: expected 'a<i> = a<j> <op> a<k>' with op in + - *, "
                            f"got {line[:60]!r}")
-        i, j, op, k = int(m.group(1)), int(m.group(2)), m.group(3), int(m.group(4))
+        i, j, op, k = (_index(m.group(1), where), _index(m.group(2), where), m.group(3),
+                       _index(m.group(4), where))
         expected = len(gates) + 1
         if i != expected:
             raise SLPError(f"{where}: gate indices must be consecutive: expected a{expected}, "

@@ -261,6 +261,6 @@ def plot(path: Path, cmp: Comparison | None = None) -> Path:
     ax2.legend(fontsize=8)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
     plt.close(fig)
     return path

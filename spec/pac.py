@@ -453,7 +453,7 @@ def plot_simulation(points: Sequence[SimulationPoint], path: Path, *,
     ax2.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
     plt.close(fig)
     return path
 

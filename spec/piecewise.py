@@ -358,8 +358,8 @@ def measure_network(net: Network, data: Sequence[Sample], loss: Loss, *,
                     budget_bits: int | None = None) -> Measured:
     """Exact backprop on a DAG (:meth:`~checkers.network.Network.gradient`) and its sizes.
 
-    With ``budget_bits`` the forward pass stops with
-    :class:`~checkers.errors.BitBudgetExceeded` at the first node beyond it.
+    With ``budget_bits`` backprop stops with :class:`~checkers.errors.BitBudgetExceeded` at
+    the first value (forward or backward) beyond it.
     """
     grad = net.gradient(data, loss, budget_bits=budget_bits)
     r = measure_gradient(grad)
@@ -545,14 +545,14 @@ this many bits."""
 
 
 def check_dag(inst: DagInstance) -> Evidence:
-    """Measured sizes of a DAG instance against the bound (forward pass budgeted by the
+    """Measured sizes of a DAG instance against the bound (backprop budgeted by the largest
     bound, so a polynomial network is stopped as soon as it leaves it)."""
     prof = profile_of_network(inst.net, inst.data, inst.loss)
     b = size_bound(prof)
     try:
-        m = measure_network(inst.net, inst.data, inst.loss, budget_bits=b.forward)
+        m = measure_network(inst.net, inst.data, inst.loss, budget_bits=b.total)
     except BitBudgetExceeded as e:
-        check(False, f"forward size exceeds the Theorem E.1 bound at {e.where}",
+        check(False, f"a size exceeds the Theorem E.1 bound at {e.where}",
               size_bits=e.size_bits, bound_bits=e.budget_bits, **prof.describe())
         raise  # pragma: no cover (check raised)
     return _compare(m, b, prof)
@@ -653,13 +653,13 @@ def chain_lower_bound(act: Activation, inst: PadicChain) -> Evidence:
 
 def check_dag_closed_form(inst: DagInstance) -> Evidence:
     """Every measured size against the closed form U (a polynomial in the sizes of the
-    instance); the forward pass is budgeted by U."""
+    instance); backprop is budgeted by U."""
     prof = profile_of_network(inst.net, inst.data, inst.loss)
     u = closed_form_bound(prof)
     try:
         m = measure_network(inst.net, inst.data, inst.loss, budget_bits=u)
     except BitBudgetExceeded as e:
-        check(False, f"forward size exceeds the closed-form bound U at {e.where}",
+        check(False, f"a size exceeds the closed-form bound U at {e.where}",
               size_bits=e.size_bits, U=u, **prof.describe())
         raise  # pragma: no cover (check raised)
     check_le(m.total, u, "a size exceeds the closed-form bound U", **prof.describe())

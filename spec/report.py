@@ -231,6 +231,7 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
             "worst": None if f.worst is None else {
                 "figure": f.worst[0], "value": _frac(f.worst[1]), "bound": _frac(f.worst[2])},
             "message": worst.message, "counterexample": worst.counterexample,
+            "replay": worst.replay if worst.outcome in ("refuted", "error") else None,
             "certificate": next((r.certificate for r in rs if r.certificate), None),
             "seconds": round(sum(r.seconds for r in rs), 3),
         })
@@ -242,3 +243,24 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
 
 def _frac(q: Fraction) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+TIMING_KEYS = frozenset({"seconds"})
+"""Keys of ``report.json`` that hold wall-clock times (they differ between runs)."""
+
+_RUN_TIME = re.compile(r"Run time [0-9.]+ s")
+
+
+def without_timings(doc: Any) -> Any:
+    """``report.json`` (or any part of it) without its wall-clock fields, so that two runs
+    of the ``ci`` profile compare equal."""
+    if isinstance(doc, dict):
+        return {k: without_timings(v) for k, v in doc.items() if k not in TIMING_KEYS}
+    if isinstance(doc, list):
+        return [without_timings(v) for v in doc]
+    return doc
+
+
+def markdown_without_timings(text: str) -> str:
+    """``report.md`` with its run time masked."""
+    return _RUN_TIME.sub("Run time … s", text)

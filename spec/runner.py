@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -254,7 +255,12 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
 
     # a distinct example-database key per item (every item shares this function's source)
     test._hypothesis_internal_add_digest = item.name.encode()  # type: ignore[attr-defined]
-    test_settings = settings(base, max_examples=per_chunk)
+    # a seeded run replays nothing from the example database, so that the same seed gives
+    # the same examples (and the same counterexample) whatever earlier runs stored
+    overrides: dict[str, Any] = {"max_examples": per_chunk}
+    if user_seed is not None:
+        overrides["database"] = None
+    test_settings = settings(base, **overrides)
     runner = given(claim.strategy(act))(test_settings(test))
     derandomized = base.derandomize
     if user_seed is not None or derandomized:
@@ -285,9 +291,12 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
                            + "".join(traceback.format_exception(bad))[-3000:])
         if stats.failure is not None:
             res.counterexample = _describe_instance(claim, stats.failure[0])
-        blob = [ln for ln in log.getvalue().splitlines() if "reproduce_failure" in ln]
+        # Hypothesis reports the @reproduce_failure blob through its reporter (older
+        # versions) or as a note on the exception it raises
+        notes = [str(n) for x in (e, *errors) for n in getattr(x, "__notes__", ())]
+        blob = re.findall(r"@reproduce_failure\([^)]*\)", "\n".join([log.getvalue(), *notes]))
         if blob:
-            res.replay = f"{replay}   (Hypothesis: {blob[-1].strip()})"
+            res.replay = f"{replay}   (Hypothesis: {blob[-1]})"
     # examples run: all of them when nothing failed, else those up to the first failure
     res.examples = stats.passed if stats.first_failure_at is None else stats.first_failure_at
     res.seconds = time.perf_counter() - start

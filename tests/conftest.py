@@ -1,9 +1,28 @@
 """Hypothesis profiles for the test suite (``ci`` when ``CI`` is set, else ``dev``);
 ``--hypothesis-profile`` or ``HYPOTHESIS_PROFILE`` choose another."""
 
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
 from hypothesis import settings
 
 from spec import profiles
 
 profiles.register()
 settings.load_profile(profiles.default_profile())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under mutation testing (``scripts/mutation.sh``), run the unit tests before the
+    claims and cheap claims before slow ones, so that a mutant fails fast."""
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    stats = Path("mutmut-stats.json")  # mutmut runs the tests from its mutants/ directory
+    durations: dict[str, float] = {}
+    if stats.exists():
+        durations = json.loads(stats.read_text(encoding="utf-8")).get("duration_by_test", {})
+    items.sort(key=lambda it: ("test_claims.py" in it.nodeid, durations.get(it.nodeid, 0.0)))

@@ -271,3 +271,72 @@ def test_error_hierarchy() -> None:
     assert issubclass(DegreeError, ActivationError)
     assert issubclass(ActivationError, WhyReluError) and issubclass(ActivationError, ValueError)
     assert issubclass(PolynomialError, ValueError)
+
+
+# ------------------------------------------------------------------ details pinned
+
+
+def test_fresh_identity_and_relu_instances() -> None:
+    # the module singletons are built at import; fresh instances must be the same thing
+    from checkers.activations import Identity, ReLU
+
+    ident = Identity()
+    assert ident.name == "id" and ident == IDENTITY
+    assert ident.traits == Traits("identity", degree=1, piecewise_linear=True)
+    relu = ReLU()
+    assert relu.name == "relu" and relu == RELU and relu.traits == RELU.traits
+    assert relu.breakpoints == [fmpq(0)]
+    assert relu.pieces == [(fmpq(0), fmpq(0)), (fmpq(1), fmpq(0))]
+    zs = [fmpq(-2), fmpq(0), fmpq(1, 3), fmpq(5)]
+    assert [relu(z) for z in zs] == [0, 0, fmpq(1, 3), 5]
+    assert [relu.derivative(z) for z in zs] == [0, 0, 1, 1]
+    assert relu.describe() == {"kind": "piecewise_linear", "breakpoints": ["0"],
+                               "slopes": ["0", "1"], "intercepts": ["0", "0"]}
+
+
+def test_relu_shared_fast_path_at_the_smallest_numerators() -> None:
+    nums = [fmpz(-1), fmpz(0), fmpz(1), fmpz(2)]
+    z, one, two = fmpz(0), fmpz(1), fmpz(2)
+    assert RELU.apply_shared(nums, fmpz(3)) == ([z, z, one, two], fmpz(3))
+    assert RELU.derivative_shared(nums, fmpz(3)) == ([z, z, one, one], one)
+
+
+def test_phi_k_defaults_limits_and_messages() -> None:
+    from checkers.activations import MAX_PHI_K
+
+    assert BitBounded(RELU, 2).clip == 1
+    assert BitBounded(RELU, MAX_PHI_K).k == MAX_PHI_K
+    with pytest.raises(ActivationError) as info:
+        BitBounded(BitBounded(RELU, 1), 2)
+    assert str(info.value) == "phi_K of phi_K is not supported; round the base once"
+    with pytest.raises(ActivationError) as info:
+        parse_activation("phi_2(phi_3(relu, 2), 5)")  # the inner comma is not the split
+    assert str(info.value) == "phi_K of phi_K is not supported; round the base once"
+
+
+@pytest.mark.parametrize(("text", "clip"), [
+    ("phi_2(relu,3)", 3), ("phi_2( relu ,  3 )", 3), ("phi_2((x+1)^2, 3)", 3),
+    ("phi_2((x+1)^2)", 1), ("phi_2(pwl(0 | 0 | x), 1/2)", fmpq(1, 2)),
+])
+def test_phi_k_arguments_split_at_the_top_level_comma(text: str, clip: fmpq | int) -> None:
+    act = parse_activation(text)
+    assert isinstance(act, BitBounded) and act.clip == clip and act.k == 2
+
+
+def test_phi_k_is_not_clipped_at_exactly_plus_minus_c() -> None:
+    act = parse_activation("phi_2(x)")
+    assert [act(fmpq(z)) for z in (-2, -1, 1, 2)] == [-1, -1, 1, 1]
+    assert [act.derivative(fmpq(z)) for z in (-2, -1, 1, 2)] == [0, 1, 1, 0]
+
+
+def test_polynomials_from_coefficients_and_their_traits() -> None:
+    assert Polynomial([0, 0, 1]) == parse_activation("x^2")
+    assert Polynomial(["1/2", 0, 1]).name == "x^2 + 1/2"
+    assert not parse_activation("x^2").traits.piecewise_linear
+    with pytest.raises(ActivationError) as info:
+        Polynomial([0])
+    assert str(info.value) == "the zero polynomial is not an activation"
+    with pytest.raises(ActivationError) as info:
+        parse_activation("pwl(x + 1 | 0 | x)")
+    assert str(info.value) == ("piecewise-linear: discontinuous at breakpoint 0: left piece "
+                               "gives 1, right piece gives 0")

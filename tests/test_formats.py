@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flint import fmpq
+from flint import fmpq, fmpz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -232,3 +232,75 @@ def test_network_to_json_of_a_programmatic_network() -> None:
     net = Network({"x": None, "h": RELU}, [("x", "h", "-1/3", 0)], ["h"])
     assert network_to_json(net)["edges"] == [
         {"from": "x", "to": "h", "weight": "-1/3", "bias": "0"}]
+
+
+# ------------------------------------------------------------------ exact messages and limits
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"edges": [3]}, "net.json: edges[0]: expected a JSON object, got int"),
+    ({"edges": [{"from": "x"}]}, "net.json: edges[0].to: expected a non-empty node name, "
+                                 "got None"),
+    ({"outputs": 3}, "net.json: outputs: expected a JSON list, got int"),
+    ({"inputs": 5}, "net.json: inputs: expected a JSON list, got int"),
+])
+def test_network_messages_are_exact(changes: dict[str, Any], message: str) -> None:
+    assert _net_error(_net(**changes)) == message
+
+
+def test_default_sources_name_the_document() -> None:
+    with pytest.raises(DataError, match=r"^<json>: invalid JSON"):
+        loads_json("{")
+    with pytest.raises(DataError, match=r"^<network>: expected a JSON object, got list$"):
+        network_from_json([])
+    with pytest.raises(DataError, match=r"^<data>: expected a JSON list, got dict$"):
+        dataset_from_json({}, network_from_json(NET))
+
+
+def test_inputs_are_optional_and_keep_their_order() -> None:
+    net = network_from_json({"nodes": [{"name": "h", "activation": "relu"}],
+                             "outputs": ["h"], "edges": []})
+    assert net.inputs == () and net({}) == (fmpq(0),)
+    two = network_from_json({"nodes": [{"name": "x"}, {"name": "y"},
+                                       {"name": "o", "activation": "id"}],
+                             "inputs": ["y", "x"], "outputs": ["o"], "edges": []})
+    assert two.inputs == ("y", "x")
+
+
+def test_dataset_labels_exact_messages() -> None:
+    net = network_from_json(NET)
+    with pytest.raises(DataError) as info:
+        dataset_from_json([{"x": {}}], net, source="d.json")
+    assert str(info.value) == "d.json[0].y: missing label for output 'o'"
+    with pytest.raises(DataError) as info:
+        dataset_from_json([{"x": {}, "y": 3}], net, source="d.json")
+    assert str(info.value) == "d.json[0].y: expected a JSON object, got int"
+    no_outputs = network_from_json({"nodes": [{"name": "x"}], "inputs": ["x"],
+                                    "outputs": [], "edges": []})
+    assert dataset_from_json([{"x": {"x": "1"}}], no_outputs)[0].y == ()
+
+
+def test_long_json_integers() -> None:
+    assert type(loads_json("7" * 4000)) is int
+    assert type(loads_json("7" * 4001)) is fmpz
+    assert loads_json("7" * 1_000_000) == fmpz("7" * 1_000_000)
+    with pytest.raises(DataError, match=r"^<json>: JSON integer literal too long \(1000001"):
+        loads_json("7" * 1_000_001)
+
+
+def test_read_json_size_limit_is_inclusive_and_reads_utf8(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "n.json"
+    f.write_text('{"é": "ü"}', encoding="utf-8")
+    n = f.stat().st_size
+    monkeypatch.setattr(formats, "MAX_JSON_BYTES", n)
+    assert read_json(f) == {"é": "ü"}
+    monkeypatch.setattr(formats, "MAX_JSON_BYTES", n - 1)
+    with pytest.raises(DataError, match=f"file larger than {n - 1} bytes"):
+        read_json(f)
+
+
+def test_dataset_to_json_needs_a_label_per_output() -> None:
+    net = network_from_json(NET)
+    with pytest.raises(DataError, match=r"^sample 0: 2 labels for 1 outputs$"):
+        dataset_to_json([Sample.of({"x": 1}, [1, 2])], net)

@@ -211,3 +211,37 @@ def test_batch_errors() -> None:
         net.gradient([[1, 2]], [[0]], Loss("0/1", lambda u, y: fmpq(0)))
     with pytest.raises(TypeError, match="float"):
         net.forward([[1, 0.5]])  # type: ignore[list-item]
+
+
+def test_mixed_representations_multiply_exactly() -> None:
+    # a shared-denominator matrix (denominator 2) times an fmpq_mat one
+    a = Mat.from_rationals(1, 2, [fmpq(1, 2), fmpq(3, 2)])
+    b = Mat(2, 1, q=fmpq_mat(2, 1, [fmpq(1, 3), fmpq(1, 5)]))
+    assert a.shared and not b.shared
+    assert a.as_fmpq_mat() == fmpq_mat(1, 2, [fmpq(1, 2), fmpq(3, 2)])
+    assert (a @ b).entries() == [fmpq(1, 6) + fmpq(3, 10)]
+
+
+def test_gradient_rows_have_the_layer_shape_and_messages_are_exact() -> None:
+    net = LayeredNetwork([Layer.of([[1, 2, 3], [4, 5, 6]], [0, 1], RELU),
+                          Layer.of([[1, -1]], [0], IDENTITY)])
+    g = net.gradient([[1, 2, 3]], [[0]], SQUARE)
+    assert [[len(row) for row in gw] for gw in g.grad_w] == [[3, 3], [2]]
+    dag = net.to_network()
+    gw, _ = dag.gradient([Sample.of({"x0": 1, "x1": 2, "x2": 3}, [0])], SQUARE).by_edge(dag)
+    assert g.grad_w == [[[gw[f"x{j}->h1_{i}"] for j in range(3)] for i in range(2)],
+                        [[gw[f"h1_{i}->h2_0"] for i in range(2)]]]
+    for build, msg in ((lambda: LayeredNetwork([]),
+                        "a layered network needs at least one layer"),
+                       (lambda: LayeredNetwork([Layer.of([[]], [0], RELU)]),
+                        "layer 1 has no inputs"),
+                       (lambda: net.forward([]), "empty batch")):
+        with pytest.raises((NetworkError, DataError)) as info:
+            build()
+        assert str(info.value) == msg
+
+
+def test_hadamard_needs_equal_shapes() -> None:
+    a = Mat.from_rationals(1, 2, [fmpq(1), fmpq(2)])
+    with pytest.raises(NetworkError, match=r"^shape mismatch 1x2 \* 2x1$"):
+        a.hadamard(Mat.from_rationals(2, 1, [fmpq(1), fmpq(2)]))

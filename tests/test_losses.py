@@ -97,6 +97,8 @@ def test_length_mismatch_and_unknown_loss() -> None:
     assert HINGE.grad is not None
     with pytest.raises(DataError, match="hinge loss: 1 outputs but a label of length 2"):
         HINGE.grad([fmpq(1)], [fmpq(1), fmpq(2)])
+    with pytest.raises(DataError, match=r"^hinge loss: 1 outputs but a label of length 2$"):
+        HINGE.value([fmpq(1)], [fmpq(1), fmpq(2)])
     with pytest.raises(DataError, match=r"unknown loss 'l1'; choose one of \['hinge', 'square'\]"):
         get_loss("l1")
     assert sorted(LOSSES) == ["hinge", "square"]

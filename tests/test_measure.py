@@ -63,3 +63,14 @@ def test_reports_accumulate() -> None:
     assert r.value_bits == 42 and r.per_node["h"] == 42
     measure_backward(net.nodes, net.backward(net.forward({"x": 1}), [fmpq(1, 2**50)]), r)
     assert r.g_bits == 52 and r.max_bits == 52
+
+
+def test_standalone_reports_cover_every_node_even_zero_ones() -> None:
+    # measure_trace and measure_backward on their own (no report given): a node whose
+    # values are all 0 has size 1 and still appears
+    net = Network({"x": None, "h": RELU}, [("x", "h", 1, 0)], ["h"])
+    tr = net.forward({"x": 0})
+    r = measure_trace(tr)
+    assert r.per_node == {"x": 1, "h": 1} and (r.pre_bits, r.value_bits) == (1, 1)
+    b = measure_backward(net.nodes, net.backward(tr, [fmpq(0)]))
+    assert b.per_node == {"x": 1, "h": 1} and (b.g_bits, b.delta_bits) == (1, 1)

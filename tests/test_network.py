@@ -365,3 +365,47 @@ def test_forward_budget_names_the_node() -> None:
     with pytest.raises(BitBudgetExceeded):
         net.gradient([Sample.of({"x": 3}, [0])], SQUARE, budget_bits=300)
     net.forward({"x": 3}, budget_bits=size(tr.outputs[0]))  # exactly enough: no error
+
+
+# ------------------------------------------------------------------ details pinned
+
+
+def test_a_cycle_found_from_a_node_below_it_names_only_the_cycle() -> None:
+    # d (declared first) hangs below the cycle a -> b -> a: the walk starts at d
+    acts: dict[str, Activation | None] = {"x": None, "d": SQ, "a": RELU, "b": RELU}
+    edges = [("x", "a", 1, 0), ("a", "b", 1, 0), ("b", "a", 1, 0), ("b", "d", 1, 0)]
+    msg = _err(lambda: Network(acts, edges, ["d"]), CycleError)
+    assert msg.endswith("the network has a directed cycle: a -> b -> a"), msg
+
+
+def test_edge_defaults() -> None:
+    assert Edge.of("u", "v") == Edge("u", "v", fmpq(1), fmpq(0))
+
+
+def test_loss_sums_over_samples_and_parameters_are_described() -> None:
+    net = small_net()
+    data = [Sample.of({"x": 3}, [1]), Sample.of({"x": "-1/2"}, [0])]
+    assert net.loss(data, SQUARE) == net.gradient(data, SQUARE).loss
+    assert net.loss(data, SQUARE) == sum(
+        (net.loss([s], SQUARE) for s in data), fmpq(0))
+    assert net.describe_params() == ("x->h: w=2 b=-1, h->o: w=1/2 b=1/3, "
+                                     "x->o: w=-1 b=0")
+
+
+def test_edge_list_and_repr() -> None:
+    net = small_net()
+    assert net.edge_list() == [Edge.of("x", "h", 2, -1), Edge.of("h", "o", "1/2", "1/3"),
+                               Edge.of("x", "o", -1, 0)]
+    acts: dict[str, Activation | None] = {f"x{i}": None for i in range(6)}
+    acts.update({f"o{i}": IDENTITY for i in range(6)})
+    wide = Network(acts, [(f"x{i}", f"o{i}", 1, 0) for i in range(6)],
+                   [f"o{i}" for i in range(6)])
+    assert repr(wide) == ("<Network 12 nodes, 6 edges, depth 1, inputs ['x0', 'x1', 'x2', "
+                          "'x3'], outputs ['o0', 'o1', 'o2', 'o3']>")
+
+
+def test_a_loss_gradient_of_the_wrong_length_is_a_data_error() -> None:
+    bad = Loss("bad", lambda u, y: fmpq(0), lambda u, y: [fmpq(1), fmpq(2)])
+    for budget in (None, 100):
+        with pytest.raises(DataError, match="expected 1 output gradients, got 2"):
+            small_net().gradient([Sample.of({"x": 1}, [0])], bad, budget_bits=budget)

@@ -133,7 +133,7 @@ def test_implicit_multiplication() -> None:
         ("(x", "unexpected end"),
         ("(x]", "unexpected character ']'"),
         ("x)", "unexpected ')'"),
-        ("x^", "unexpected end"),
+        ("x^", "missing exponent"),
         ("x^2^3", "unexpected '^'"),
         ("x ; 1", "unexpected character ';'"),
         ("x²", "unexpected character '²'"),
@@ -177,3 +177,83 @@ def test_long_coefficients_beyond_the_int_digit_limit() -> None:
 def test_coefficient_constructor_rejects_floats() -> None:
     with pytest.raises(TypeError, match="float"):
         poly([1, 0.5])  # type: ignore[list-item]
+
+
+# ------------------------------------------------------------------ exact messages
+
+
+def test_error_messages_show_the_expression_and_the_position() -> None:
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x +")
+    assert str(info.value) == "in polynomial 'x +': unexpected end of expression"
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x ? 1")
+    assert str(info.value) == "in polynomial 'x ? 1' at position 2: unexpected character '?'"
+    t80, t81 = "1+" * 39 + "1?", "1+" * 40 + "?"
+    assert (len(t80), len(t81)) == (80, 81)
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(t80)
+    assert str(info.value) == f"in polynomial {t80!r} at position 79: unexpected character '?'"
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(t81)
+    assert str(info.value) == (f"in polynomial {t81[:77] + '...'!r} at position 80: "
+                               "unexpected character '?'")
+
+
+# ------------------------------------------------------------------ size bounds (bit budgets)
+
+
+def test_size_bounds_by_hand() -> None:
+    from checkers.poly import SizeBounds
+
+    # 4x^2 - 1 = (4x^2 - 1)/1: sum |a_i| = 5 (3 bits), D = 1, a_2 = 4 (3 bits).
+    # z = 1/2^300: upper = 3 + 2*max(1, 301) + 1 + 2*301 = 1208.  lower: d = 2^300 shares
+    # every prime with a_2, so d1 = 1, d2 = 2^300: k = 2*(301 - 1 - 3) = 594, the
+    # denominator has >= 595 bits; |p(z)| >= 2^-1, so the numerator has >= -1 + 595 bits:
+    # 1189.  Exactly: p(z) = (1 - 2^598)/2^598, size 598 + 599 = 1197.
+    b = SizeBounds(fmpq_poly([-1, 0, 4]))
+    z = fmpq(1, 2**300)
+    assert (b.lower(z), b.upper(z)) == (1189, 1208)
+    # x^2 at 3: upper = 1 + 2*2 + 1 + 2*1 = 8; lower: d = 1, |9| = 2^3.17: 3 + 1 + 1 = 5
+    sq = SizeBounds(fmpq_poly([0, 0, 1]))
+    assert (sq.lower(fmpq(3)), sq.upper(fmpq(3))) == (5, 8)
+    # x at 3: the same formula with mu = 1: upper = 1 + 2 + 1 + 1 = 5
+    assert SizeBounds(fmpq_poly([0, 1])).upper(fmpq(3)) == 5
+    # constants have their exact size
+    third = SizeBounds(fmpq_poly([fmpq(1, 3)]))
+    assert third.lower(fmpq(7)) == third.upper(fmpq(7)) == 3
+    zero = SizeBounds(fmpq_poly([]))
+    assert zero.lower(fmpq(5)) == zero.upper(fmpq(5)) == 1
+
+
+def test_product_limits_are_exact() -> None:
+    assert parse_poly("x^2*x^2", max_degree=4).degree() == 4
+    assert parse_poly("2*x^4", max_degree=4).degree() == parse_poly("x^4*2", max_degree=4) \
+        .degree() == 4
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x^2*x^3", max_degree=4)
+    assert str(info.value) == "in polynomial 'x^2*x^3' at position 3: degree exceeds the limit 4"
+    # height(x) = 1 + 1, height(5) = 3 + 1, and bitlen(deg x + 2) = 2: 8 bits predicted
+    assert parse_poly("x*5", max_bits=8) == fmpq_poly([0, 5])
+    with pytest.raises(PolynomialError) as info:
+        parse_poly("x*5", max_bits=7)
+    assert str(info.value) == ("in polynomial 'x*5' at position 1: coefficients would need up "
+                               "to 8 bits, beyond the limit 7")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("x^", "in polynomial 'x^': missing exponent"),
+    ("x^-", "in polynomial 'x^-': missing exponent"),
+    ("x^x", "in polynomial 'x^x' at position 2: exponent depends on x (not a polynomial)"),
+    ("x^-1", "in polynomial 'x^-1' at position 3: exponent -1 is not a non-negative integer "
+             "(not a polynomial)"),
+    ("x^(1/2)", "in polynomial 'x^(1/2)' at position 2: exponent 1/2 is not a non-negative "
+                "integer (not a polynomial)"),
+    ("x^5000", "in polynomial 'x^5000' at position 2: exponent 5000 exceeds the limit 4096"),
+    ("2^5000", "in polynomial '2^5000' at position 2: exponent 5000 exceeds the limit 4096"),
+    ("(x^2)^2049", "in polynomial '(x^2)^2049' at position 5: degree exceeds the limit 4096"),
+])
+def test_exponent_messages_are_exact(text: str, message: str) -> None:
+    with pytest.raises(PolynomialError) as info:
+        parse_poly(text)
+    assert str(info.value) == message

@@ -194,3 +194,39 @@ def test_fmt_and_sign_examples() -> None:
     assert fmt(to_q(5)) == "5"
     assert fmt(to_q(0)) == "0"
     assert [sign(to_q(v)) for v in ("-1/2", "0", "3")] == [-1, 0, 1]
+
+
+# ------------------------------------------------------------------ exact messages and limits
+
+
+def test_error_messages_are_exact() -> None:
+    with pytest.raises(RationalTypeError) as info:
+        to_q(0.5)  # type: ignore[arg-type]
+    assert str(info.value) == ('expected an exact rational, got float 0.5; write it as a '
+                               'fraction string such as "1/2"')
+    with pytest.raises(RationalTypeError) as info:
+        to_q([1, 2])  # type: ignore[arg-type]
+    assert str(info.value) == ("expected an exact rational (int, fmpz, fmpq, Fraction or "
+                               "'p/q' string), got list [1, 2]")
+
+
+def test_long_malformed_strings_are_shown_truncated() -> None:
+    for text, shown in (("x" * 60, "x" * 60), ("y" * 61, "y" * 57 + "...")):
+        with pytest.raises(RationalParseError) as info:
+            to_q(text)
+        assert str(info.value) == (f"not a rational: {shown!r} (expected 'p' or 'p/q' with "
+                                   "ASCII digits)")
+
+
+def test_the_literal_length_limit_is_inclusive() -> None:
+    assert to_q("7" * 1_000_000) == fmpq(fmpz("7" * 1_000_000))
+    with pytest.raises(RationalParseError, match=r"too long \(1000001 characters\)"):
+        to_q("7" * 1_000_001)
+
+
+def test_bitlen_returns_a_python_int() -> None:
+    assert type(bitlen(fmpz(-5))) is int and type(bitlen(-5)) is int
+
+
+def test_sign_of_proper_fractions() -> None:
+    assert [sign(to_q(v)) for v in ("-1/3", "1/3", "1", "-1")] == [-1, 1, 1, -1]

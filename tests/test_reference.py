@@ -68,3 +68,14 @@ def test_reference_slp_bits_and_sizes_by_hand() -> None:
     assert [ref_bit(F(27, 16), j) for j in (1, 0, -1, -2, -3, -4)] == [0, 1, 1, 0, 1, 1]
     assert ref_bit(F(-6), 1) == 1
     assert [ref_size(F(q)) for q in ("0", "1", "-3/7", "1/1024")] == [1, 2, 5, 12]
+
+
+def test_phi_k_at_its_clip_boundaries() -> None:
+    # phi_2(x) = clip(floor(4x)/4, -1, 1): at z = ±1 the rounded value is exactly ±C, which
+    # is not clipped, so the derivative is round(1) = 1; beyond, it is clipped (0)
+    f, df = activation_functions(parse_activation("phi_2(x)").describe())
+    assert [f(F(z)) for z in (-2, -1, 1, 2)] == [-1, -1, 1, 1]
+    assert [df(F(z)) for z in (-2, -1, 1, 2)] == [0, 1, 1, 0]
+    # phi_3(2x, 2) at z = -1: 2z = -2 = -C exactly; derivative round_3(2) = 2
+    f, df = activation_functions(parse_activation("phi_3(2*x, 2)").describe())
+    assert (f(F(-1)), df(F(-1)), df(F(-3, 2))) == (F(-2), F(2), F(0))

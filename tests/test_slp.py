@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from flint import fmpq
+from flint import fmpq, fmpz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,7 @@ from checkers.errors import BitBudgetExceeded, ForwardReferenceError, SLPError
 from checkers.rationals import size
 from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import SLP, Gate, parse_slp, squaring_chain
-from strategies import integer_slps, rational_slps
+from strategies import integer_slps, rational_slps, wide_rationals
 
 
 def _fr(q: fmpq) -> Fraction:
@@ -204,3 +204,105 @@ def test_budget_applies_to_a0() -> None:
     with pytest.raises(BitBudgetExceeded, match="at a0: size 102 bits > budget 100"):
         SLP.of(2**100, []).value(budget_bits=100)
     assert SLP.of(2**100, []).value(budget_bits=102) == 2**100
+
+
+# ------------------------------------------------------------------ limits, exact messages
+
+
+def test_the_budget_shortcut_bounds_sums_of_unlike_sizes() -> None:
+    # 1 + 1/2^16 = 65537/65536 has size 34 > size(1) + size(1/2^16) + 1 = 21: a budget of
+    # 25 must stop it (a bound of size(a) + size(b) + 1 let it through unmeasured)
+    p = SLP.of("1/2", [("+", 0, 0), ("*", 0, 0), ("*", 2, 2), ("*", 3, 3), ("*", 4, 4),
+                       ("+", 1, 5)])
+    assert size(p.value()) == 34
+    with pytest.raises(BitBudgetExceeded) as info:
+        p.value(budget_bits=25)
+    assert (info.value.where, info.value.size_bits) == ("gate a6", 34)
+    # -1 - 1/4 = -5/4: size 6 = size(-1) + size(1/4)
+    q = SLP.of("-1/2", [("+", 0, 0), ("*", 0, 0), ("-", 1, 2)])
+    with pytest.raises(BitBudgetExceeded, match="gate a3: size 6 bits > budget 5"):
+        q.value(budget_bits=5)
+
+
+@given(rational_slps(max_length=8), st.integers(1, 200))
+def test_the_budget_stops_exactly_at_the_first_value_beyond_it(p: SLP, budget: int) -> None:
+    sizes = [size(v) for v in p.evaluate()]
+    first = next((i for i, s in enumerate(sizes) if s > budget), None)
+    if first is None:
+        assert p.value(budget_bits=budget) == p.value()
+    else:
+        with pytest.raises(BitBudgetExceeded) as info:
+            p.value(budget_bits=budget)
+        assert info.value.where == ("a0" if first == 0 else f"gate a{first}")
+        assert info.value.size_bits == sizes[first]
+
+
+def test_a_value_of_exactly_the_budget_fits() -> None:
+    assert SLP.of(2, [("*", 0, 0)]).value(budget_bits=4) == 4  # 4 = 100b: size 3 + 1
+    assert SLP.of("1/2", [("*", 0, 0)]).value(budget_bits=4) == fmpq(1, 4)
+
+
+def test_of_accepts_gates_and_triples() -> None:
+    assert SLP.of(1, [Gate("+", 0, 0), ("*", 1, 1)]) == SLP(fmpq(1), (Gate("+", 0, 0),
+                                                                     Gate("*", 1, 1)))
+    assert SLP.of(5, []).value() == 5 and SLP.of(5, []).evaluate() == [5]
+
+
+def test_index_digit_limit_and_exact_messages() -> None:
+    eighteen = "1" * 18
+    with pytest.raises(SLPError) as info:
+        parse_slp(f"a0 = 1\na{eighteen} = a0 + a0", source="p.slp")
+    assert str(info.value) == ("p.slp:2: gate indices must be consecutive: expected a1, "
+                               f"got a{eighteen}")
+    long = "9" * 25
+    for line in (f"a{long} = a0 + a0", f"a1 = a{long} + a0", f"a1 = a0 + a{long}"):
+        with pytest.raises(SLPError) as info:
+            parse_slp(f"a0 = 1\n{line}", source="p.slp")
+        assert str(info.value) == f"p.slp:2: gate index a{'9' * 20}... is too large"
+
+
+def test_bad_lines_are_shown_to_60_characters() -> None:
+    bad = "b" * 70
+    with pytest.raises(SLPError) as info:
+        parse_slp(bad, source="p.slp")
+    assert str(info.value) == f"p.slp:1: expected 'a0 = <rational>', got {'b' * 60!r}"
+    with pytest.raises(SLPError) as info:
+        parse_slp(f"a0 = 1\n{bad}", source="p.slp")
+    assert str(info.value) == ("p.slp:2: expected 'a<i> = a<j> <op> a<k>' with op in + - *, "
+                               f"got {'b' * 60!r}")
+
+
+def test_comments_end_at_the_first_hash() -> None:
+    assert parse_slp("a0 = 2 # two # really\na1 = a0 * a0 # # #").value() == 4
+
+
+def test_size_bounds_by_hand_and_for_products_of_large_numerators() -> None:
+    from checkers.slp import _int_bound, size_bound
+
+    # 3/4 * 5/7: 2 + 3 + 3 + 3 bits; 3/4 + 5/7 = 41/28: max(2 + 3, 3 + 3) + 1 + 3 + 3
+    assert size_bound("*", fmpq(3, 4), fmpq(5, 7)) == 11
+    assert size_bound("+", fmpq(3, 4), fmpq(5, 7)) == size_bound("-", fmpq(3, 4),
+                                                                  fmpq(5, 7)) == 13
+    # integers: size = bitlen + 1; 3 * 5 has <= 2 + 3 bits, 3 + 5 <= max(2, 3) + 1
+    assert _int_bound("*", fmpz(3), fmpz(5)) == 6
+    assert _int_bound("+", fmpz(3), fmpz(5)) == _int_bound("-", fmpz(3), fmpz(5)) == 5
+    # (49/4)^2 = 2401/16 has size 17: a product of numerators larger than denominators
+    p = SLP.of("7/2", [("*", 0, 0), ("*", 1, 1)])
+    with pytest.raises(BitBudgetExceeded, match="gate a2: size 17 bits > budget 16"):
+        p.value(budget_bits=16)
+
+
+@given(wide_rationals(), wide_rationals(), st.sampled_from("+-*"))
+def test_size_bound_is_an_upper_bound(a: fmpq, b: fmpq, op: str) -> None:
+    from checkers.slp import _int_bound, size_bound
+
+    r = a * b if op == "*" else (a + b if op == "+" else a - b)
+    assert size(r) <= size_bound(op, a, b)
+    if a.q == 1 and b.q == 1:
+        assert size(r) <= _int_bound(op, a.p, b.p)
+
+
+def test_construction_messages_are_exact() -> None:
+    with pytest.raises(SLPError) as info:
+        SLP(1, ())  # type: ignore[arg-type]
+    assert str(info.value) == "a0 must be an fmpq, got int"
