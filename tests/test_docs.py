@@ -42,5 +42,5 @@ def test_nav_targets_exist() -> None:
 
 
 def test_figures_are_committed() -> None:
-    for name in ("figure1.png", "pac_failure.png"):
+    for name in ("figure1.png", "pac_failure.png", "bits-vs-depth.png"):
         assert (ROOT / "docs" / "figures" / name).read_bytes()[:4] == b"\x89PNG"

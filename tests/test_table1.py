@@ -96,11 +96,14 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "![Figure 1 (floating-point reproduction)](figures/figure1.png)" in md
     assert (out / "figures" / "figure1.png").exists()
     assert (out / "figures" / "pac_failure.png").exists()
+    assert (out / "figures" / "bits-vs-depth.png").read_bytes()[:4] == b"\x89PNG"
+    assert "![Figure 1 in the bit model (exact)](figures/bits-vs-depth.png)" in md
     assert len(doc["table1"]) == 10 and doc["ok"] is True
     assert {c["claim"] for c in doc["claims"]} >= {"pac.hard_pair_agree_then_differ",
                                                    "figure1.reproduces_digitised_points"}
     assert [f["file"] for f in doc["figures"]] == ["figures/figure1.png",
-                                                   "figures/pac_failure.png"]
+                                                   "figures/pac_failure.png",
+                                                   "figures/bits-vs-depth.png"]
     assert '<a id="claim-pac-hard-pair-agree-then-differ"></a>' in md
 
 
