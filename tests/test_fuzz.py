@@ -17,6 +17,8 @@ import contextlib
 import io
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -212,6 +214,26 @@ def test_a_long_program_streams_in_bounded_memory() -> None:
     assert parsed < 160 * n, f"{parsed / n:.0f} bytes per parsed gate"
     assert peak < 260 * n, f"{peak / n:.0f} bytes per gate at the peak of evaluation"
     assert peak < text_bytes / 5
+
+
+def test_a_million_gate_file_through_the_command_line(tmp_path: Path) -> None:
+    # 10^6 gates (16 MB of text) read from a file and evaluated by `whyrelu slp eval` in a
+    # fresh process, which reports its own peak resident memory.
+    n = 1_000_000
+    path = tmp_path / "million.slp"
+    with path.open("w", encoding="ascii") as f:
+        f.writelines(_long_program(n, 0))
+    code = ("import json, resource, sys; from spec.cli import main; "
+            f"status = main(['slp', 'eval', {str(path)!r}, '--json']); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); "
+            "sys.exit(status)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, timeout=600)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["length"] == n and doc["value"] == str(_long_program_value(n))
+    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    assert peak_kib < 1024 * 1024, f"peak resident memory {peak_kib} KiB for 10^6 gates"
 
 
 # ------------------------------------------------------------------ polynomials
