@@ -245,3 +245,18 @@ def test_hadamard_needs_equal_shapes() -> None:
     a = Mat.from_rationals(1, 2, [fmpq(1), fmpq(2)])
     with pytest.raises(NetworkError, match=r"^shape mismatch 1x2 \* 2x1$"):
         a.hadamard(Mat.from_rationals(2, 1, [fmpq(1), fmpq(2)]))
+
+
+@pytest.mark.parametrize("mode", ["shared", "fmpq_mat"])
+def test_relu_pre_activations_exactly_zero_use_the_left_slope(mode: Mode) -> None:
+    # z = 0 exactly at the hidden layer (both samples); relu'(0) = 0, so no gradient reaches
+    # the first layer through that unit, in the fast path as in the DAG and the reference.
+    net = LayeredNetwork([Layer.of([[1, -1], [2, 1]], [0, "-1/2"], RELU),
+                          Layer.of([[3, "1/2"]], [1], IDENTITY)])
+    xs: Batch = [[1, 1], [fmpq(1, 4), fmpq(1, 4)]]
+    ys: Batch = [[2], [fmpq(-1, 3)]]
+    with forced(mode):
+        g = LayeredNetwork(net.layers).gradient(xs, ys, SQUARE)
+    assert g.trace.Z[0].entries()[:2] == [0, 0]  # unit 0 (rows are units, columns samples)
+    assert g.grad_w[0][0] == [0, 0] and g.grad_b[0][0] == 0
+    _compare(net, xs, ys, mode, SQUARE)
