@@ -37,7 +37,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from spec.report import markdown_without_timings, without_timings
+from spec.harness.report import markdown_without_timings, without_timings
 
 out, runs = Path(sys.argv[1]), int(sys.argv[2])
 

@@ -28,6 +28,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -201,10 +202,13 @@ def _register(c: Claim) -> Claim:
 
 
 def _claim_id(fn: Callable[..., Any], given: str | None) -> str:
+    """``given``, else ``NAMESPACE.function``: the module's ``CLAIM_NAMESPACE`` if it sets
+    one (so claim ids survive moving a module), else the module's last name."""
     if given:
         return given
-    mod = fn.__module__.rsplit(".", 1)[-1]
-    return f"{mod}.{fn.__name__}"
+    module = sys.modules.get(fn.__module__)
+    namespace = getattr(module, "CLAIM_NAMESPACE", None) or fn.__module__.rsplit(".", 1)[-1]
+    return f"{namespace}.{fn.__name__}"
 
 
 def claim_for(
@@ -296,10 +300,8 @@ def claim(
 
 # --------------------------------------------------------------------------- discovery
 
-FRAMEWORK_MODULES = frozenset({
-    "claims", "activations", "runner", "profiles", "report", "catalogue", "pytest_plugin",
-    "cli", "commands", "table1",
-})
+#: Subpackages and modules of ``spec`` that hold machinery, not claims.
+FRAMEWORK_MODULES = frozenset({"claims", "planted", "activations", "harness", "cli"})
 
 
 @functools.cache
@@ -307,10 +309,13 @@ def load_all() -> tuple[Claim, ...]:
     """Import every claim module of ``spec`` and return the registry in paper order."""
     import spec
 
-    for info in sorted(pkgutil.iter_modules(spec.__path__), key=lambda m: m.name):
-        if info.name in FRAMEWORK_MODULES or info.name.startswith("_"):
+    for info in sorted(pkgutil.walk_packages(spec.__path__, "spec.",
+                                             onerror=lambda name: None),
+                       key=lambda m: m.name):
+        parts = info.name.split(".")[1:]
+        if parts[0] in FRAMEWORK_MODULES or any(p.startswith("_") for p in parts):
             continue
-        importlib.import_module(f"spec.{info.name}")
+        importlib.import_module(info.name)
     return tuple(sorted(_REGISTRY.values(), key=lambda c: c.sort_key))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from spec import profiles
+from spec.harness import profiles
 
 profiles.register()
 settings.load_profile(profiles.default_profile())

@@ -1,4 +1,4 @@
-"""Tests of ``whyrelu bits`` (spec.commands.bits)."""
+"""Tests of ``whyrelu bits`` (spec.cli.bits)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spec.cli import main
-from spec.commands.bits import sweep
+from spec.cli.bits import sweep
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, object]]:

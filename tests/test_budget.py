@@ -27,7 +27,7 @@ from checkers.rationals import size
 from checkers.reference import ref_size
 from checkers.slp import squaring_chain
 from spec.cli import main
-from spec.commands.engine import DEFAULT_BUDGET_BITS
+from spec.cli.engine import DEFAULT_BUDGET_BITS
 from strategies import polynomials, wide_rationals
 
 SQ = parse_activation("x^2")

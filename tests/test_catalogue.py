@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from spec.activations import activations
-from spec.catalogue import catalogue
 from spec.claims import load_all
+from spec.harness.catalogue import catalogue
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "theorems.md"
 

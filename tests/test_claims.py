@@ -1,11 +1,11 @@
 """The theorem-checking suite: one item per (claim, activation), generated from the registry
-by ``spec.pytest_plugin``; the theorem table is printed at the end of the run."""
+by ``spec.harness.pytest_plugin``; the theorem table is printed at the end of the run."""
 
 import pytest
 
-from spec.pytest_plugin import record
-from spec.report import text_table
-from spec.runner import Item, run_item
+from spec.harness.pytest_plugin import record
+from spec.harness.report import text_table
+from spec.harness.runner import Item, run_item
 
 
 def test_claim(whyrelu_item: Item, whyrelu_profile: str, request: pytest.FixtureRequest) -> None:

@@ -1,4 +1,4 @@
-"""spec.engine: the engine's claims on activations beyond the registered ones.
+"""spec.definitions: the engine's claims on activations beyond the registered ones.
 
 The claims themselves run as items of ``tests/test_claims.py``; here: their negative
 controls stay refutable on every activation a user may add, including ones with σ' = 1.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from spec.runner import Item, run_item
+from spec.harness.runner import Item, run_item
 
 
 @pytest.mark.parametrize("activation", ["x", "id"])

@@ -28,7 +28,6 @@ from checkers.activations import Activation, parse_activation
 from checkers.errors import BitBudgetExceeded
 from checkers.formats import dataset_from_json, network_from_json
 from checkers.network import Network, Sample
-from spec import profiles
 from spec.claims import (
     _REGISTRY,
     ANY_ACTIVATION,
@@ -49,9 +48,17 @@ from spec.claims import (
     select,
 )
 from spec.cli import main
-from spec.engine import show_network_and_data
-from spec.report import coverage, json_report, refutations_md, rows, text_table, theorem_table_md
-from spec.runner import Figures, Item, Result, items_for, run_item, uncovered
+from spec.definitions import show_network_and_data
+from spec.harness import profiles
+from spec.harness.report import (
+    coverage,
+    json_report,
+    refutations_md,
+    rows,
+    text_table,
+    theorem_table_md,
+)
+from spec.harness.runner import Figures, Item, Result, items_for, run_item, uncovered
 from strategies import dag_networks, samples_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -493,7 +500,7 @@ def test_select_and_paper_order() -> None:
     assert {c.id for c in select(claims, ["definition 2.2"])} == {
         "engine.slp_matches_reference", "engine.swapped_subtraction_refuted"}
     assert len(select(claims, ["engine"])) == len([c for c in claims if c.module ==
-                                                   "spec.engine"])
+                                                   "spec.definitions"])
     assert select(claims, ["no such claim"]) == []
     assert paper_order("Definition (network semantics)") == (0, 0, 0)
     assert paper_order("Lemma 3.1") < paper_order("Lemma A.5") < paper_order("Figure 1")

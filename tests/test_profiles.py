@@ -1,4 +1,4 @@
-"""spec.profiles: the ci / dev / deep Hypothesis profiles."""
+"""spec.harness.profiles: the ci / dev / deep Hypothesis profiles."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import sys
 import pytest
 from hypothesis import settings
 
-from spec import profiles
+from spec.harness import profiles
 
 
 def test_profiles_do_not_inherit_hypothesis_ci_defaults() -> None:
     # With CI set, Hypothesis activates its own derandomized "ci" profile at import; dev and
     # deep must stay randomized (and keep an example database) all the same.
-    code = ("from hypothesis import settings; import spec.profiles; "
+    code = ("from hypothesis import settings; import spec.harness.profiles; "
             "print([(settings.get_profile(n).derandomize, settings.get_profile(n).database "
             "is None) for n in ('ci', 'dev', 'deep')])")
     for ci in ("1", None):

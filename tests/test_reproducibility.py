@@ -24,8 +24,8 @@ from hypothesis import settings
 from hypothesis.database import InMemoryExampleDatabase
 
 from spec.cli import main
-from spec.report import markdown_without_timings, without_timings
-from spec.runner import Item, run_item
+from spec.harness.report import markdown_without_timings, without_timings
+from spec.harness.runner import Item, run_item
 
 SUBSET = [
     "engine.slp_matches_reference",        # holds, activation-free

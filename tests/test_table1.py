@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from spec import table1
 from spec.claims import Claim, load_all
 from spec.cli import main
-from spec.runner import Result
+from spec.harness import table1
+from spec.harness.runner import Result
 
 
 def _claim(cid: str, ref: str, expect: str = "holds") -> Claim:

@@ -9,7 +9,7 @@ from pathlib import Path
 from checkers.activations import parse_activation
 from spec.bnslp import to_bnslp
 from spec.cli import CLI, UsageError, emit
-from spec.commands.engine import read_slp
+from spec.cli.engine import read_slp
 from spec.gadget import sigma_polynomial
 from spec.subset_sum import subset_sum_chain, subset_sum_slp
 

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from checkers.activations import Activation
-from spec import profiles
 from spec.activations import activations
-from spec.catalogue import catalogue
 from spec.claims import Claim, load_all, select
 from spec.cli import CLI, UsageError
-from spec.report import text_table
-from spec.runner import Item, Result, items_for, run_item, uncovered
+from spec.harness import profiles
+from spec.harness.catalogue import catalogue
+from spec.harness.report import text_table
+from spec.harness.runner import Item, Result, items_for, run_item, uncovered
 
 
 def _work(job: tuple[Item, str, int | None]) -> Result:
@@ -106,7 +106,7 @@ def _check(args: argparse.Namespace) -> int:
     print(text_table(run.claims, run.results, run.uncovered, added=added))
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if not args.no_report:
-        from spec.commands.report import write
+        from spec.cli.report import write
 
         md, js = write(Path(args.report), run, figures=not args.no_figures)
         print(f"report written to {md} and {js}", file=sys.stderr)

@@ -31,8 +31,8 @@ from hypothesis.reporting import with_reporter
 
 from checkers.activations import Activation, parse_activation
 from checkers.errors import BitBudgetExceeded
-from spec import profiles
 from spec.claims import Claim, ClaimFailure, Evidence, as_fraction, get_claim
+from spec.harness import profiles
 
 Outcome = Literal["proved", "holds", "refuted", "inconclusive", "error"]
 

@@ -12,7 +12,7 @@ therefore lists
 * what is *not executable* about it and why (a cited hardness result, a collapse of the
   polynomial hierarchy, a conjecture, or a cell the paper leaves blank).
 
-This module registers no claims (it is listed in ``FRAMEWORK_MODULES``).
+This module registers no claims (the harness is listed in ``FRAMEWORK_MODULES``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from spec.claims import Claim
-from spec.report import OUTCOME_ORDER, claim_anchor
-from spec.runner import Result
+from spec.harness.report import OUTCOME_ORDER, claim_anchor
+from spec.harness.runner import Result
 
 Column = Literal["real", "bit"]
 COLUMN_TITLES: dict[Column, str] = {"real": "Real-valued ERM", "bit": "ERM_bit"}

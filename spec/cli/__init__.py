@@ -1,6 +1,6 @@
 """The ``whyrelu`` command line.
 
-Subcommands live in modules of :mod:`spec.commands`; each defines ``register(cli)`` and is
+Subcommands live in modules of :mod:`spec.cli`; each defines ``register(cli)`` and is
 discovered automatically, so adding a command never edits this file.  Malformed input
 (missing file, bad file, float weights, cycles, ...) ends with exit status 2 and one line on
 standard error, never a traceback.
@@ -59,11 +59,11 @@ GROUP_HELP = {
 
 
 def build() -> CLI:
-    import spec.commands
+    import spec.cli
 
     cli = CLI()
-    for info in sorted(pkgutil.iter_modules(spec.commands.__path__), key=lambda m: m.name):
-        mod = importlib.import_module(f"spec.commands.{info.name}")
+    for info in sorted(pkgutil.iter_modules(spec.cli.__path__), key=lambda m: m.name):
+        mod = importlib.import_module(f"spec.cli.{info.name}")
         register = getattr(mod, "register", None)
         if register is not None:
             register(cli)

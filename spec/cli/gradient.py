@@ -13,7 +13,7 @@ from checkers.activations import parse_activation
 from checkers.errors import RationalParseError
 from checkers.rationals import bit, fmt, sign, to_q
 from spec.cli import CLI, UsageError, emit
-from spec.commands.engine import add_budget, budget, read_slp
+from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import sigma_polynomial
 from spec.gradient import app_c, gradient_sizes
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from checkers.activations import Activation
 from spec.claims import Claim
-from spec.runner import Figures, Result
+from spec.harness.runner import Figures, Result
 
 OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "proved")
 

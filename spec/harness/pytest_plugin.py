@@ -1,11 +1,11 @@
 """pytest plugin: one test item per (claim, activation[, chunk]) and the theorem table.
 
-Enabled through ``addopts = "-p spec.pytest_plugin"`` in ``pyproject.toml``.  Options:
+Enabled through ``addopts = "-p spec.harness.pytest_plugin"`` in ``pyproject.toml``.  Options:
 
 * ``--whyrelu-activation EXPR`` (repeatable): run the claims on one more activation;
 * ``--whyrelu-claim PATTERN`` (repeatable): only claims whose id or reference matches.
 
-Each item records its :class:`~spec.runner.Result` in the report's ``user_properties``,
+Each item records its :class:`~spec.harness.runner.Result` in the report's ``user_properties``,
 which pytest-xdist ships to the controller; the controller prints the table at the end.
 """
 
@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from checkers.errors import WhyReluError
-from spec import profiles
 from spec.activations import activations
 from spec.claims import load_all, select
-from spec.report import text_table
-from spec.runner import Result, items_for, uncovered
+from spec.harness import profiles
+from spec.harness.report import text_table
+from spec.harness.runner import Result, items_for, uncovered
 
 _PROPERTY = "whyrelu_result"
 

@@ -12,12 +12,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from spec import profiles, table1
 from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
-from spec.commands.check import Run, add_run_arguments, run_registry, select_claims
-from spec.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
+from spec.cli.check import Run, add_run_arguments, run_registry, select_claims
+from spec.harness import profiles, table1
+from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
 
@@ -38,7 +38,7 @@ def make_figures(directory: Path, *, pac_trials: int = 600) -> list[Figure]:
     """Draw Figure 1 (float64), its exact bit-model counterpart (Theorem E.1) and the PAC
     simulation into ``directory/figures``."""
     from spec import figure1, pac
-    from spec.commands import bits
+    from spec.cli import bits
 
     out = []
     cmp = figure1.compare()

@@ -9,7 +9,7 @@ from flint import fmpq_poly
 from checkers.activations import parse_activation
 from checkers.rationals import bit, fmt
 from spec.cli import CLI, UsageError, emit
-from spec.commands.engine import add_budget, budget, read_slp
+from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
 from spec.slp_network import build_instance, common_denominator, compile_slp
 

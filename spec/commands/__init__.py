@@ -1,1 +1,0 @@
-"""``whyrelu`` subcommands; every module here defines ``register(cli)``."""
