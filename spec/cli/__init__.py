@@ -63,6 +63,8 @@ def build() -> CLI:
 
     cli = CLI()
     for info in sorted(pkgutil.iter_modules(spec.cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         mod = importlib.import_module(f"spec.cli.{info.name}")
         register = getattr(mod, "register", None)
         if register is not None:
