@@ -1,7 +1,7 @@
 """Build and fully verify the ERM_bit instance I(P, j) of Lemma 3.2 for growing SLPs.
 
 For SLPs with 10, 100 and 1000 gates and σ of degree 2 and 4, the benchmark times:
-compiling P (:func:`spec.slp_network.compile_slp`), building I(P, j), and verifying θ∗
+compiling P (:func:`spec.lemma32.network.compile_slp`), building I(P, j), and verifying θ∗
 on *every* forcing template plus the main sample (:meth:`ERMInstance.verify`, incremental
 evaluation from the baseline), together with the simulation check f^{v_i} = a_i.  It prints
 the figures and the growth exponent of the verification time in |E| (least-squares slope
@@ -23,7 +23,7 @@ from flint import fmpq
 
 from checkers.rationals import size
 from checkers.slp import SLP, Gate, Op
-from spec.slp_network import build_instance, compile_slp
+from spec.lemma32 import build_instance, compile_slp
 
 SIGMAS = ("x^2", "x^4 - 2*x^3 + 1/3*x")
 SIZES = (10, 100, 1000)

@@ -19,7 +19,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 
 from checkers.rationals import fmt
 from checkers.slp import SLP
-from spec.slp_network import CompiledSLP, compile_slp
+from spec.lemma32 import CompiledSLP, compile_slp
 
 EXAMPLE = SLP.of(1, [("+", 0, 0), ("*", 1, 0), ("-", 2, 1)])
 """a0 = 1, a1 = a0 + a0 (merged: weight 2), a2 = a1·a0, a3 = a2 − a1."""

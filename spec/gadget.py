@@ -7,7 +7,7 @@ holds the coefficients of σ(U + j) (0 <= j <= μ), solves C λ̂ = e_2 exactly 
     Σ_{j=0}^{μ} λ_j (σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y.          (★)
 
 Naming (PAPER.md §4 notes): λ̂ = C^{-1} e_2, λ = λ̂/2 (the paper's proof calls it λ'),
-and Lemma 3.2's λ' is D·λ (see :mod:`spec.slp_network`).
+and Lemma 3.2's λ' is D·λ (see :mod:`spec.lemma32.network`).
 
 (★) is a polynomial identity in x and y, so besides testing it on random rationals the
 claims *prove* it for each activation by expanding both sides exactly in ℚ[x, y]

@@ -8,7 +8,7 @@ one polynomial of degree >= 2, a loss with a derivative, and θ carried by the n
 answer comes from exact backpropagation (:meth:`checkers.network.Network.backward`).
 
 **The reduction** (App. C).  :func:`app_c` takes the Lemma 3.2 network of an SLP P
-(:func:`spec.slp_network.compile_slp`), adds an identity vertex ``t`` and the edge
+(:func:`spec.lemma32.network.compile_slp`), adds an identity vertex ``t`` and the edge
 e∗ = (t₀, t) with b_{e∗} = 0 (t₀ = v_ℓ), keeps θ∗ elsewhere, and uses B identical samples
 (a₀, −a₀) with the square loss ½(u − y)².  Then f^t = w_{e∗}·n_P and
 
@@ -62,8 +62,8 @@ from spec.claims import (
     claim_for,
 )
 from spec.gadget import SigmaLike, sigma_polynomial
+from spec.lemma32 import CompiledSLP, common_denominator, compile_slp
 from spec.planted import with_wrong_derivatives
-from spec.slp_network import CompiledSLP, common_denominator, compile_slp
 from strategies import polynomials, rationals, slps
 
 __all__ = [

@@ -58,7 +58,7 @@ from spec.claims import (
     claim_for,
 )
 from spec.gadget import SigmaLike
-from spec.slp_network import (
+from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
     ERMInstance,

@@ -1,7 +1,7 @@
 """Theorem 1.1 end to end: the promise gap (i), bounded intermediate values (ii) and the bit
 index of BN-SLP outputs (PAPER.md §5.7, §3 notes, §14).
 
-**(i) Any fixed promise gap a < b.**  For I(P, j) of Lemma 3.2 (``spec/slp_network.py``) the
+**(i) Any fixed promise gap a < b.**  For I(P, j) of Lemma 3.2 (``spec/lemma32/``) the
 minimum of L over the parameters with zero loss on the forcing samples 𝒟_a is attained at θ∗
 and equals b·𝟏[bit_j(n_P) ≠ 1]; any θ that fails a forcing sample pays at least b + 1.  So
 min_θ L(θ) <= a iff bit_j(n_P) = 1, and otherwise every θ has L(θ) >= b.  The claim
@@ -61,7 +61,7 @@ from spec.claims import (
     claim_for,
 )
 from spec.gadget import SigmaLike, sigma_polynomial
-from spec.slp_network import (
+from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
     ERMInstance,

@@ -13,7 +13,7 @@ from checkers.activations import RELU
 from checkers.errors import DataError, DegreeError, SLPError
 from checkers.slp import SLP
 from spec.cli import main
-from spec.slp_network import (
+from spec.lemma32 import (
     Counts,
     IncrementalEvaluator,
     Template,

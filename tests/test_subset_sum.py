@@ -10,7 +10,7 @@ import pytest
 from checkers.errors import DataError
 from checkers.rationals import bit
 from spec.cli import main
-from spec.slp_network import build_instance, compile_slp
+from spec.lemma32 import build_instance, compile_slp
 from spec.subset_sum import (
     brute_force_count,
     gate_count_bound,

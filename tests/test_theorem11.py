@@ -8,7 +8,7 @@ from flint import fmpq, fmpq_poly
 from checkers.rationals import bit
 from checkers.slp import SLP
 from spec.bnslp import to_bnslp
-from spec.slp_network import build_instance, compile_slp, gate_polynomials
+from spec.lemma32 import build_instance, compile_slp, gate_polynomials
 from spec.theorem11 import (
     bit_flip_theta,
     bn_network,

@@ -11,7 +11,7 @@ from checkers.rationals import bit, fmt
 from spec.cli import CLI, UsageError, emit
 from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
-from spec.slp_network import build_instance, common_denominator, compile_slp
+from spec.lemma32 import build_instance, common_denominator, compile_slp
 
 MAX_DEGREE = 512
 """Largest degree of σ the commands accept by default (``--max-degree``): the gadget solves

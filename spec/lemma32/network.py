@@ -73,6 +73,9 @@ from spec.claims import (
 from spec.gadget import SigmaLike, gadget_lambdas, sigma_polynomial
 from strategies import integer_slps, polynomials, rational_slps, rationals
 
+CLAIM_NAMESPACE = "slp_network"
+"""Claim ids stay ``slp_network.*`` (the module this code came from)."""
+
 __all__ = [
     "CompiledSLP",
     "Counts",
