@@ -10,29 +10,29 @@
 Claim ids keep the prefix ``slp_network.`` (every module sets ``CLAIM_NAMESPACE``).
 """
 
-from spec.lemma32.network import (
-    BUDGET_BITS,
-    CompiledSLP,
-    Counts,
+from spec.lemma32._common import BUDGET_BITS
+from spec.lemma32.forcing import is_sigma_symmetry, sigma_symmetries, symmetries_by_sympy
+from spec.lemma32.instance import (
     ERMInstance,
     IncrementalEvaluator,
-    MulGadget,
     Template,
-    Theta,
     Verification,
     bit_extractor_loss,
     build_instance,
+)
+from spec.lemma32.network import (
+    CompiledSLP,
+    Counts,
+    MulGadget,
+    Theta,
     common_denominator,
     compile_slp,
     expected_counts,
     gadget_polynomials,
     gate_node,
     gate_polynomials,
-    is_sigma_symmetry,
     max_theta_bits,
-    sigma_symmetries,
     slp_polynomials,
-    symmetries_by_sympy,
 )
 
 __all__ = [
