@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
+from checkers.activations import parse_activation
 from checkers.rationals import size
 from checkers.slp import SLP, Gate, Op
 from spec.lemma32 import build_instance, compile_slp
@@ -73,7 +74,7 @@ def run_one(sigma: str, n: int, seed: int = 1, repeat: int = 1) -> Row:
     best: Row | None = None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        c = compile_slp(slp, sigma)
+        c = compile_slp(slp, parse_activation(sigma))
         inst = build_instance(c, 0, a=0, b=1)
         t1 = time.perf_counter()
         ver = inst.verify()
@@ -90,7 +91,7 @@ def run_one(sigma: str, n: int, seed: int = 1, repeat: int = 1) -> Row:
 
 def naive_seconds(sigma: str, n: int, seed: int = 1) -> float:
     """One full engine forward pass per template (the O(|E|²) baseline)."""
-    c = compile_slp(bounded_slp(n, seed), sigma)
+    c = compile_slp(bounded_slp(n, seed), parse_activation(sigma))
     inst = build_instance(c, 0)
     t0 = time.perf_counter()
     for t in inst.templates():

@@ -61,7 +61,7 @@ from spec.claims import (
     claim,
     claim_for,
 )
-from spec.gadget import SigmaLike, sigma_polynomial
+from spec.gadget import sigma_polynomial
 from spec.lemma32 import CompiledSLP, common_denominator, compile_slp
 from spec.planted import with_wrong_derivatives
 from strategies import polynomials, rationals, slps
@@ -291,7 +291,7 @@ class AppC:
         return self.compiled.slp
 
 
-def app_c(slp: SLP, sigma: SigmaLike, *, copies: int = 1, w: RationalLike = 0) -> AppC:
+def app_c(slp: SLP, sigma: Activation, *, copies: int = 1, w: RationalLike = 0) -> AppC:
     """App. C: B = ``copies`` identical samples (a₀, −a₀) on the extended Lemma 3.2 network,
     square loss, θ = θ∗ except w_{e∗} = ``w`` (θ∗ itself for w = 0)."""
     if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
@@ -312,13 +312,13 @@ def repaired_slp(slp: SLP) -> SLP:
     return SLP(slp.a0, (*slp.gates, Gate("+", ell, ell), Gate("-", ell + 1, 0)))
 
 
-def posslp_to_promise_sign(slp: SLP, sigma: SigmaLike, b: int) -> PromiseBackpropSign:
+def posslp_to_promise_sign(slp: SLP, sigma: Activation, b: int) -> PromiseBackpropSign:
     """PosSLP → promise Backprop-Sign (Definition 4.2, Theorem 1.3), repaired: App. C on Q
     (n_Q = 2n_P − 1) with B = b and a₀ = 1, so ∂L/∂w_{e∗}(θ∗) = b·n_Q and |·| >= b."""
     return PromiseBackpropSign(app_c(repaired_slp(slp), sigma, copies=b).instance, b)
 
 
-def paper_posslp_to_promise_sign(slp: SLP, sigma: SigmaLike, b: int) -> PromiseBackpropSign:
+def paper_posslp_to_promise_sign(slp: SLP, sigma: Activation, b: int) -> PromiseBackpropSign:
     """The reduction as App. C writes it (App. C on P itself, B = b): the gradient is
     b·n_P, which is 0 when n_P = 0 (erratum; use :func:`posslp_to_promise_sign`)."""
     if slp.a0 != 1:
@@ -338,7 +338,7 @@ def power_of_two_exponent(q: fmpq) -> int | None:
     return None
 
 
-def bitslp_to_backprop_bit(slp: SLP, sigma: SigmaLike, j: int) -> BackpropBit:
+def bitslp_to_backprop_bit(slp: SLP, sigma: Activation, j: int) -> BackpropBit:
     """BitSLP (j, P) → Backprop-Bit (Theorem 1.3) with B = 1: ∂L/∂w_{e∗}(θ∗) = a₀·n_P.
 
     For a₀ = ±2^s that is n_P shifted, so bit j of n_P is bit j + s of the gradient (s = 0
@@ -375,7 +375,7 @@ def _check_bnslp(bn: SLP, m: int, n: int) -> None:
                        f"gates): got a0 = {fmt(bn.a0)} and {bn.length} gates")
 
 
-def bounded_bitslp_to_backprop_bit(bn: SLP, m: int, n: int, sigma: SigmaLike,
+def bounded_bitslp_to_backprop_bit(bn: SLP, m: int, n: int, sigma: Activation,
                                    j: int) -> BackpropBit:
     """BitSLP (j, P) → Backprop-Bit through the BN-SLP I(P) = ``bn`` (length m, from a
     program of length n): App. C on ``bn`` with main input a₀ = 2^{−m}, B = 1, reading the
@@ -384,7 +384,7 @@ def bounded_bitslp_to_backprop_bit(bn: SLP, m: int, n: int, sigma: SigmaLike,
     return BackpropBit(app_c(bn, sigma).instance, bounded_bit_position(j, m, n))
 
 
-def value_bound(sigma: SigmaLike) -> fmpq:
+def value_bound(sigma: Activation) -> fmpq:
     """A σ-only bound on |pre-activation| and |value| of every vertex of the App. C network
     at θ∗ on the main input when every gate value lies in [−1, 1] (Theorem 1.1(ii), §5
     notes): max(μ + 2, D, Σ_k |r_k|(μ + 2)^k).  L vertices carry x + y + r ∈ [−2, μ + 2],
@@ -392,7 +392,7 @@ def value_bound(sigma: SigmaLike) -> fmpq:
     p = sigma_polynomial(sigma)
     reach = fmpq(int(p.degree()) + 2)
     sig = sum((abs(c) * reach**k for k, c in enumerate(coefficients(p))), fmpq(0))
-    d, _, _ = common_denominator(p)
+    d, _, _ = common_denominator(sigma)
     return max(reach, fmpq(d), sig)
 
 

@@ -60,7 +60,7 @@ from spec.claims import (
     claim,
     claim_for,
 )
-from spec.gadget import SigmaLike, sigma_polynomial
+from spec.gadget import sigma_polynomial
 from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
@@ -171,11 +171,11 @@ class ValueBound:
                    w * max(fmpq(1), delta), self.sigma_at_shifts)
 
 
-def value_bound(sigma: SigmaLike) -> ValueBound:
+def value_bound(sigma: Activation) -> ValueBound:
     """C_σ and T_σ of Theorem 1.1(ii) for σ (exact rationals)."""
     p = sigma_polynomial(sigma)
     mu = int(p.degree())
-    d, _, lam_prime = common_denominator(p)
+    d, _, lam_prime = common_denominator(sigma)
     lo, hi = sup_abs_on_interval(p, fmpq(-2), fmpq(mu + 2))
     s0 = p(fmpq(0))
     alpha1 = next(fmpq(t) for t in range(1, mu + 2) if p(fmpq(t)) != s0)
@@ -186,7 +186,7 @@ def value_bound(sigma: SigmaLike) -> ValueBound:
 # --------------------------------------------------------------------------- the network of Q
 
 
-def bn_network(p: SLP, sigma: SigmaLike) -> tuple[BNSLP, CompiledSLP]:
+def bn_network(p: SLP, sigma: Activation) -> tuple[BNSLP, CompiledSLP]:
     """Lemma A.5 then Lemma 3.2: the network of the BN-SLP of P; its main input is
     x_main = 2^{−m}·e_{v_0} (Q's own b_0)."""
     bn = to_bnslp(p)

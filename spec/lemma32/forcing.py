@@ -35,7 +35,7 @@ from spec.claims import (
     claim,
     claim_for,
 )
-from spec.gadget import SigmaLike, sigma_polynomial
+from spec.gadget import sigma_polynomial
 from spec.lemma32._common import _show_slp, _small_slps, _with_product
 from spec.lemma32.instance import Template, build_instance
 from spec.lemma32.network import CompiledSLP, Theta, _check_simulation, _is_sigma, compile_slp
@@ -54,13 +54,13 @@ __all__ = [
 # --------------------------------------------------------------------------- σ-symmetries
 
 
-def is_sigma_symmetry(sigma: SigmaLike, w: fmpq, b: fmpq) -> bool:
+def is_sigma_symmetry(sigma: Activation, w: fmpq, b: fmpq) -> bool:
     """Does σ(w·z + b) ≡ σ(z) hold as polynomials in z?"""
     p = sigma_polynomial(sigma)
     return bool(p(fmpq_poly([b, w])) == p)
 
 
-def sigma_symmetries(sigma: SigmaLike) -> list[tuple[fmpq, fmpq]]:
+def sigma_symmetries(sigma: Activation) -> list[tuple[fmpq, fmpq]]:
     """All (w, b) ∈ ℚ² with σ(w z + b) ≡ σ(z) (Claim B.1(2)'s remaining freedom).
 
     Comparing z^μ coefficients gives w^μ = 1, so w = ±1 over ℚ; w = 1 forces b = 0 by the
@@ -72,7 +72,7 @@ def sigma_symmetries(sigma: SigmaLike) -> list[tuple[fmpq, fmpq]]:
     out = [(fmpq(1), fmpq(0))]
     if mu % 2 == 0:
         b = -2 * p[mu - 1] / (mu * p[mu])
-        if is_sigma_symmetry(p, fmpq(-1), b):
+        if is_sigma_symmetry(sigma, fmpq(-1), b):
             out.append((fmpq(-1), b))
     return out
 
@@ -80,7 +80,7 @@ def sigma_symmetries(sigma: SigmaLike) -> list[tuple[fmpq, fmpq]]:
 # =========================================================================== claims
 
 
-def symmetries_by_sympy(sigma: SigmaLike) -> set[tuple[Fraction, Fraction]]:
+def symmetries_by_sympy(sigma: Activation) -> set[tuple[Fraction, Fraction]]:
     """The rational solutions (w, b) of the coefficient equations of σ(w z + b) − σ(z) = 0,
     by sympy's polynomial solver (an independent oracle for :func:`sigma_symmetries`)."""
     p = sigma_polynomial(sigma)
@@ -99,7 +99,7 @@ def symmetries_by_sympy(sigma: SigmaLike) -> set[tuple[Fraction, Fraction]]:
     return out
 
 
-def _check_symmetries(sigma: SigmaLike, found: Sequence[tuple[fmpq, fmpq]],
+def _check_symmetries(sigma: Activation, found: Sequence[tuple[fmpq, fmpq]],
                       probes: Sequence[tuple[fmpq, fmpq]] = ()) -> Evidence:
     ours = {(as_fraction(w), as_fraction(b)) for w, b in found}
     check_eq(ours, symmetries_by_sympy(sigma), "σ-symmetries vs sympy.solve",
@@ -155,14 +155,14 @@ def sigma_symmetries_random(inst: tuple[Polynomial, list[tuple[fmpq, fmpq]]]) ->
     return _check_symmetries(sigma, sigma_symmetries(sigma), probes)
 
 
-def _symmetries_sign_error(sigma: SigmaLike) -> list[tuple[fmpq, fmpq]]:
+def _symmetries_sign_error(sigma: Activation) -> list[tuple[fmpq, fmpq]]:
     """A planted bug: b = +2r_{μ−1}/(μ r_μ)."""
     p = sigma_polynomial(sigma)
     mu = int(p.degree())
     out = [(fmpq(1), fmpq(0))]
     if mu % 2 == 0:
         b = 2 * p[mu - 1] / (mu * p[mu])
-        if is_sigma_symmetry(p, fmpq(-1), b):
+        if is_sigma_symmetry(sigma, fmpq(-1), b):
             out.append((fmpq(-1), b))
     return out
 

@@ -53,7 +53,7 @@ from spec.claims import (
     check_eq,
     claim_for,
 )
-from spec.gadget import SigmaLike, gadget_lambdas, sigma_polynomial
+from spec.gadget import gadget_lambdas, sigma_polynomial
 from spec.lemma32._common import BUDGET_BITS, _all_short_slps, _show_slp, _small_slps, _with_product
 
 CLAIM_NAMESPACE = "slp_network"
@@ -209,10 +209,10 @@ def _is_sigma(act: Activation | None) -> bool:
     return act is not None and act.traits.kind != "identity"
 
 
-def common_denominator(sigma: SigmaLike) -> tuple[fmpz, list[fmpq], list[fmpz]]:
+def common_denominator(sigma: Activation) -> tuple[fmpz, list[fmpq], list[fmpz]]:
     """D (the least common denominator of σ's coefficients and of λ), λ and λ' = D·λ (§5.1)."""
     p = sigma_polynomial(sigma)
-    lam = gadget_lambdas(p)
+    lam = gadget_lambdas(sigma)
     d = fmpz(1)
     for c in [*coefficients(p), *lam]:
         d = d.lcm(c.q)
@@ -220,14 +220,13 @@ def common_denominator(sigma: SigmaLike) -> tuple[fmpz, list[fmpq], list[fmpz]]:
     return d, lam, lam_prime
 
 
-def _as_polynomial(sigma: SigmaLike) -> Polynomial:
-    if isinstance(sigma, Polynomial):
-        sigma_polynomial(sigma)
-        return sigma
-    return Polynomial(sigma_polynomial(sigma))
+def _as_polynomial(sigma: Activation) -> Polynomial:
+    sigma_polynomial(sigma)  # DegreeError unless σ is a polynomial of degree >= 2
+    assert isinstance(sigma, Polynomial)
+    return sigma
 
 
-def compile_slp(slp: SLP, sigma: SigmaLike) -> CompiledSLP:
+def compile_slp(slp: SLP, sigma: Activation) -> CompiledSLP:
     """The network N(P) and θ∗ of Lemma 3.2 (§5.2–5.3), repeated operands merged.
 
     Raises :class:`~checkers.errors.DegreeError` for σ that is not a polynomial of degree
@@ -347,7 +346,7 @@ def slp_polynomials(slp: SLP) -> list[fmpq_poly]:
 _XY = fmpq_mpoly_ctx.get(("x", "y"), "lex")
 
 
-def gadget_polynomials(sigma: SigmaLike) -> dict[str, tuple[fmpq_mpoly, fmpq_mpoly]]:
+def gadget_polynomials(sigma: Activation) -> dict[str, tuple[fmpq_mpoly, fmpq_mpoly]]:
     """(network polynomial, expected polynomial) in ℚ[x, y] for each gate kind.
 
     The network of (a0; a1 = a0 − a0; a2 = a0 + a1; a3 = a0 − a1; a4 = a0 * a1;
