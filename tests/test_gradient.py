@@ -18,7 +18,7 @@ from checkers.rationals import bit
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
 from checkers.slp import SLP, parse_slp
 from spec.cli import main
-from spec.gradient import (
+from spec.theorem13 import (
     OUTPUT_NODE,
     BackpropBit,
     BackpropInstance,
