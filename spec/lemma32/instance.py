@@ -15,6 +15,10 @@ template, re-evaluates only the vertices whose pre-activation changes, in topolo
 order (:class:`IncrementalEvaluator`).  At θ∗ this costs O(out-degree) per template instead
 of O(|E|); the claim ``slp_network.incremental_matches_full`` cross-checks it against the
 engine's full forward pass.
+
+**Why ~660 lines.**  The instance, its templates and their incremental verification are
+one object (§5.4–5.5), and its claims (θ∗'s loss, the verifier against the full forward
+pass) are what make the fast path trustworthy; they stay beside it.
 """
 
 from __future__ import annotations
