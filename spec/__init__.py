@@ -3,7 +3,8 @@ Training": the paper's results, in the paper's order.
 
 Each module states its results as claims (:mod:`spec.claims`); a claim's id is
 ``namespace.function`` and its reference names the numbered result.  Where a module moved,
-``CLAIM_NAMESPACE`` keeps the old namespace, so ids read ``engine.*``, ``slp_network.*``.
+``CLAIM_NAMESPACE`` keeps the old namespace, so ids read ``engine.*``, ``slp_network.*``,
+``gradient.*``, ``np_membership.*``.
 
 Table of contents (open the module for the result):
 
@@ -20,12 +21,14 @@ Remarks B.2, B.3                        :mod:`spec.remarks_b`
 Theorem 1.1 (gap, bounded values)       :mod:`spec.theorem11`
 Theorem 2.4 pipeline (#SubsetSum →      :mod:`spec.subset_sum`
 BitSLP → ERM_bit)
-Theorem 1.3, Definitions 4.1–4.2,       :mod:`spec.gradient`
-App. C
+Definitions 4.1–4.2, App. C             :mod:`spec.theorem13.backprop` (ids ``gradient.*``)
+Theorem 1.3 (the reductions)            :mod:`spec.theorem13.reductions`
 Definition A.3, Lemmas A.4–A.5          :mod:`spec.bnslp`
 Theorem E.1 (and Theorem 1.4's          :mod:`spec.piecewise`
 backprop bound)
-Theorem E.2, Theorem 1.4 (NP side)      :mod:`spec.np_membership`
+Theorem E.2, Theorem 1.4 (NP side)      :mod:`spec.theorem_e2.verifier` (ids
+                                        ``np_membership.*``)
+Theorem 1.4 (exact gradient steps)      :mod:`spec.theorem_e2.gradient_steps`
 Remark 1.5                              :mod:`spec.bit_bounded`
 App. D: Theorems D.1 (= 1.6), D.4       :mod:`spec.pac`
 App. F: Theorem F.1, Lemma F.2          :mod:`spec.fractional`
