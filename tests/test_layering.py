@@ -9,6 +9,8 @@ checkers ← strategies ← spec (paper ← harness ← cli) ← tests:
 * ``spec.harness`` imports no paper module by name: it finds claims through the registry
   (:func:`spec.claims.load_all`) and uses only the claim language and the activation
   registry (:data:`HARNESS_MAY_IMPORT`);
+* the library (``checkers``, ``strategies``, ``spec``) imports neither ``tests`` nor
+  ``benchmarks``;
 * no import cycle among the project's modules.
 
 Every import counts, also one inside a function or under ``if TYPE_CHECKING``: an import
@@ -118,7 +120,10 @@ def violations(imports: Iterable[Import]) -> list[str]:
     for imp in imports:
         s, t = imp.source, imp.target
         rule = None
-        if _under(s, "checkers") and any(_under(t, p)
+        if any(_under(s, p) for p in ("checkers", "strategies", "spec")) and any(
+                _under(t, p) for p in ("tests", "benchmarks")):
+            rule = "the library imports neither tests nor benchmarks"
+        elif _under(s, "checkers") and any(_under(t, p)
                                          for p in ("spec", "strategies", "hypothesis")):
             rule = "checkers imports no spec, strategies or hypothesis"
         elif _under(s, "strategies") and _under(t, "spec"):
@@ -219,6 +224,7 @@ PLANTED = {
     "spec.lemma32.bad": "from spec.harness.runner import run_claim\n",
     "spec.beyond.bad": "from ..cli import main\n",
     "spec.harness.bad": "from spec.gadget import gadget_lambdas\n",
+    "spec.bad": "from benchmarks.figure_slp_network import draw\n",
 }
 
 
