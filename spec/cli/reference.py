@@ -126,7 +126,7 @@ def reference() -> str:
     top = _subparsers(root)
     commands = [] if top is None else list(_walk(root, (), root.description or ""))[1:]
     out.append("## Commands\n")
-    for path, parser, help_text in commands:
+    for path, _parser, help_text in commands:
         indent = "    " * (len(path) - 1)
         anchor = "whyrelu-" + "-".join(path)
         out.append(f"{indent}- [`whyrelu {' '.join(path)}`](#{anchor}) — {_cell(help_text)}")
