@@ -121,12 +121,14 @@ def lambda_hat(sigma: SigmaLike) -> list[fmpq]:
 def gadget_lambdas(sigma: SigmaLike) -> list[fmpq]:
     """λ_0, ..., λ_μ of Lemma 3.1: λ = λ̂/2, so that (★) holds for all x, y.
 
-    >>> [fmt(v) for v in gadget_lambdas("x^2")]
-    ['1/2', '0', '0']
-    >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
+    Example::
+
+        >>> [fmt(v) for v in gadget_lambdas("x^2")]
+        ['1/2', '0', '0']
+        >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
     """
     return [v / 2 for v in lambda_hat(sigma)]
 
