@@ -121,6 +121,13 @@ def test_mathjax_is_shipped_and_loaded(site: Path) -> None:
         f"a script is loaded from the network: {scripts}")
 
 
+def test_notebook_is_rendered(site: Path) -> None:
+    html = (site / "notebooks" / "activation-to-verdict.html").read_text(encoding="utf-8")
+    assert "jp-MarkdownOutput" in html and "<img" in html, "the notebook page lacks its plot"
+    assert "activation-to-verdict.ipynb" in (site / "index.html").read_text(encoding="utf-8") \
+        or "activation-to-verdict.html" in (site / "index.html").read_text(encoding="utf-8")
+
+
 def test_links_work_from_file_urls(site: Path) -> None:
     page = _parse(site / "index.html")
     internal = [h for h in page.links
