@@ -551,7 +551,7 @@ def unhalved_lambda_registered_refuted(act: Activation, _: int) -> Evidence:
 
 
 def superfactorial(mu: int) -> int:
-    """Π_{k=1}^{μ} k! (= det V of Claim B.4, PAPER.md §4 notes)."""
+    """Π_{k=1}^{μ} k! (= det V of Claim B.4, arXiv 2602.19017, App. B)."""
     out = 1
     for k in range(1, mu + 1):
         out *= factorial(k)
