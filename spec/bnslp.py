@@ -40,7 +40,8 @@ the explicit form of m = O(n²) (:func:`gate_bound`).
 
 **Bit index** (arXiv 2602.19017, Lemma A.5 and App. C).  The output is 2^{−m·2^n}·n_P, so
 the digit of n_P at position j sits at position j − m·2^n of Q's value
-(:meth:`BNSLP.bit_position`); see ``spec/theorem11.py`` for the network and the erratum about a shift by ℓ.
+(:meth:`BNSLP.bit_position`); see ``spec/theorem11.py`` for the network and the erratum
+about a shift by ℓ.
 """
 
 from __future__ import annotations
