@@ -21,9 +21,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+DOC_TOOLS = ("mkdocs", "material", "pymdownx", "mkdocstrings", "mkdocs_jupyter", "mathjax")
 pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("material") is None
-    or importlib.util.find_spec("pymdownx") is None,
+    any(importlib.util.find_spec(m) is None for m in DOC_TOOLS),
     reason="the documentation tools are not installed: pip install -e '.[docs]'")
 
 #: Pages whose formulas must be rendered, with a lower bound on their math spans.
