@@ -17,6 +17,7 @@ and MathJax's licence to the built site under ``assets/mathjax/``.
 from __future__ import annotations
 
 import pkgutil
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,17 @@ def api_page(title: str, intro: str, packages: tuple[str, ...], skip: tuple[str,
     for m in modules:
         lines += [f"::: {m}", ""]
     return "\n".join(lines)
+
+
+_ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|attr|data|exc|obj|const):(<code>)~?")
+
+
+def on_page_content(html: str, page: Any, **_: Any) -> str:
+    """API pages: the docstrings' Sphinx roles (``:func:`x```) are shown as plain code, and
+    a reST literal-block marker ``::`` ending a paragraph as one colon."""
+    if not page.file.src_uri.startswith("api/"):
+        return html
+    return _ROLE.sub(r"\1", html).replace("::</p>", ":</p>")
 
 
 def on_files(files: Files, config: Any, **_: Any) -> Files:

@@ -121,6 +121,15 @@ def test_mathjax_is_shipped_and_loaded(site: Path) -> None:
         f"a script is loaded from the network: {scripts}")
 
 
+def test_api_reference_is_generated(site: Path) -> None:
+    for name in ("checkers", "strategies", "spec", "harness", "whyrelu"):
+        html = (site / "api" / f"{name}.html").read_text(encoding="utf-8")
+        assert ":func:<code>" not in html and ":class:<code>" not in html, (
+            f"api/{name}.html shows raw Sphinx roles")
+    spec = (site / "api" / "spec.html").read_text(encoding="utf-8")
+    assert 'id="spec.gadget.gadget_lambdas"' in spec, "the docstrings were not rendered"
+
+
 def test_notebook_is_rendered(site: Path) -> None:
     html = (site / "notebooks" / "activation-to-verdict.html").read_text(encoding="utf-8")
     assert "jp-MarkdownOutput" in html and "<img" in html, "the notebook page lacks its plot"
