@@ -101,6 +101,11 @@ def test_no_heading_made_from_a_hash_word(site: Path) -> None:
     assert not bad, f"'#P-hard'/'#SubsetSum' at a line start became a heading: {bad}"
 
 
+def test_catalogue_has_no_accidental_quotation(site: Path) -> None:
+    html = (site / "theorems.html").read_text(encoding="utf-8")
+    assert "<blockquote>" not in html, "a claim text line starting with '>' became a quotation"
+
+
 @pytest.mark.parametrize("name", sorted(FORMULA_PAGES))
 def test_formula_pages_render_math(site: Path, name: str) -> None:
     page = _parse(site / name)

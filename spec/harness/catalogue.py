@@ -34,8 +34,9 @@ def _section(c: Claim) -> tuple[int, int]:
 
 def _markdown_text(text: str) -> str:
     """Claim text as Markdown paragraphs: a line starting with '#' (``#P-hard``, ``#SubsetSum``)
-    is escaped so that it does not become a heading."""
-    return "\n".join("\\" + line if line.startswith("#") else line for line in text.split("\n"))
+    or '>' (``>= b``) is escaped so that it becomes neither a heading nor a quotation."""
+    return "\n".join("\\" + line if line.startswith(("#", ">")) else line
+                     for line in text.split("\n"))
 
 
 def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
