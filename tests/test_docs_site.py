@@ -149,3 +149,15 @@ def test_links_work_from_file_urls(site: Path) -> None:
     assert internal, "the home page links nowhere"
     dirlike = [h for h in internal if h.split("#")[0].endswith("/")]
     assert not dirlike, f"directory URLs do not open from file://: {dirlike}"
+
+
+def test_docs_cite_the_paper_not_a_private_file() -> None:
+    """PAPER.md is not part of the repository: the documentation, the report and the
+    command line cite the paper itself (arXiv 2602.19017, section and item)."""
+    paths = [*(ROOT / "docs").rglob("*.md"), *(ROOT / "docs").rglob("*.ipynb"),
+             *(ROOT / "spec" / "harness").glob("*.py"), *(ROOT / "spec" / "cli").glob("*.py"),
+             ROOT / "README.md"]
+    # docs/theorems.md is generated from the claims' docstrings, checked where they live
+    bad = [p.relative_to(ROOT).as_posix() for p in paths
+           if p.name != "theorems.md" and "PAPER.md" in p.read_text(encoding="utf-8")]
+    assert not bad, f"cite arXiv 2602.19017 instead of PAPER.md in: {bad}"
