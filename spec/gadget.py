@@ -6,7 +6,7 @@ holds the coefficients of σ(U + j) (0 <= j <= μ), solves C λ̂ = e_2 exactly 
 
     Σ_{j=0}^{μ} λ_j (σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y.          (★)
 
-Naming (PAPER.md §4 notes): λ̂ = C^{-1} e_2, λ = λ̂/2 (the paper's proof calls it λ'),
+Naming (arXiv 2602.19017, §3 and App. B): λ̂ = C^{-1} e_2, λ = λ̂/2 (the paper's proof calls it λ'),
 and Lemma 3.2's λ' is D·λ (see :mod:`spec.lemma32.network`).
 
 (★) is a polynomial identity in x and y, so besides testing it on random rationals the
@@ -113,18 +113,20 @@ def lambda_hat(sigma: Activation) -> list[fmpq]:
 def gadget_lambdas(sigma: Activation) -> list[fmpq]:
     """λ_0, ..., λ_μ of Lemma 3.1: λ = λ̂/2, so that (★) holds for all x, y.
 
-    >>> [fmt(v) for v in gadget_lambdas("x^2")]
-    ['1/2', '0', '0']
-    >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
+    Example::
+
+        >>> [fmt(v) for v in gadget_lambdas("x^2")]
+        ['1/2', '0', '0']
+        >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
     """
     return [v / 2 for v in lambda_hat(sigma)]
 
 
 def solution_direction(sigma: Activation) -> list[fmpq]:
-    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (PAPER.md §4 notes)."""
+    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (arXiv 2602.19017, Lemma 3.1: λ is not unique)."""
     return list(_solve(_key(sigma_polynomial(sigma)), 1))
 
 
@@ -542,7 +544,7 @@ def unhalved_lambda_registered_refuted(act: Activation, _: int) -> Evidence:
 
 
 def superfactorial(mu: int) -> int:
-    """Π_{k=1}^{μ} k! (= det V of Claim B.4, PAPER.md §4 notes)."""
+    """Π_{k=1}^{μ} k! (= det V of Claim B.4, arXiv 2602.19017, App. B)."""
     out = 1
     for k in range(1, mu + 1):
         out *= factorial(k)

@@ -1,4 +1,5 @@
-"""Theorem 2.4 illustrated end to end: #SubsetSum → BitSLP → ERM_bit (PAPER.md §15).
+"""Theorem 2.4 illustrated end to end: #SubsetSum → BitSLP → ERM_bit (the classical counting
+reduction, an illustration beyond arXiv 2602.19017, which cites Theorem 2.4).
 
 **The SLP** (:func:`subset_sum_slp`).  For weights a_1..a_n >= 0 pick M > n (default n + 1)
 and X = 2^M.  Then

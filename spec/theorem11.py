@@ -1,5 +1,5 @@
 """Theorem 1.1 end to end: the promise gap (i), bounded intermediate values (ii) and the bit
-index of BN-SLP outputs (PAPER.md §5.7, §3 notes, §14).
+index of BN-SLP outputs (arXiv 2602.19017, App. B proof of Thm 1.1, Lemma A.5, App. C).
 
 **(i) Any fixed promise gap a < b.**  For I(P, j) of Lemma 3.2 (``spec/lemma32/``) the
 minimum of L over the parameters with zero loss on the forcing samples 𝒟_a is attained at θ∗
@@ -330,7 +330,7 @@ def bit_index(p: SLP) -> Evidence:
     control_of="theorem11.bit_index", examples=20, show=lambda p: p.to_text(),
 )
 def shift_by_length_erratum(p: SLP) -> Evidence:
-    """False: the scale is 2^{−m·2^n}, not 2^{−m} (PAPER.md §14).  Only BitSLP indices
+    """False: the scale is 2^{−m·2^n} (Lemma A.5), not 2^{−m} (App. C).  Only BitSLP indices
     j >= 0 are tried."""
     return _check_bit_index(p, "m", 0)
 

@@ -65,7 +65,7 @@ def sigma_symmetries(sigma: Activation) -> list[tuple[fmpq, fmpq]]:
 
     Comparing z^μ coefficients gives w^μ = 1, so w = ±1 over ℚ; w = 1 forces b = 0 by the
     z^{μ−1} coefficient; w = −1 needs μ even and then b = −2 r_{μ−1}/(μ r_μ), kept only if
-    σ(b − z) ≡ σ(z) holds (PAPER.md §5 notes).
+    σ(b − z) ≡ σ(z) holds (arXiv 2602.19017, App. B, proof of Claim B.1).
     """
     p = sigma_polynomial(sigma)
     mu = int(p.degree())

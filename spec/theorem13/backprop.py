@@ -16,7 +16,7 @@ e∗ = (t₀, t) with b_{e∗} = 0 (t₀ = v_ℓ), keeps θ∗ elsewhere, and us
     L(θ) = (B/2)(w_{e∗}·n_P + a₀)²,   ∂L/∂w_{e∗} = B(w_{e∗}·n_P + a₀)·n_P,
 
 so ∂L/∂w_{e∗}(θ∗) = B·a₀·n_P.  The paper writes L = (B/2)(w_{e∗}n_P + 1)², which takes
-a₀ = 1 (PAPER.md §14; erratum claim ``gradient.app_c_loss_formula_erratum``).
+a₀ = 1 (arXiv 2602.19017, App. C; erratum claim ``gradient.app_c_loss_formula_erratum``).
 
 The reductions of Theorem 1.3 built on this construction (PosSLP → promise
 Backprop-Sign, BitSLP → Backprop-Bit, bounded values) live in
@@ -200,7 +200,7 @@ class BackpropBit:
     """(N, 𝒟, ℒ, θ, e∗, j) of Definition 4.1: is bit j of ∂L/∂w_{e∗}(θ) a 1?
 
     j ∈ ℤ: negative positions address digits after the binary point, which the bounded
-    variant needs (PAPER.md §14, bit index for BN-SLPs).
+    variant needs (arXiv 2602.19017, App. C and Lemma A.5: the bit index for BN-SLPs).
     """
 
     instance: BackpropInstance
@@ -288,7 +288,7 @@ def app_c(slp: SLP, sigma: Activation, *, copies: int = 1, w: RationalLike = 0) 
 
 def central_difference(inst: BackpropInstance, h: RationalLike) -> fmpq:
     """(L(w + h) − L(w − h))/(2h) at w = w_{e∗}, by forward passes only; exact for every
-    h ≠ 0 because L is quadratic in w_{e∗} (PAPER.md §8 notes)."""
+    h ≠ 0 because L is quadratic in w_{e∗} (arXiv 2602.19017, App. C)."""
     hq = to_q(h)
     if hq == 0:
         raise DataError("central difference needs h != 0")

@@ -131,7 +131,7 @@ def to_bnslp(slp: SLP) -> tuple[SLP, int, int]:
 
 def bounded_bit_position(j: int, m: int, n: int) -> int:
     """Where bit j of n_P sits in ∂L/∂w_{e∗}(θ∗) = 2^{−m(2^n+1)}·n_P (B = 1): j − m(2^n + 1)
-    (PAPER.md §8 notes; 2^{−m·2^n} from Lemma A.5 and 2^{−m} from the input a₀)."""
+    (arXiv 2602.19017, App. C; 2^{−m·2^n} from Lemma A.5 and 2^{−m} from the input a₀)."""
     return int(j - m * (2**n + 1))
 
 
@@ -392,7 +392,7 @@ def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
 )
 def bounded_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
     """The gradient is b·2^{−m(2^n+1)}·n_Q: far below b unless |n_Q| >= 2^{m(2^n+1)}, which
-    the paper argues only in words (PAPER.md §14)."""
+    the paper argues only in words (arXiv 2602.19017, App. C)."""
     sigma, p, b = inst
     bn, m, n = to_bnslp(repaired_slp(p))
     g = app_c(bn, sigma, copies=b).instance.gradient()
