@@ -144,7 +144,10 @@ def _parse_lower(s: str) -> Activation:
         return Polynomial(parse_poly(s))
     except PolynomialError:
         pass  # not a plain polynomial: decimals, a rational function, or a mistake
-    num, den = _RatParser(s).parse()
+    try:
+        num, den = _RatParser(s).parse()
+    except ActivationError as e:
+        raise ActivationError(f"bad activation {s[:80]!r}: {e}") from None
     return rational_function(num, den)
 
 

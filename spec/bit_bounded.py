@@ -67,6 +67,9 @@ def derivative_sup(base: Activation, radius: fmpq) -> fmpq:
             if k >= 1:
                 total += k * abs(c) * radius ** (k - 1)
         return total
+    bound = getattr(base, "derivative_bound", None)  # piecewise polynomial, transcendental
+    if bound is not None:
+        return fmpq(bound(radius))
     raise ActivationError(f"no derivative bound for base activation {base.name}")
 
 
