@@ -32,6 +32,7 @@ REGISTERED: tuple[str, ...] = (
     "abs",
     "relu^2",
     "hardswish",
+    "phi_8(tanh)",
 )
 
 
