@@ -51,8 +51,8 @@ from checkers.activations import (
     relu6,
 )
 from checkers.errors import ActivationError, PolynomialError, RationalParseError
-from checkers.poly import MAX_DEGREE, MAX_HEIGHT_BITS, height, parse_poly
-from checkers.rationals import fmt
+from checkers.poly import MAX_DEGREE, MAX_HEIGHT_BITS, parse_poly
+from checkers.rationals import fmt, to_q
 from checkers.transcendental import FractionalPower, Transcendental
 
 MAX_ACTIVATION_TEXT = 100_000
@@ -165,6 +165,11 @@ def _constant(text: str, what: str) -> fmpq:
     """A rational constant: ``p``, ``p/q``, a decimal, or any constant expression."""
     t = text.strip()
     try:
+        return to_q(t)  # p or p/q, with its own messages ("zero denominator in '1/0'")
+    except RationalParseError as e:
+        if "zero denominator" in str(e):
+            raise ActivationError(f"{what}: not a rational: {t[:60]!r} ({e})") from None
+    try:
         num, den = _RatParser(t).parse()
     except ActivationError as e:
         raise ActivationError(f"{what}: not a rational: {t[:60]!r} ({e})") from None
@@ -237,6 +242,12 @@ _TOKEN = re.compile(
     r"|(\*\*|[-+*/^()])|([a-z_][a-z_0-9]*)|(\S))", re.ASCII)
 
 RatFn = tuple[fmpq_poly, fmpq_poly]
+
+
+def height(p: fmpq_poly) -> int:
+    """:func:`checkers.poly.height` in FLINT (bits of the largest numerator coefficient plus
+    bits of the denominator)."""
+    return int(p.numer().height_bits()) + int(p.denom().bit_length())
 
 
 def _decimal(text: str) -> fmpq:
@@ -324,8 +335,10 @@ class _RatParser:
             raise self.error(f"unexpected {tok[1]!r}", tok[2])
         return v
 
-    def _norm(self, n: fmpq_poly, d: fmpq_poly, pos: int) -> RatFn:
-        if d.degree() > 0 and not n.is_zero():
+    def _norm(self, n: fmpq_poly, d: fmpq_poly, pos: int, heights: bool = True) -> RatFn:
+        if d.degree() == 0 and d[0] == 1:
+            pass
+        elif d.degree() > 0 and not n.is_zero():
             g = n.gcd(d)
             if g.degree() > 0:
                 n, _ = divmod(n, g)
@@ -336,7 +349,7 @@ class _RatParser:
             n, d = n / d[0], fmpq_poly([1])
         if max(n.degree(), d.degree()) > MAX_DEGREE:
             raise self.error(f"degree exceeds the limit {MAX_DEGREE}", pos)
-        if max(height(n), height(d)) > MAX_HEIGHT_BITS:
+        if heights and max(height(n), height(d)) > MAX_HEIGHT_BITS:
             raise self.error(f"coefficients exceed {MAX_HEIGHT_BITS} bits", pos)
         return n, d
 
@@ -346,7 +359,8 @@ class _RatParser:
             self.take()
             b = self.term()
             n = a[0] * b[1] + b[0] * a[1] if tok[1] == "+" else a[0] * b[1] - b[0] * a[1]
-            a = self._norm(n, a[1] * b[1], tok[2])
+            # a sum grows the height by at most a bit: only products are checked
+            a = self._norm(n, a[1] * b[1], tok[2], heights=False)
         return a
 
     def term(self) -> RatFn:
