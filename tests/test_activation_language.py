@@ -421,3 +421,21 @@ def test_relu_power_fast_paths() -> None:
     dvals, dd = a.derivative_shared(nums, fmpz(3))
     for n, v, dv in zip(nums, vals, dvals, strict=True):
         assert fmpq(v, d) == a(fmpq(n, 3)) and fmpq(dv, dd) == a.derivative(fmpq(n, 3))
+
+
+def test_inexact_activations_are_refused_where_exact_values_are_needed() -> None:
+    from checkers.errors import DataError
+    from checkers.formats import network_from_json
+    from spec.activations import activations
+
+    with pytest.raises(ActivationError, match=r"round it with phi_K, e.g. phi_8\(gelu\)"):
+        activations(["GELU"])
+    assert [a.name for a in activations(["phi_8(gelu)"])][-1] == "phi_8(gelu)"
+    def doc(act: str) -> dict[str, object]:
+        return {"nodes": [{"name": "x"}, {"name": "h", "activation": act}], "inputs": ["x"],
+                "outputs": ["h"], "edges": [{"from": "x", "to": "h"}]}
+
+    with pytest.raises(DataError, match=r"node 'h': bad activation 'x\^\(1/2\)'.*phi_K"):
+        network_from_json(doc("x^(1/2)"))
+    net = network_from_json(doc("phi_4(x^(1/2), 2)"))
+    assert net.forward({"x": q(2)}).outputs == (q(22, 16),)  # ⌊16·√2⌋ = 22
