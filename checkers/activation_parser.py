@@ -35,6 +35,7 @@ from flint import fmpq, fmpq_poly, fmpz
 
 from checkers.activations import (
     IDENTITY,
+    MAX_ACTIVATION_DEGREE,
     RELU,
     Activation,
     BitBounded,
@@ -125,7 +126,11 @@ def _parse_lower(s: str) -> Activation:
             raise ActivationError(f"relu^k needs a positive integer k, got {fmt(k)}")
         if k == 1:
             return RELU
-        return ReLUPower(int(k.p)) if k <= 10**6 else ReLUPower(10**6)
+        if k > MAX_ACTIVATION_DEGREE:
+            shown = fmt(k) if len(fmt(k)) <= 20 else fmt(k)[:20] + "..."
+            raise ActivationError(f"relu^{shown}: degree exceeds the limit "
+                                  f"{MAX_ACTIVATION_DEGREE}")
+        return ReLUPower(int(k.p))
     if m := _LEAKY.fullmatch(s):
         return _canonical_pwl(LeakyReLU(_constant(m.group(1), "leaky_relu slope")))
     if m := _PHI.fullmatch(s):
