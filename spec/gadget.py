@@ -126,7 +126,8 @@ def gadget_lambdas(sigma: Activation) -> list[fmpq]:
 
 
 def solution_direction(sigma: Activation) -> list[fmpq]:
-    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (arXiv 2602.19017, Lemma 3.1: λ is not unique)."""
+    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (arXiv 2602.19017,
+    Lemma 3.1: λ is not unique)."""
     return list(_solve(_key(sigma_polynomial(sigma)), 1))
 
 
