@@ -10,11 +10,11 @@ degree μ >= 2 to a network with activations in {σ, id} and parameters θ∗:
 * edges and θ∗ as in the table of §5.3, with D the least common denominator of σ's
   coefficients and of Lemma 3.1's λ, and λ' = D·λ ∈ ℤ^{μ+1}.
 
-**Repeated operands** (a decision; the paper's App. B does not address parallel edges).
-E is a set, so a gate that uses one operand twice (a_j·a_j, a_j ± a_j) would need
-parallel edges.  The compiler merges them into one edge whose weight and bias are the
-sums: w∗ = 2 on (v_j, L1) with bias r for a square, w∗ = 2 for a_j + a_j and w∗ = 0 for a_j − a_j.  The node rule only
-sees w·f^u + b summed over parallel copies, so the simulation is unchanged; the forcing
+**Repeated operands** (a decision; the paper's App. B does not address parallel edges). E is
+a set, so a gate that uses one operand twice (a_j·a_j, a_j ± a_j) would need parallel edges.
+The compiler merges them into one edge whose weight and bias are the sums: w∗ = 2 on (v_j,
+L1) with bias r for a square, w∗ = 2 for a_j + a_j and w∗ = 0 for a_j − a_j. The node rule
+only sees w·f^u + b summed over parallel copies, so the simulation is unchanged; the forcing
 templates are defined from w∗ and work unchanged (a w∗ = 0 edge is forced to 0).
 
 **Counts** (derived here, checked by ``slp_network.counts``), with m_× multiplication
