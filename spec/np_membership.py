@@ -51,6 +51,7 @@ from checkers.losses import LOSSES, SQUARE, Loss
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import RationalLike, fmt, size, to_q
 from checkers.reference import RefNetwork, loss_functions, ref_samples
+from checkers.training import gd_step, theta_bits
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
@@ -625,18 +626,6 @@ def verifier_cost_exponent(act: Activation, sweep: Sweep) -> Evidence:
 
 
 # --------------------------------------------------------------------------- gradient descent
-
-
-def gd_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq) -> Network:
-    """One exact step θ ← θ − η∇L(θ) (Theorem E.1)."""
-    g = net.gradient(data, loss)
-    return net.with_params([w - eta * d for w, d in zip(net.weights, g.grad_w, strict=True)],
-                           [b - eta * d for b, d in zip(net.biases, g.grad_b, strict=True)])
-
-
-def theta_bits(net: Network) -> int:
-    """The largest size of a weight or bias."""
-    return max((size(q) for q in (*net.weights, *net.biases)), default=0)
 
 
 @dataclass(frozen=True)
