@@ -80,13 +80,12 @@ def _figure1_exact(args: argparse.Namespace) -> int:
     if bad or not acts:
         raise UsageError(f"--activations: choose among relu, square (got {args.activations!r})")
 
-    def progress(pt: figure1_exact.ExactPoint) -> None:
-        if not args.json:
-            fl = "overflow" if pt.float_log10 is None else f"{pt.float_log10:.3f}"
-            print(f"{pt.act:>6} depth {pt.depth:>2}: log10 ‖∇W1 L‖ ∈ "
-                  f"[{float(pt.log10_lo):.6f}, {float(pt.log10_hi):.6f}]  float64 {fl}  "
-                  f"largest value {pt.max_entry_bits} bits  ({pt.seconds:.1f} s)",
-                  file=sys.stderr, flush=True)
+    def progress(pt: figure1_exact.ExactPoint) -> None:  # on stderr, so JSON stays clean
+        fl = "overflow" if pt.float_log10 is None else f"{pt.float_log10:.3f}"
+        print(f"{pt.act:>6} depth {pt.depth:>2}: log10 ‖∇W1 L‖ ∈ "
+              f"[{float(pt.log10_lo):.6f}, {float(pt.log10_hi):.6f}]  float64 {fl}  "
+              f"largest value {pt.max_entry_bits} bits  ({pt.seconds:.1f} s)",
+              file=sys.stderr, flush=True)
 
     curves = {a: figure1_exact.exact_curve(a, depths, progress=progress)
               for a in figure1_exact.ACTS if a in acts}
