@@ -17,7 +17,7 @@ SMALL = Setup(width=3, input_dim=2, batch=3)
 
 
 def test_exact_network_is_the_float_network() -> None:
-    net, xs, ys = exact_network(2, "relu", 7, SMALL)
+    net, xs, _ = exact_network(2, "relu", 7, SMALL)
     inst = instance(2, "relu", 7, SMALL)
     w0 = net.layers[0].weights
     assert [[float(v) for v in row] for row in w0] == inst.weights[0].tolist()
