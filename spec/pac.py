@@ -21,6 +21,11 @@ Everything here is exact: rationals are ``fmpq``, probabilities are ``fmpq``, an
 logarithms of the sample-size bound are enclosed in rigorous ``arb`` balls.  The
 simulation of natural learners (:func:`simulate`) draws with a seeded ``random.Random``
 and counts failures exactly; :func:`plot_simulation` draws it with matplotlib.
+
+**Why one module of ~760 lines.**  It is one result, Appendix D (Theorems D.1 and D.4):
+the objects of Definition D.3, the exact probabilities of the proof, the simulation of the
+learners that the proof quantifies over, and the claims all speak of the same hard pair
+and the same learners, and their claims check one against the other.
 """
 
 from __future__ import annotations

@@ -57,8 +57,7 @@ from spec.claims import (
     check_le,
     claim_for,
 )
-from spec.gadget import SigmaLike
-from spec.slp_network import (
+from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
     ERMInstance,
@@ -159,7 +158,7 @@ class HingeInstance:
                     for s, m in self.samples()), fmpq(0))
 
 
-def hinge_instance(p: SLP, sigma: SigmaLike, *, b: int = 1) -> HingeInstance:
+def hinge_instance(p: SLP, sigma: Activation, *, b: int = 1) -> HingeInstance:
     """Remark B.3: the hinge-loss instance of P (via Q with n_Q = 2n_P − 1)."""
     c = compile_slp(posslp_program(p), sigma)
     forcing = build_instance(c, 0, a=0, b=b)

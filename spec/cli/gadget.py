@@ -6,12 +6,12 @@ import argparse
 
 from flint import fmpq_poly
 
-from checkers.activations import parse_activation
+from checkers.activations import Activation, parse_activation
 from checkers.rationals import bit, fmt
 from spec.cli import CLI, UsageError, emit
 from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
-from spec.slp_network import build_instance, common_denominator, compile_slp
+from spec.lemma32 import build_instance, common_denominator, compile_slp
 
 MAX_DEGREE = 512
 """Largest degree of σ the commands accept by default (``--max-degree``): the gadget solves
@@ -19,11 +19,11 @@ a dense (μ+1)×(μ+1) rational system, about 6 s and 300 MB at μ = 400, 90 s a
 μ = 800."""
 
 
-def _sigma(text: str, max_degree: int) -> str:
+def _sigma(text: str, max_degree: int) -> Activation:
     """Parse ``--sigma`` / ``SIGMA``; a non-polynomial or degree < 2 is a DegreeError."""
     act = parse_activation(text)
     _check_degree(sigma_polynomial(act), max_degree)
-    return act.name
+    return act
 
 
 def _check_degree(p: fmpq_poly, max_degree: int) -> None:
@@ -36,8 +36,8 @@ def _gadget(args: argparse.Namespace) -> int:
     act = parse_activation(args.sigma)
     p = sigma_polynomial(act)
     _check_degree(p, args.max_degree)
-    lam = gadget_lambdas(p)
-    d, _, lam_prime = common_denominator(p)
+    lam = gadget_lambdas(act)
+    d, _, lam_prime = common_denominator(act)
     lam_s = [fmt(v) for v in lam]
     lam_p = [str(v) for v in lam_prime]
     out = {"sigma": act.name, "degree": int(p.degree()), "lambda": lam_s, "D": str(d),
@@ -73,7 +73,7 @@ def _compile(args: argparse.Namespace) -> int:
         "simulates": got == want,
         "forcing_samples": inst.template_count(),
         "forcing_ok": ver.forcing_ok,
-        "sigma": sigma,
+        "sigma": sigma.name,
         "samples_total": inst.sample_count(),
     }
     if args.bit is not None:

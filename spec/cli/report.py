@@ -15,9 +15,9 @@ from typing import Any
 from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
-from spec.cli.check import Run, add_run_arguments, run_registry, select_claims
 from spec.harness import profiles, table1
 from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
+from spec.harness.session import Run, add_run_arguments, run_registry, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
 
