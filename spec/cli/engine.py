@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 from checkers.formats import dataset_from_json, network_from_json, read_json
+from checkers.importers import compare_float, import_network, model_format
 from checkers.losses import get_loss
 from checkers.measure import max_size, measure_gradient
+from checkers.network import Network
 from checkers.rationals import fmt, size, to_q
 from checkers.slp import SLP, parse_slp
 from spec.cli import CLI, UsageError, emit
@@ -56,8 +58,17 @@ def _parse_assignment(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def read_network(path: str, activations: list[str] | None = None) -> Network:
+    """A network JSON file, or a model file (.onnx, .safetensors, .npz) imported exactly."""
+    if model_format(path) is not None:
+        return import_network(path, activations).network
+    if activations:
+        raise UsageError("--activation applies to .safetensors and .npz models only")
+    return network_from_json(read_json(path), source=path)
+
+
 def _net_eval(args: argparse.Namespace) -> int:
-    net = network_from_json(read_json(args.network), source=args.network)
+    net = read_network(args.network)
     x = {}
     for a in args.input or []:
         name, value = _parse_assignment(a)
@@ -65,16 +76,28 @@ def _net_eval(args: argparse.Namespace) -> int:
             raise UsageError(f"--input: unknown node {name!r}")
         x[name] = to_q(value)
     tr = net.forward(x, budget_bits=budget(args))
-    emit({
+    out: dict[str, object] = {
         "outputs": {t: fmt(v) for t, v in zip(net.outputs, tr.outputs, strict=True)},
         "values": {n: fmt(v) for n, v in tr.values().items()},
         "max_size_bits": max(max_size(tr.val), max_size(tr.pre)),
-    }, args.json)
+    }
+    if args.compare_float:
+        if model_format(args.network) is None:
+            raise UsageError("--compare-float needs a model file (.onnx, .safetensors, .npz)")
+        imported = import_network(args.network)
+        extra = [n for n in x if n not in imported.network.inputs]
+        if extra:
+            raise UsageError(f"--compare-float: inputs only at the model's inputs, not {extra[0]}")
+        cmp = compare_float(imported, [to_q(x.get(n, 0)) for n in imported.network.inputs])
+        out["float_outputs (float, labelled)"] = list(cmp.floats)
+        out["max_abs_float_error"] = cmp.max_abs_error
+        out["max_rel_float_error"] = cmp.max_rel_error
+    emit(out, args.json)
     return 0
 
 
 def _net_grad(args: argparse.Namespace) -> int:
-    net = network_from_json(read_json(args.network), source=args.network)
+    net = read_network(args.network)
     data = dataset_from_json(read_json(args.data), net, source=args.data)
     g = net.gradient(data, get_loss(args.loss), budget_bits=budget(args))
     gw, gb = g.by_edge(net)
@@ -95,9 +118,12 @@ def register(cli: CLI) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
 
-    p = cli.command("eval", "exact forward pass of a network JSON file (§2 node rule)",
-                    _net_eval, group="net")
-    p.add_argument("network", help="network JSON file")
+    p = cli.command("eval", "exact forward pass of a network JSON file or a model file "
+                            "(.onnx, .safetensors, .npz) (§2 node rule)", _net_eval, group="net")
+    p.add_argument("network", help="network JSON file or model file")
+    p.add_argument("--compare-float", action="store_true",
+                   help="also evaluate the model file in floating point by an independent "
+                        "path and print the largest float error against the exact value")
     p.add_argument("--input", action="append", metavar="NAME=RATIONAL",
                    help="inject an input at a node (repeatable; missing inputs are 0)")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -26,7 +26,8 @@ from checkers.activations import (
 )
 from checkers.losses import LOSSES, SQUARE, Loss
 from checkers.network import Edge, Network, Sample
-from checkers.rationals import fmt, size
+from checkers.rationals import fmt
+from checkers.training import gd_step, theta_bits
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
@@ -61,18 +62,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- gradient descent
-
-
-def gd_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq) -> Network:
-    """One exact step θ ← θ − η∇L(θ) (Theorem E.1)."""
-    g = net.gradient(data, loss)
-    return net.with_params([w - eta * d for w, d in zip(net.weights, g.grad_w, strict=True)],
-                           [b - eta * d for b, d in zip(net.biases, g.grad_b, strict=True)])
-
-
-def theta_bits(net: Network) -> int:
-    """The largest size of a weight or bias."""
-    return max((size(q) for q in (*net.weights, *net.biases)), default=0)
 
 
 @dataclass(frozen=True)
