@@ -227,3 +227,21 @@ def test_cli_import_eval_compare(tmp_path: Path) -> None:
     _onnx_mlp(bad, [helper.make_node("Tanh", ["h"], ["a"], name="act1")])
     r = _run("net", "import", str(bad), "-o", str(tmp_path / "x.json"), cwd=tmp_path)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Tanh" in r.stderr
+
+
+def test_onnx_hardswish_is_the_piecewise_polynomial(tmp_path: Path) -> None:
+    p = _onnx_mlp(tmp_path / "hsw.onnx", [helper.make_node("HardSwish", ["h"], ["a"])])
+    imp = import_network(p)
+    assert imp.activations[0] == "hardswish"
+    act = imp.network.activation("h0_0")
+    assert act is not None
+    # x·max(0, min(1, x/6 + 1/2)) by hand at -3, -1, 0, 3 and 4
+    for x, v in [(-3, 0), (-1, fmpq(-1, 3)), (0, 0), (3, 3), (4, 4)]:
+        assert act(fmpq(x)) == v
+
+
+def test_onnx_clip_0_6_is_relu6(tmp_path: Path) -> None:
+    p = _onnx_mlp(tmp_path / "c.onnx", [helper.make_node("Clip", ["h", "lo", "hi"], ["a"])],
+                  extra_inits=[numpy_helper.from_array(np.array(0.0, np.float32), "lo"),
+                               numpy_helper.from_array(np.array(6.0, np.float32), "hi")])
+    assert import_network(p).activations[0] == "relu6"
