@@ -71,3 +71,7 @@ class BitBudgetExceeded(WhyReluError, ArithmeticError):
         super().__init__(
             f"bit budget exceeded at {where}: size {size_text} bits > budget {budget_bits} bits"
         )
+
+
+class DegreeLimitError(ActivationError):
+    """A polynomial activation above the degree limit (:data:`checkers.limits.MAX_DEGREE`)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checkers.activations import Activation, parse_activation
+from checkers.limits import MAX_DEGREE, check_degree
 
 REGISTERED: tuple[str, ...] = (
     # the hardness side: polynomials of degree >= 2 (Theorems 1.1, 1.3)
@@ -29,12 +30,13 @@ REGISTERED: tuple[str, ...] = (
 )
 
 
-def activations(extra: Iterable[str] = ()) -> list[Activation]:
+def activations(extra: Iterable[str] = (), *, max_degree: int = MAX_DEGREE) -> list[Activation]:
     """The registered activations plus ``extra`` ones, parsed, without duplicates, in a
-    deterministic order (registered first, then extras in the order given)."""
+    deterministic order (registered first, then extras in the order given); a polynomial
+    above ``max_degree`` is refused (:func:`checkers.limits.check_degree`)."""
     out: list[Activation] = []
     for text in (*REGISTERED, *extra):
-        act = parse_activation(text)
+        act = check_degree(parse_activation(text), max_degree)
         if act not in out:
             out.append(act)
     return out

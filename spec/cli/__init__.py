@@ -14,8 +14,9 @@ import json
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
+from checkers.activations import Activation
 from checkers.errors import WhyReluError
 
 Handler = Callable[[argparse.Namespace], int]
@@ -25,14 +26,28 @@ class UsageError(Exception):
     """A command-line mistake found after parsing (exit status 2)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line ``whyrelu: error: ...`` (exit 2),
+    like every other error of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = f" (see '{self.prog} --help')"
+        _fail(message + hint)
+        sys.exit(2)
+
+
 class CLI:
     """The argument parser, with groups such as ``slp`` and ``net``."""
 
     def __init__(self) -> None:
-        self.parser = argparse.ArgumentParser(
+        from spec.harness.version import version
+
+        self.parser = Parser(
             prog="whyrelu",
             description="Executable specification of 'Why ReLU? A Bit-Model Dichotomy for "
                         "Deep Network Training' (arXiv 2602.19017).")
+        self.parser.add_argument("--version", action="version",
+                                 version=f"whyrelu {version()}")
         self._top = self.parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
         self._groups: dict[str, Any] = {}
 
@@ -50,6 +65,54 @@ class CLI:
             self._groups[group] = gp.add_subparsers(dest=f"{group}_command", metavar="COMMAND",
                                                     required=True)
         return self._groups[group]
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1)
+
+
+def nonnegative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    return _int_at_least(text, 0)
+
+
+def _int_at_least(text: str, least: int) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {n}")
+    return n
+
+
+def figure_file(text: str) -> str:
+    """argparse type: a figure file name ending in .png, .pdf or .svg."""
+    from spec.plotting import FigureFormatError, figure_format
+
+    try:
+        figure_format(text)
+    except FigureFormatError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
+def add_max_degree(p: argparse.ArgumentParser) -> None:
+    """``--max-degree MU`` (the one degree limit, :data:`checkers.limits.MAX_DEGREE`)."""
+    from checkers.limits import MAX_DEGREE
+
+    p.add_argument("--max-degree", type=positive_int, default=MAX_DEGREE, metavar="MU",
+                   help=f"refuse a polynomial activation of degree above MU "
+                        f"(default {MAX_DEGREE})")
+
+
+def parse_act(text: str, max_degree: int | None = None) -> Activation:
+    """Parse an activation given on the command line, within the degree limit."""
+    from checkers.activations import parse_activation
+    from checkers.limits import MAX_DEGREE, check_degree
+
+    return check_degree(parse_activation(text), MAX_DEGREE if max_degree is None else max_degree)
 
 
 GROUP_HELP = {

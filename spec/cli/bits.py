@@ -122,7 +122,7 @@ def sweep(*, max_depth: int, width: int, bits: int, samples: int, seed: int,
 
 def plot_sweep(curves: Sequence[SweepCurve], path: str, *, width: int, bits: int,
                seed: int) -> None:
-    """Write the PNG (matplotlib, Agg backend; no timestamp in the metadata)."""
+    """Write the figure (PNG, PDF or SVG by suffix; matplotlib, Agg backend; no timestamp)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -147,7 +147,9 @@ def plot_sweep(curves: Sequence[SweepCurve], path: str, *, width: int, bits: int
     ax.grid(True, linestyle="--", alpha=0.5)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, format="png", metadata={"Software": None})
+    from spec.plotting import save_figure
+
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
 
 
