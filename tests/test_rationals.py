@@ -216,8 +216,8 @@ def test_long_malformed_strings_are_shown_truncated() -> None:
     for text, shown in (("x" * 60, "x" * 60), ("y" * 61, "y" * 57 + "...")):
         with pytest.raises(RationalParseError) as info:
             to_q(text)
-        assert str(info.value) == (f"not a rational: {shown!r} (expected 'p' or 'p/q' with "
-                                   "ASCII digits)")
+        assert str(info.value) == (f"not a rational: {shown!r} (expected 'p', 'p/q' or a "
+                                   "decimal such as '0.01', with ASCII digits)")
 
 
 def test_the_literal_length_limit_is_inclusive() -> None:
