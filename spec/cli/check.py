@@ -12,14 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hypothesis import settings
+
 from checkers.activations import Activation
 from spec.activations import activations
 from spec.claims import Claim, load_all, select
-from spec.cli import CLI, UsageError
+from spec.cli import CLI, UsageError, add_max_degree, nonnegative_int, positive_int
 from spec.harness import profiles
 from spec.harness.catalogue import catalogue
 from spec.harness.report import text_table
 from spec.harness.runner import Item, Result, items_for, run_item, uncovered
+
+DEFAULT_REPORT = "report"
+"""Where ``whyrelu check`` writes its report unless told otherwise (``--report``)."""
 
 
 def _work(job: tuple[Item, str, int | None]) -> Result:
@@ -91,9 +96,20 @@ def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile
                time.perf_counter() - start)
 
 
-def _check(args: argparse.Namespace) -> int:
+def run_settings(args: argparse.Namespace) -> tuple[str, list[Activation]]:
+    """The profile and the activations of ``check``/``report``, with the options checked
+    against each other (a seed means nothing to the derandomized ``ci`` profile)."""
     profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
+    if args.seed is not None and settings.get_profile(profile).derandomize:
+        raise UsageError(f"--seed has no effect with the derandomized profile {profile!r}; "
+                         f"use --profile dev or deep to seed a run")
+    return profile, activations(args.activation or [], max_degree=args.max_degree)
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.no_report and args.report is not None:
+        raise UsageError("--no-report and --report DIR contradict each other; give one")
+    profile, acts = run_settings(args)
     claims = select_claims(args.claim)
     if args.list:
         for it in items_for(claims, acts):
@@ -108,7 +124,7 @@ def _check(args: argparse.Namespace) -> int:
     if not args.no_report:
         from spec.cli.report import write
 
-        md, js = write(Path(args.report), run, figures=not args.no_figures)
+        md, js = write(Path(args.report or DEFAULT_REPORT), run, figures=not args.no_figures)
         print(f"report written to {md} and {js}", file=sys.stderr)
     return 0 if run.ok else 1
 
@@ -154,8 +170,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help="also run on this activation, e.g. 'x^4 - x' (repeatable)")
     p.add_argument("--claim", action="append", metavar="PATTERN",
                    help="only claims whose id or paper reference matches (repeatable)")
-    p.add_argument("--jobs", type=int, metavar="N", help="processes (default: all cores)")
-    p.add_argument("--seed", type=int, metavar="S", help="seed a randomized profile")
+    p.add_argument("--jobs", type=positive_int, metavar="N",
+                   help="processes (default: all cores)")
+    p.add_argument("--seed", type=nonnegative_int, metavar="S",
+                   help="seed a randomized profile (dev, deep)")
+    add_max_degree(p)
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
@@ -163,9 +182,9 @@ def register(cli: CLI) -> None:
     p = cli.command("check", "run every claim of the paper on the activations under test and "
                     "print the theorem table", _check)
     add_run_arguments(p)
-    p.add_argument("--report", metavar="DIR", default="report",
-                   help="write report.md, report.json and the figures to DIR "
-                        "(default: ./report)")
+    p.add_argument("--report", metavar="DIR", default=None,
+                   help=f"write report.md, report.json and the figures to DIR "
+                        f"(default: ./{DEFAULT_REPORT})")
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")

@@ -10,7 +10,7 @@ from checkers.losses import get_loss
 from checkers.measure import max_size, measure_gradient
 from checkers.rationals import fmt, size, to_q
 from checkers.slp import SLP, parse_slp
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, nonnegative_int
 
 DEFAULT_BUDGET_BITS = 1 << 26
 """Default bit budget of CLI evaluations (64 Mbit per value); raise with ``--budget-bits``."""
@@ -26,7 +26,8 @@ def read_slp(path: str) -> SLP:
 
 
 def add_budget(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--budget-bits", type=int, default=DEFAULT_BUDGET_BITS, metavar="BITS",
+    p.add_argument("--budget-bits", type=nonnegative_int, default=DEFAULT_BUDGET_BITS,
+                   metavar="BITS",
                    help=f"stop with an error when a value exceeds BITS bits "
                         f"(default {DEFAULT_BUDGET_BITS}; 0 for no budget)")
 
