@@ -566,7 +566,8 @@ def test_whyrelu_check_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.startswith("whyrelu: error: bad activation 'tanh(x)'") and err.count("\n") == 1
     for jobs in ("0", "-1"):
         assert main(["check", "--claim", "engine.slp", "--jobs", jobs]) == 2
-        assert capsys.readouterr().err == f"whyrelu: error: --jobs must be at least 1, got {jobs}\n"
+        assert capsys.readouterr().err == (f"whyrelu: error: argument --jobs: must be at least "
+                                           f"1, got {jobs} (see 'whyrelu check --help')\n")
 
 
 def _env() -> dict[str, str]:

@@ -149,7 +149,10 @@ def emit(obj: Any, as_json: bool, text: str | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``whyrelu`` console script."""
     cli = build()
-    args = cli.parser.parse_args(argv)
+    try:
+        args = cli.parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or a usage error already printed
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
         code = int(args.run(args))
     except (WhyReluError, UsageError) as e:

@@ -32,6 +32,14 @@ def add_budget(p: argparse.ArgumentParser) -> None:
                         f"(default {DEFAULT_BUDGET_BITS}; 0 for no budget)")
 
 
+def add_exact_floats(p: argparse.ArgumentParser) -> None:
+    """``--exact-floats``: read JSON floats as their exact binary values (docs/formats.md)."""
+    p.add_argument("--exact-floats", action="store_true",
+                   help="accept JSON floats, each read as its exact binary value (0.1 is "
+                        "3602879701896397/36028797018963968); decimal strings such as "
+                        "\"0.1\" are always exact")
+
+
 def budget(args: argparse.Namespace) -> int | None:
     b = int(args.budget_bits)
     return None if b <= 0 else b
@@ -58,7 +66,9 @@ def _parse_assignment(text: str) -> tuple[str, str]:
 
 
 def _net_eval(args: argparse.Namespace) -> int:
-    net = network_from_json(read_json(args.network), source=args.network)
+    ef = args.exact_floats
+    net = network_from_json(read_json(args.network, exact_float=ef), source=args.network,
+                            exact_float=ef)
     x = {}
     for a in args.input or []:
         name, value = _parse_assignment(a)
@@ -75,8 +85,11 @@ def _net_eval(args: argparse.Namespace) -> int:
 
 
 def _net_grad(args: argparse.Namespace) -> int:
-    net = network_from_json(read_json(args.network), source=args.network)
-    data = dataset_from_json(read_json(args.data), net, source=args.data)
+    ef = args.exact_floats
+    net = network_from_json(read_json(args.network, exact_float=ef), source=args.network,
+                            exact_float=ef)
+    data = dataset_from_json(read_json(args.data, exact_float=ef), net, source=args.data,
+                             exact_float=ef)
     g = net.gradient(data, get_loss(args.loss), budget_bits=budget(args))
     gw, gb = g.by_edge(net)
     emit({
@@ -103,6 +116,7 @@ def register(cli: CLI) -> None:
                    help="inject an input at a node (repeatable; missing inputs are 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
+    add_exact_floats(p)
 
     p = cli.command("grad", "exact loss and gradient of a network over a dataset (backprop)",
                     _net_grad, group="net")
@@ -111,3 +125,4 @@ def register(cli: CLI) -> None:
     p.add_argument("--loss", default="square", choices=["square", "hinge"])
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
+    add_exact_floats(p)

@@ -17,6 +17,7 @@ from typing import Any
 from checkers.activations import Activation
 from spec.claims import Claim
 from spec.harness.runner import Figures, Result
+from spec.harness.version import SCHEMA_VERSION, version
 
 OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "proved")
 
@@ -235,7 +236,9 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
             "certificate": next((r.certificate for r in rs if r.certificate), None),
             "seconds": round(sum(r.seconds for r in rs), 3),
         })
-    doc: dict[str, Any] = {"claims": entries, "uncovered_activations": [a.name for a in uncovered]}
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "whyrelu_version": version(),
+                           "claims": entries,
+                           "uncovered_activations": [a.name for a in uncovered]}
     if extra:
         doc.update(extra)
     return doc
