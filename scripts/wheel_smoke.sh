@@ -9,8 +9,12 @@ python="${1:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "== wheel: build"
-"$python" -m pip wheel --quiet --no-deps -w "$work/dist" "$src"
+echo "== wheel: build (from a clean copy: no stale build/ or *.egg-info)"
+mkdir "$work/src"
+tar -C "$src" --exclude=.git --exclude=build --exclude=dist --exclude='*.egg-info' \
+    --exclude=__pycache__ --exclude='.*cache' --exclude=.hypothesis --exclude=.venv \
+    --exclude=report --exclude=site --exclude=mutants -cf - . | tar -C "$work/src" -xf -
+"$python" -m pip wheel --quiet --no-deps -w "$work/dist" "$work/src"
 wheel="$(ls "$work"/dist/whyrelu-*.whl)"
 echo "   $(basename "$wheel")"
 
