@@ -1,4 +1,5 @@
-"""File formats: network and dataset JSON (SLP text lives in :mod:`checkers.slp`).
+"""File formats: network, dataset and SLP JSON (the SLP text format is :mod:`checkers.slp`);
+their JSON Schemas are ``whyrelu/schemas/*.schema.json`` (``schemas/`` in the repository).
 
 Rationals are strings ``"p/q"``, ``"p"`` or decimals ``"0.01"`` (read exactly; JSON integers
 are accepted too).  JSON floats are refused unless ``exact_float=True`` (``--exact-floats``),
@@ -22,9 +23,10 @@ from typing import Any
 from flint import fmpz
 
 from checkers.activations import Activation, parse_activation
-from checkers.errors import DataError, NetworkError, WhyReluError
+from checkers.errors import DataError, NetworkError, SLPError, WhyReluError
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import RationalLike, fmt, to_q
+from checkers.slp import OPS, SLP, Gate
 
 MAX_JSON_BYTES = 256 * 1024 * 1024
 MAX_INT_DIGITS = 1_000_000
@@ -207,6 +209,35 @@ def dataset_to_json(data: Sequence[Sample], net: Network) -> list[dict[str, Any]
          "y": {t: fmt(v) for t, v in zip(net.outputs, s.y, strict=True)}}
         for s in data
     ]
+
+
+def slp_from_json(doc: Any, *, source: str = "<slp.json>") -> SLP:
+    """An SLP from its JSON form ``{"a0": "3/2", "gates": [["*", 0, 0], ...]}``
+    (``schemas/slp.schema.json``); the text format is read by :func:`checkers.slp.parse_slp`."""
+    d = _obj(doc, source)
+    if "a0" not in d or "gates" not in d:
+        raise DataError(f"{source}: an SLP needs the keys 'a0' and 'gates'")
+    extra = sorted(set(d) - {"a0", "gates"})
+    if extra:
+        raise DataError(f"{source}: unknown key {extra[0]!r}")
+    a0 = to_q(_rational(d["a0"], f"{source}: a0"))
+    gates: list[Gate] = []
+    for i, g in enumerate(_list(d["gates"], f"{source}: gates"), start=1):
+        where = f"{source}: gate a{i}"
+        if (not isinstance(g, list) or len(g) != 3 or g[0] not in OPS
+                or not all(isinstance(r, int) and not isinstance(r, bool) for r in g[1:])):
+            raise DataError(f"{where}: expected [op, j, k] with op in + - * and integer j, k, "
+                            f"got {g!r}"[:200])
+        gates.append(Gate(g[0], g[1], g[2]))
+    try:
+        return SLP(a0, tuple(gates))
+    except SLPError as e:
+        raise type(e)(f"{source}: {e}") from None
+
+
+def slp_to_json(slp: SLP) -> dict[str, Any]:
+    """The JSON form of an SLP (see :func:`slp_from_json`)."""
+    return {"a0": fmt(slp.a0), "gates": [[g.op, g.j, g.k] for g in slp.gates]}
 
 
 def rationals_json(values: Mapping[str, Any]) -> dict[str, str]:

@@ -32,7 +32,7 @@ def _packages() -> set[str]:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from a copy of the source tree (the tree itself stays clean)."""
     src = tmp_path_factory.mktemp("src")
-    for name in (*TOP, "pyproject.toml", "README.md", "LICENSE", "schemas"):
+    for name in (*TOP, "pyproject.toml", "README.md", "LICENSE"):
         p = ROOT / name
         if p.is_dir():
             shutil.copytree(p, src / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -55,6 +55,8 @@ def test_wheel_holds_every_package_and_marker(wheel: Path) -> None:
     assert not missing, f"packages left out of the wheel: {missing}"
     for top in TOP:
         assert f"{top}/py.typed" in names, f"{top}/py.typed missing (PEP 561)"
+    for fmt in ("slp", "network", "dataset", "report"):
+        assert f"whyrelu/schemas/{fmt}.schema.json" in names
     assert any(n.endswith(".dist-info/entry_points.txt") for n in names)
     entry = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "whyrelu = spec.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -41,6 +41,7 @@ __version__: str = _version()
 
 __all__ = [
     "MAX_DEGREE",
+    "SCHEMAS",
     "SCHEMA_VERSION",
     "SLP",
     "Activation",
@@ -64,6 +65,7 @@ __all__ = [
     "parse_activation",
     "run_claim",
     "run_registry",
+    "schema",
     "sizes",
     "write_report",
 ]
@@ -122,8 +124,8 @@ def gadget(sigma: ActivationLike, *, max_degree: int = MAX_DEGREE) -> GadgetResu
 
 
 def load_slp(source: str | Path | SLP) -> SLP:
-    """An SLP (Definition 2.2): a path to an SLP file, the program text itself (a string
-    with a newline), or an :class:`SLP` (returned as is)."""
+    """An SLP (Definition 2.2): a path to an SLP file (text, or JSON when it ends in
+    ``.json``), the program text itself (a string with a newline), or an :class:`SLP`."""
     from checkers.slp import parse_slp
 
     if isinstance(source, SLP):
@@ -131,6 +133,10 @@ def load_slp(source: str | Path | SLP) -> SLP:
     if isinstance(source, str) and "\n" in source:
         return parse_slp(source, source="<slp>")
     path = Path(source)
+    if path.suffix == ".json":
+        from checkers.formats import read_json, slp_from_json
+
+        return slp_from_json(read_json(path), source=str(path))
     with path.open(encoding="utf-8") as fh:
         return parse_slp(fh, source=str(path))
 
@@ -359,6 +365,23 @@ def run_claim(claim: str, activation: ActivationLike | None = None, *, profile: 
     seconds = time.perf_counter() - start
     run = Run(chosen, acts, results, uncovered(load_all(), acts), profile, seed, seconds)
     return RunResult(tuple(results), profile, seed, seconds, run)
+
+
+SCHEMAS = ("slp", "network", "dataset", "report")
+"""The file formats with a JSON Schema (``schema(name)``)."""
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a file format: ``slp``, ``network``, ``dataset``
+    or ``report`` (``report.json``)."""
+    from importlib import resources
+
+    if name not in SCHEMAS:
+        raise WhyReluError(f"no schema {name!r}; choose one of {', '.join(SCHEMAS)}")
+    text = resources.files("whyrelu").joinpath("schemas", f"{name}.schema.json").read_text(
+        encoding="utf-8")
+    doc: dict[str, Any] = json.loads(text)
+    return doc
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,12 @@ DEFAULT_BUDGET_BITS = 1 << 26
 
 
 def read_slp(path: str) -> SLP:
-    """Read an SLP file (streamed line by line)."""
+    """Read an SLP file: the text format (streamed line by line), or its JSON form when the
+    name ends in ``.json`` (``schemas/slp.schema.json``)."""
+    if path.endswith(".json"):
+        from checkers.formats import slp_from_json
+
+        return slp_from_json(read_json(path), source=path)
     with Path(path).open(encoding="utf-8") as fh:
         try:
             return parse_slp(fh, source=path)
