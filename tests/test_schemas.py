@@ -108,7 +108,8 @@ def test_malformed_files_fail_validation() -> None:
     validate(report, "report")
     assert invalid({**report, "schema_version": 2}, "report")
     assert invalid({k: v for k, v in report.items() if k != "whyrelu_version"}, "report")
-    entry: dict[str, Any] = {"claim": "c", "reference": "Lemma 3.1", "status": "theorem", "activation": None,
+    entry: dict[str, Any] = {
+             "claim": "c", "reference": "Lemma 3.1", "status": "theorem", "activation": None,
              "outcome": "maybe", "expectation": "holds", "meets_expectation": True,
              "examples": 1, "figures": {}, "worst": None, "message": None,
              "counterexample": None, "replay": None, "certificate": None, "seconds": 0.1}
