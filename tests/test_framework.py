@@ -592,7 +592,7 @@ def test_console_script_lists_the_items_of_a_new_activation() -> None:
 
 def test_pytest_option_adds_an_activation_and_the_table_aggregates_workers() -> None:
     node = "tests/test_claims.py::test_claim[{}]"
-    ids = ["engine.dag_matches_reference[x^4 - x]", "engine.slp_matches_reference",
+    ids = ["engine.dag_matches_reference[x^4 - x|x4_minus_x]", "engine.slp_matches_reference",
            "engine.swapped_subtraction_refuted"]
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", *[node.format(i) for i in ids], "-n", "2", "-q",
@@ -615,7 +615,7 @@ def test_pytest_option_rejects_a_bad_activation() -> None:
          "-p", "no:cacheprovider", "--whyrelu-activation", "sqrt(x)"],
         capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120, check=False)
     assert proc.returncode == 4  # a usage error, before collection
-    assert "--whyrelu-activation: bad activation 'sqrt(x)'" in proc.stderr
+    assert "--activation: bad activation 'sqrt(x)'" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
 
 

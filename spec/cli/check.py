@@ -20,7 +20,7 @@ from spec.claims import Claim, load_all, select
 from spec.cli import CLI, UsageError, add_max_degree, nonnegative_int, positive_int
 from spec.harness import profiles
 from spec.harness.catalogue import catalogue
-from spec.harness.report import text_table
+from spec.harness.report import statistics_lines, text_table
 from spec.harness.runner import Item, Result, items_for, run_item, uncovered
 
 DEFAULT_REPORT = "report"
@@ -120,6 +120,10 @@ def _check(args: argparse.Namespace) -> int:
     registered = activations()
     added = [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
+    if args.statistics:
+        print("\nstatistics (per item):")
+        for line in statistics_lines(run.results):
+            print(f"  {line}")
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if not args.no_report:
         from spec.cli.report import write
@@ -188,5 +192,8 @@ def register(cli: CLI) -> None:
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
+    p.add_argument("--statistics", action="store_true",
+                   help="print per-item statistics: examples run, invalid, shrinks, time, "
+                        "why it stopped (also in report.json)")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)

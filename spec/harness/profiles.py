@@ -82,7 +82,7 @@ def register() -> None:
     parent = settings.get_profile("default")
     common: dict[str, Any] = {
         "parent": parent,
-        "deadline": None, "print_blob": True, "report_multiple_bugs": False,
+        "deadline": None, "print_blob": False, "report_multiple_bugs": False,
         "suppress_health_check": _SUPPRESS,
         # no "explain" phase: it re-runs a shrunk failure many times, costly for exact checks
         "phases": [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
