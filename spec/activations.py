@@ -2,7 +2,7 @@
 
 Every claim whose coverage predicate matches an activation listed here runs on it.  To
 add an activation, append one line to ``REGISTERED`` (or pass ``--activation EXPR`` to
-``whyrelu check`` / ``--whyrelu-activation EXPR`` to pytest); see
+``whyrelu check`` / ``--activation EXPR`` to pytest); see
 ``docs/adding-an-activation.md``.  The syntax is that of
 :func:`checkers.activations.parse_activation`.
 """
