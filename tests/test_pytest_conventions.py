@@ -18,10 +18,13 @@ from spec.harness.runner import Item, item_id, slug
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _pytest(*args: str, plugin_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _pytest(*args: str, plugin_dir: Path | None = None,
+            profile: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "1",
            "PYTHONPATH": os.pathsep.join(str(p) for p in (ROOT, plugin_dir) if p)}
     env.pop("HYPOTHESIS_PROFILE", None)
+    if profile is not None:
+        env["HYPOTHESIS_PROFILE"] = profile
     env.pop("PYTEST_ADDOPTS", None)
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-p",
                            "no:cacheprovider", *args], capture_output=True, text=True,
@@ -106,3 +109,10 @@ def test_statistics_and_the_replay_line_of_a_planted_bug(tmp_path: Path) -> None
 @pytest.mark.parametrize("status", sorted(STATUSES))
 def test_status_markers_exist(status: str) -> None:
     assert status in MARKERS
+
+
+def test_an_unknown_profile_is_a_usage_error_under_pytest() -> None:
+    proc = _pytest("tests/test_poly.py", "-q", profile="foo")
+    assert proc.returncode == 4
+    assert "HYPOTHESIS_PROFILE='foo' is not a whyrelu profile" in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
