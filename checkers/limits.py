@@ -6,8 +6,12 @@ One place, so that ``whyrelu gadget``, ``whyrelu check --activation``, the pytes
 
 from __future__ import annotations
 
-from checkers.activations import Activation
+from typing import TYPE_CHECKING
+
 from checkers.errors import DegreeLimitError
+
+if TYPE_CHECKING:  # this module imports nothing else of checkers, so any parser may use it
+    from checkers.activations import Activation
 
 MAX_DEGREE = 512
 """Largest polynomial degree accepted by default: Lemma 3.1's gadget solves a dense
@@ -25,7 +29,7 @@ def degree_of(act: Activation) -> int:
         if isinstance(d, int):
             degree = max(degree, d)
         base = getattr(seen, "base", None)
-        seen = base if isinstance(base, Activation) else None
+        seen = base if hasattr(base, "traits") else None
     return degree
 
 

@@ -198,7 +198,7 @@ def test_piecewise_linear_shape_errors() -> None:
     [
         ("0", "zero polynomial"),
         ("x - x", "zero polynomial"),
-        ("leaky_relu(0.5)", "not a rational"),
+        ("leaky_relu(0.5.1)", "not a rational"),
         ("leaky_relu()", "not a rational"),
         ("relu(x)", "unknown name 'relu'"),
         ("tanh", "unknown name 'tanh'"),
