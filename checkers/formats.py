@@ -24,7 +24,6 @@ from flint import fmpz
 
 from checkers.activations import Activation, parse_activation
 from checkers.errors import DataError, NetworkError, SLPError, WhyReluError
-from checkers.limits import check_degree
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import RationalLike, fmt, to_q
 from checkers.slp import OPS, SLP, Gate
@@ -140,7 +139,7 @@ def network_from_json(doc: Any, *, source: str = "<network>",
             if not isinstance(act, str):
                 raise DataError(f"{source}: node {name!r}: activation must be a string")
             try:
-                acts[name] = check_degree(parse_activation(act))
+                acts[name] = parse_activation(act)
             except WhyReluError as e:
                 raise DataError(f"{source}: node {name!r}: {e}") from None
     edges: list[Edge] = []

@@ -250,8 +250,8 @@ class LayeredTrace:
 class LayeredGradient:
     """Loss and exact gradient of a batch (App. E).
 
-    ``grad_w[l][i][j]`` = ∂L/∂W_{l+1}[i][j] (per layer, out × in), ``grad_b[l][i]`` =
-    ∂L/∂b_{l+1}[i], ``trace`` the forward pass and ``deltas[l]`` = Δ_{l+1} = ∂L/∂Z_{l+1}.
+    ``grad_w[l][i][j]`` = ``∂L/∂W_{l+1}[i][j]`` (per layer, out × in), ``grad_b[l][i]`` =
+    ``∂L/∂b_{l+1}[i]``, ``trace`` the forward pass and ``deltas[l]`` = Δ_{l+1} = ∂L/∂Z_{l+1}.
     When built by :meth:`LayeredNetwork.gradient`, ``grad_w`` is read off the exact
     matrices ``grad_w_mats[l]`` = Δ_{l+1} H_lᵀ on first access (its entries are the same
     rationals; only the per-entry ``fmpq`` objects are made on demand).

@@ -56,16 +56,6 @@ def test_one_degree_limit_everywhere(capsys: pytest.CaptureFixture[str], argv: l
     assert not Path("unused-dir").exists()
 
 
-def test_degree_limit_in_network_files(capsys: pytest.CaptureFixture[str],
-                                       tmp_path: Path) -> None:
-    net = tmp_path / "n.json"
-    net.write_text(json.dumps({"nodes": [{"name": "x"}, {"name": "h", "activation": "x^600"}],
-                               "inputs": ["x"], "outputs": ["h"],
-                               "edges": [{"from": "x", "to": "h"}]}), encoding="utf-8")
-    assert "node 'h': activation 'x^600' has degree 600" in refused(capsys, "net", "eval",
-                                                                     str(net))
-
-
 def test_degree_limit_in_the_registry_and_its_option(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(DegreeLimitError):
         activations(["x^513"])  # what the pytest plugin's --activation goes through

@@ -35,7 +35,7 @@ from spec.harness.version import SCHEMA_VERSION
 from spec.harness.version import version as _version
 
 if TYPE_CHECKING:
-    from spec.cli.check import Run
+    from spec.harness.session import Run
 
 __version__: str = _version()
 
@@ -113,12 +113,12 @@ class GadgetResult:
 def gadget(sigma: ActivationLike, *, max_degree: int = MAX_DEGREE) -> GadgetResult:
     """The multiplication gadget of Lemma 3.1 for a polynomial σ of degree ≥ 2."""
     from spec.gadget import gadget_lambdas, sigma_polynomial
-    from spec.slp_network import common_denominator
+    from spec.lemma32 import common_denominator
 
     act = parse_activation(sigma, max_degree=max_degree)
     p = sigma_polynomial(act)
-    lam = gadget_lambdas(p)
-    d, _, lam_prime = common_denominator(p)
+    lam = gadget_lambdas(act)
+    d, _, lam_prime = common_denominator(act)
     return GadgetResult(act.name, int(p.degree()), tuple(_frac(v) for v in lam), int(d),
                         tuple(int(v) for v in lam_prime))
 
@@ -165,7 +165,7 @@ class Compilation:
 def compile_slp(slp: str | Path | SLP, sigma: ActivationLike, *,
                 budget_bits: int | None = None, max_degree: int = MAX_DEGREE) -> Compilation:
     """Compile an SLP into the σ-network of Lemma 3.2 and run it at θ∗ exactly."""
-    from spec.slp_network import compile_slp as _compile
+    from spec.lemma32 import compile_slp as _compile
 
     program = load_slp(slp)
     act = parse_activation(sigma, max_degree=max_degree)
@@ -326,9 +326,9 @@ def run_registry(claims: Sequence[str] = (), activations: Sequence[ActivationLik
     """Run the claims matching ``claims`` (all when empty) on the registered activations
     plus ``activations``, under a Hypothesis profile (``ci``, ``dev`` or ``deep``)."""
     from spec.activations import activations as _acts
-    from spec.cli.check import run_registry as _run
-    from spec.cli.check import select_claims
     from spec.harness import profiles
+    from spec.harness.session import run_registry as _run
+    from spec.harness.session import select_claims
 
     if profile not in profiles.PROFILES:
         raise WhyReluError(f"unknown profile {profile!r}; choose one of {profiles.PROFILES}")
@@ -343,9 +343,9 @@ def run_claim(claim: str, activation: ActivationLike | None = None, *, profile: 
     """Run one claim (an id such as ``"gadget.identity"`` or a reference such as
     ``"Lemma 3.1"``), on the registered activations or only on ``activation``."""
     from spec.claims import load_all, select
-    from spec.cli.check import Run
     from spec.harness import profiles
     from spec.harness.runner import items_for, run_item, uncovered
+    from spec.harness.session import Run
 
     if profile not in profiles.PROFILES:
         raise WhyReluError(f"unknown profile {profile!r}; choose one of {profiles.PROFILES}")

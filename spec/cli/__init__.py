@@ -18,6 +18,10 @@ from typing import Any, NoReturn
 
 from checkers.activations import Activation
 from checkers.errors import WhyReluError
+from spec.harness.session import nonnegative_int, positive_int
+
+__all__ = ["CLI", "UsageError", "add_max_degree", "build", "emit", "figure_file", "main",
+           "nonnegative_int", "parse_act", "positive_int"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -67,26 +71,6 @@ class CLI:
         return self._groups[group]
 
 
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    return _int_at_least(text, 1)
-
-
-def nonnegative_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    return _int_at_least(text, 0)
-
-
-def _int_at_least(text: str, least: int) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if n < least:
-        raise argparse.ArgumentTypeError(f"must be at least {least}, got {n}")
-    return n
-
-
 def figure_file(text: str) -> str:
     """argparse type: a figure file name ending in .png, .pdf or .svg."""
     from spec.plotting import FigureFormatError, figure_format
@@ -126,6 +110,8 @@ def build() -> CLI:
 
     cli = CLI()
     for info in sorted(pkgutil.iter_modules(spec.cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         mod = importlib.import_module(f"spec.cli.{info.name}")
         register = getattr(mod, "register", None)
         if register is not None:

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import argparse
 
+from checkers.activations import Activation
 from checkers.rationals import bit, fmt
 from spec.cli import CLI, UsageError, add_max_degree, emit, parse_act
 from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
-from spec.slp_network import build_instance, common_denominator, compile_slp
+from spec.lemma32 import build_instance, common_denominator, compile_slp
 
 
-def _sigma(text: str, max_degree: int) -> str:
+def _sigma(text: str, max_degree: int) -> Activation:
     """Parse ``--sigma`` / ``SIGMA``; a non-polynomial or degree < 2 is a DegreeError."""
     act = parse_act(text, max_degree)
     sigma_polynomial(act)
-    return act.name
+    return act
 
 
 def _gadget(args: argparse.Namespace) -> int:
     act = parse_act(args.sigma, args.max_degree)
     p = sigma_polynomial(act)
-    lam = gadget_lambdas(p)
-    d, _, lam_prime = common_denominator(p)
+    lam = gadget_lambdas(act)
+    d, _, lam_prime = common_denominator(act)
     lam_s = [fmt(v) for v in lam]
     lam_p = [str(v) for v in lam_prime]
     out = {"sigma": act.name, "degree": int(p.degree()), "lambda": lam_s, "D": str(d),
@@ -58,7 +59,7 @@ def _compile(args: argparse.Namespace) -> int:
         "simulates": got == want,
         "forcing_samples": inst.template_count(),
         "forcing_ok": ver.forcing_ok,
-        "sigma": sigma,
+        "sigma": sigma.name,
         "samples_total": inst.sample_count(),
     }
     if args.bit is not None:

@@ -14,7 +14,7 @@ from checkers.rationals import bit, fmt, sign, to_q
 from spec.cli import CLI, UsageError, emit, parse_act
 from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import sigma_polynomial
-from spec.gradient import app_c, gradient_sizes
+from spec.theorem13 import app_c, gradient_sizes
 
 
 def _gradient(args: argparse.Namespace) -> int:
