@@ -137,3 +137,25 @@ def test_run_registry_and_write_report(tmp_path: Path) -> None:
     rep = files.load()
     assert rep["ok"] is True and rep["whyrelu_version"] == whyrelu.__version__
     assert rep["schema_version"] == whyrelu.SCHEMA_VERSION
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import checkers.rationals
+
+    for module in (whyrelu, checkers.rationals):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_results_are_frozen_and_json_ready(tmp_path: Path) -> None:
+    results: list[Any] = [whyrelu.gadget("x^3"), whyrelu.forward(NET, {"x": 1}),
+                          whyrelu.backprop(NET, [{"x": {"x": "1"}, "y": {"o": "0"}}]),
+                          whyrelu.sizes("relu", depth=1),
+                          whyrelu.compile_slp(DATA / "chain.slp", "x^2")]
+    for r in results:
+        json.dumps(r.to_json())
+        field = next(iter(vars(r))) if hasattr(r, "__dict__") else "sigma"
+        with pytest.raises(AttributeError):
+            setattr(r, field, None)
