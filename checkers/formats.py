@@ -211,7 +211,7 @@ def dataset_to_json(data: Sequence[Sample], net: Network) -> list[dict[str, Any]
     ]
 
 
-def slp_from_json(doc: Any, *, source: str = "<slp.json>") -> SLP:
+def slp_from_json(doc: Any, *, source: str = "<slp.json>", exact_float: bool = False) -> SLP:
     """An SLP from its JSON form ``{"a0": "3/2", "gates": [["*", 0, 0], ...]}``
     (``schemas/slp.schema.json``); the text format is read by :func:`checkers.slp.parse_slp`."""
     d = _obj(doc, source)
@@ -220,7 +220,7 @@ def slp_from_json(doc: Any, *, source: str = "<slp.json>") -> SLP:
     extra = sorted(set(d) - {"a0", "gates"})
     if extra:
         raise DataError(f"{source}: unknown key {extra[0]!r}")
-    a0 = to_q(_rational(d["a0"], f"{source}: a0"))
+    a0 = to_q(_rational(d["a0"], f"{source}: a0", exact_float))
     gates: list[Gate] = []
     for i, g in enumerate(_list(d["gates"], f"{source}: gates"), start=1):
         where = f"{source}: gate a{i}"

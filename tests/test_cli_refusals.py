@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from fractions import Fraction
 import subprocess
 import sys
 import time
@@ -135,3 +136,25 @@ def test_check_leaves_the_working_directory_alone(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert list(cwd.iterdir()) == []
     assert (cache / "whyrelu" / "hypothesis").is_dir()
+
+
+def test_floats_only_with_exact_floats(capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path) -> None:
+    slp = tmp_path / "p.json"
+    slp.write_text('{"a0": 0.1, "gates": [["*", 0, 0]]}', encoding="utf-8")
+    err = refused(capsys, "slp", "eval", str(slp))
+    assert "JSON number 0.1 is a float" in err and "--exact-floats" in err
+    assert main(["slp", "eval", str(slp), "--exact-floats", "--json"]) == 0
+    value = json.loads(capsys.readouterr().out)["value"]
+    assert Fraction(value) == Fraction(0.1) ** 2 != Fraction(1, 100)  # the double 0.1, squared
+    dec = tmp_path / "d.slp"
+    dec.write_text("a0 = 0.1\na1 = a0 * a0\n", encoding="utf-8")  # a decimal string: 1/10
+    assert main(["slp", "eval", str(dec), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["value"] == "1/100"
+    for argv in (["net", "eval", str(DATA / "float_weight.json")],
+                 ["net", "grad", str(DATA / "float_weight.json"), "--data",
+                  str(DATA / "data.json")]):
+        assert "--exact-floats" in refused(capsys, *argv)
+    assert main(["net", "eval", str(DATA / "float_weight.json"), "--exact-floats",
+                 "--input", "x=3", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["outputs"] == {"h": "3/2"}

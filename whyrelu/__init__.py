@@ -123,7 +123,7 @@ def gadget(sigma: ActivationLike, *, max_degree: int = MAX_DEGREE) -> GadgetResu
                         tuple(int(v) for v in lam_prime))
 
 
-def load_slp(source: str | Path | SLP) -> SLP:
+def load_slp(source: str | Path | SLP, *, exact_float: bool = False) -> SLP:
     """An SLP (Definition 2.2): a path to an SLP file (text, or JSON when it ends in
     ``.json``), the program text itself (a string with a newline), or an :class:`SLP`."""
     from checkers.slp import parse_slp
@@ -136,7 +136,8 @@ def load_slp(source: str | Path | SLP) -> SLP:
     if path.suffix == ".json":
         from checkers.formats import read_json, slp_from_json
 
-        return slp_from_json(read_json(path), source=str(path))
+        return slp_from_json(read_json(path, exact_float=exact_float), source=str(path),
+                             exact_float=exact_float)
     with path.open(encoding="utf-8") as fh:
         return parse_slp(fh, source=str(path))
 

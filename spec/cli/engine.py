@@ -16,13 +16,14 @@ DEFAULT_BUDGET_BITS = 1 << 26
 """Default bit budget of CLI evaluations (64 Mbit per value); raise with ``--budget-bits``."""
 
 
-def read_slp(path: str) -> SLP:
+def read_slp(path: str, *, exact_float: bool = False) -> SLP:
     """Read an SLP file: the text format (streamed line by line), or its JSON form when the
     name ends in ``.json`` (``schemas/slp.schema.json``)."""
     if path.endswith(".json"):
         from checkers.formats import slp_from_json
 
-        return slp_from_json(read_json(path), source=path)
+        return slp_from_json(read_json(path, exact_float=exact_float), source=path,
+                             exact_float=exact_float)
     with Path(path).open(encoding="utf-8") as fh:
         try:
             return parse_slp(fh, source=path)
@@ -38,7 +39,8 @@ def add_budget(p: argparse.ArgumentParser) -> None:
 
 
 def add_exact_floats(p: argparse.ArgumentParser) -> None:
-    """``--exact-floats``: read JSON floats as their exact binary values (docs/formats.md)."""
+    """``--exact-floats``: read JSON floats (network, dataset and SLP JSON files) as their
+    exact binary values (docs/formats.md)."""
     p.add_argument("--exact-floats", action="store_true",
                    help="accept JSON floats, each read as its exact binary value (0.1 is "
                         "3602879701896397/36028797018963968); decimal strings such as "
@@ -51,7 +53,7 @@ def budget(args: argparse.Namespace) -> int | None:
 
 
 def _slp_eval(args: argparse.Namespace) -> int:
-    slp = read_slp(args.file)
+    slp = read_slp(args.file, exact_float=args.exact_floats)
     value = slp.value(budget_bits=budget(args))
     out: dict[str, object] = {"value": fmt(value), "size_bits": size(value),
                               "length": slp.length, "positive": bool(value > 0)}
@@ -109,10 +111,11 @@ def _net_grad(args: argparse.Namespace) -> int:
 def register(cli: CLI) -> None:
     p = cli.command("eval", "evaluate an SLP file exactly (Definition 2.2, Problems 2.3, 2.5)",
                     _slp_eval, group="slp")
-    p.add_argument("file", help="SLP text file")
+    p.add_argument("file", help="SLP file: the text format, or its JSON form (*.json)")
     p.add_argument("--bit", type=int, metavar="J", help="also print bit J of n_P (Problem 2.3)")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
+    add_exact_floats(p)
 
     p = cli.command("eval", "exact forward pass of a network JSON file (§2 node rule)",
                     _net_eval, group="net")

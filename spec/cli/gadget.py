@@ -7,7 +7,7 @@ import argparse
 from checkers.activations import Activation
 from checkers.rationals import bit, fmt
 from spec.cli import CLI, UsageError, add_max_degree, emit, parse_act
-from spec.cli.engine import add_budget, budget, read_slp
+from spec.cli.engine import add_budget, add_exact_floats, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
 from spec.lemma32 import build_instance, common_denominator, compile_slp
 
@@ -38,7 +38,7 @@ def _gadget(args: argparse.Namespace) -> int:
 
 def _compile(args: argparse.Namespace) -> int:
     sigma = _sigma(args.sigma, args.max_degree)
-    slp = read_slp(args.file)
+    slp = read_slp(args.file, exact_float=args.exact_floats)
     a, b = args.gap if args.gap is not None else (0, 1)
     if a < 0 or b <= a:
         raise UsageError(f"--gap needs integers 0 <= A < B, got {a} {b}")
@@ -80,7 +80,7 @@ def register(cli: CLI) -> None:
 
     p = cli.command("compile", "compile an SLP file into the network of Lemma 3.2 and check "
                     "theta* on the ERM_bit instance I(P, j)", _compile, group="slp")
-    p.add_argument("file", help="SLP text file")
+    p.add_argument("file", help="SLP file: the text format, or its JSON form (*.json)")
     p.add_argument("--sigma", required=True, metavar="EXPR",
                    help="polynomial activation of degree >= 2, e.g. 'x^2'")
     p.add_argument("--bit", type=int, metavar="J",
@@ -90,4 +90,5 @@ def register(cli: CLI) -> None:
                         "samples, threshold gamma = A")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
+    add_exact_floats(p)
     add_max_degree(p)
