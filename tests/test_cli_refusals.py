@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-from fractions import Fraction
 import subprocess
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
