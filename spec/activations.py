@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checkers.activations import Activation, parse_activation
+from checkers.errors import ActivationError
 from checkers.limits import MAX_DEGREE, check_degree
 
 REGISTERED: tuple[str, ...] = (
@@ -27,6 +28,12 @@ REGISTERED: tuple[str, ...] = (
     "pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)",
     # bit-bounded rounding (Remark 1.5)
     "phi_4(x^2)",
+    # beyond the paper's kinds (issue 15): named piecewise-linear and piecewise-polynomial
+    "relu6",
+    "abs",
+    "relu^2",
+    "hardswish",
+    "phi_8(tanh)",
 )
 
 
@@ -36,7 +43,13 @@ def activations(extra: Iterable[str] = (), *, max_degree: int = MAX_DEGREE) -> l
     above ``max_degree`` is refused (:func:`checkers.limits.check_degree`)."""
     out: list[Activation] = []
     for text in (*REGISTERED, *extra):
-        act = check_degree(parse_activation(text), max_degree)
+        act = parse_activation(text)
+        if not act.traits.exact:  # tanh, x^(1/2), ...: outside the exact model of §2
+            raise ActivationError(
+                f"bad activation {text!r}: {act.name} has irrational values, so the claims "
+                f"(exact ℚ → ℚ semantics) cannot run on it; round it with phi_K, e.g. "
+                f"phi_8({act.name})")
+        check_degree(act, max_degree)
         if act not in out:
             out.append(act)
     return out
