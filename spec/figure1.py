@@ -260,7 +260,8 @@ def plot(path: Path, cmp: Comparison | None = None) -> Path:
                      alpha=0.12)
     ax2.legend(fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
+    from spec.plotting import save_figure
+
+    save_figure(fig, path)  # the suffix names the format; byte-reproducible
     plt.close(fig)
     return path

@@ -457,8 +457,9 @@ def plot_simulation(points: Sequence[SimulationPoint], path: Path, *,
     ax2.grid(True, ls="--", alpha=0.5)
     ax2.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
+    from spec.plotting import save_figure
+
+    save_figure(fig, path)  # the suffix names the format; byte-reproducible
     plt.close(fig)
     return path
 

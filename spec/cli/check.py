@@ -8,18 +8,21 @@ from pathlib import Path
 
 from spec.activations import activations
 from spec.claims import load_all
-from spec.cli import CLI
+from spec.cli import CLI, UsageError
 from spec.cli.report import write
-from spec.harness import profiles
 from spec.harness.catalogue import catalogue
-from spec.harness.report import text_table
+from spec.harness.report import statistics_lines, text_table
 from spec.harness.runner import items_for
-from spec.harness.session import add_run_arguments, run_registry, select_claims
+from spec.harness.session import add_run_arguments, run_registry, run_settings, select_claims
+
+DEFAULT_REPORT = "report"
+"""Where ``whyrelu check`` writes its report unless told otherwise (``--report``)."""
 
 
 def _check(args: argparse.Namespace) -> int:
-    profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
+    if args.no_report and args.report is not None:
+        raise UsageError("--no-report and --report DIR contradict each other; give one")
+    profile, acts = run_settings(args)
     claims = select_claims(args.claim)
     if args.list:
         for it in items_for(claims, acts):
@@ -30,9 +33,13 @@ def _check(args: argparse.Namespace) -> int:
     registered = activations()
     added = [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
+    if args.statistics:
+        print("\nstatistics (per item):")
+        for line in statistics_lines(run.results):
+            print(f"  {line}")
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if not args.no_report:
-        md, js = write(Path(args.report), run, figures=not args.no_figures)
+        md, js = write(Path(args.report or DEFAULT_REPORT), run, figures=not args.no_figures)
         print(f"report written to {md} and {js}", file=sys.stderr)
     return 0 if run.ok else 1
 
@@ -46,11 +53,14 @@ def register(cli: CLI) -> None:
     p = cli.command("check", "run every claim of the paper on the activations under test and "
                     "print the theorem table", _check)
     add_run_arguments(p)
-    p.add_argument("--report", metavar="DIR", default="report",
-                   help="write report.md, report.json and the figures to DIR "
-                        "(default: ./report)")
+    p.add_argument("--report", metavar="DIR", default=None,
+                   help=f"write report.md, report.json and the figures to DIR "
+                        f"(default: ./{DEFAULT_REPORT})")
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
+    p.add_argument("--statistics", action="store_true",
+                   help="print per-item statistics: examples run, invalid, shrinks, time, "
+                        "why it stopped (also in report.json)")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, figure_file
 
 
 def _figure1(args: argparse.Namespace) -> int:
@@ -34,14 +35,18 @@ def _figure1(args: argparse.Namespace) -> int:
     if not args.no_plot:
         out["figure"] = str(figure1.plot(Path(args.output), cmp))
     emit(out, args.json)
+    if not cmp.within_tolerance:
+        print("whyrelu figure1: the reproduction is NOT within tolerance of the paper's "
+              "digitised points", file=sys.stderr)
+        return 1
     return 0
 
 
 def register(cli: CLI) -> None:
     p = cli.command("figure1", "reproduce Figure 1 (gradient norm vs depth, x^2 vs ReLU) in "
                     "floating point beside the paper's digitised points", _figure1)
-    p.add_argument("-o", "--output", default="figure1.png", metavar="FILE.png",
-                   help="where to write the plot (default: figure1.png)")
+    p.add_argument("-o", "--output", default="figure1.png", metavar="FILE", type=figure_file,
+                   help="where to write the plot: .png, .pdf or .svg (default: figure1.png)")
     p.add_argument("--seeds", type=int, default=5, metavar="N",
                    help="average log10 norms over seeds 0..N-1 (default 5)")
     p.add_argument("--no-plot", action="store_true", help="print the numbers only")

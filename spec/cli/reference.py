@@ -131,6 +131,9 @@ def reference() -> str:
         anchor = "whyrelu-" + "-".join(path)
         out.append(f"{indent}- [`whyrelu {' '.join(path)}`](#{anchor}) — {_cell(help_text)}")
     out.append("")
+    rows = _option_rows(root)  # options of whyrelu itself (--version)
+    if rows:
+        out += ["Options of `whyrelu` itself:\n", "| argument | meaning |", "|---|---|", *rows, ""]
     for path, parser, help_text in commands:
         level = "#" * min(2 + len(path) - 1, 4)
         out.append(f"{level} `whyrelu {' '.join(path)}` {{#{'whyrelu-' + '-'.join(path)}}}\n")

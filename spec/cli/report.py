@@ -12,12 +12,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
-from spec.harness import profiles, table1
+from spec.harness import table1
 from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
-from spec.harness.session import Run, add_run_arguments, run_registry, select_claims
+from spec.harness.session import Run, add_run_arguments, run_registry, run_settings, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
 
@@ -167,8 +166,7 @@ def _report(args: argparse.Namespace) -> int:
         raise UsageError(f"{directory} exists and is not a directory")
     if args.pac_trials < 1:
         raise UsageError(f"--pac-trials must be >= 1, got {args.pac_trials}")
-    profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
+    profile, acts = run_settings(args)
     claims = select_claims(args.claim)
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet, label="whyrelu report")

@@ -14,6 +14,7 @@ from typing import Any
 
 from checkers.activations import Activation
 from checkers.errors import WhyReluError
+from checkers.limits import MAX_DEGREE
 from spec.claims import Claim, load_all, select
 from spec.harness import profiles
 from spec.harness.runner import Item, Result, items_for, run_item, uncovered
@@ -120,6 +121,40 @@ class _Progress:
             sys.stderr.write("\n")
 
 
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    return _int_at_least(text, 1)
+
+
+def nonnegative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    return _int_at_least(text, 0)
+
+
+def _int_at_least(text: str, least: int) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {n}")
+    return n
+
+
+def run_settings(args: argparse.Namespace) -> tuple[str, list[Activation]]:
+    """The profile and the activations of ``check``/``report``, with the options checked
+    against each other (a seed means nothing to the derandomized ``ci`` profile)."""
+    from hypothesis import settings
+
+    from spec.activations import activations
+
+    profile = args.profile or profiles.default_profile()
+    if args.seed is not None and settings.get_profile(profile).derandomize:
+        raise SelectionError(f"--seed has no effect with the derandomized profile {profile!r}; "
+                             f"use --profile dev or deep to seed a run")
+    return profile, activations(args.activation or [], max_degree=args.max_degree)
+
+
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     """The options that choose what to run (shared by ``check`` and ``report``)."""
     p.add_argument("--profile", choices=profiles.PROFILES,
@@ -128,6 +163,11 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
                    help="also run on this activation, e.g. 'x^4 - x' (repeatable)")
     p.add_argument("--claim", action="append", metavar="PATTERN",
                    help="only claims whose id or paper reference matches (repeatable)")
-    p.add_argument("--jobs", type=int, metavar="N", help="processes (default: all cores)")
-    p.add_argument("--seed", type=int, metavar="S", help="seed a randomized profile")
+    p.add_argument("--jobs", type=positive_int, metavar="N",
+                   help="processes (default: all cores)")
+    p.add_argument("--seed", type=nonnegative_int, metavar="S",
+                   help="seed a randomized profile (dev, deep)")
+    p.add_argument("--max-degree", type=positive_int, default=MAX_DEGREE, metavar="MU",
+                   help=f"refuse a polynomial activation of degree above MU "
+                        f"(default {MAX_DEGREE})")
     p.add_argument("--quiet", action="store_true", help="no progress display")
