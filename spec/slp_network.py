@@ -783,7 +783,8 @@ def network_definitions(compiled: CompiledSLP, inputs: Mapping[str, Expr],
                         targets: Sequence[str]) -> tuple[list[tuple[str, Expr]], list[str]]:
     """The node rule of Definition 2.3 written out as straight-line definitions (for the
     typed certificates): ``s<v>`` the pre-activation, ``n<v>`` the vertex value, for the
-    ancestors of ``targets`` only; returns the definitions and the targets' names."""
+    ancestors of ``targets`` through edges of non-zero weight only (a weight-0 edge adds its
+    bias alone); returns the definitions and the targets' names."""
     net = compiled.network
     a = net.arch
     cs = coefficients(compiled.sigma.poly)
@@ -793,7 +794,7 @@ def network_definitions(compiled: CompiledSLP, inputs: Mapping[str, Expr],
         v = stack.pop()
         if v not in need:
             need.add(v)
-            stack += [a.src[e] for e in a.in_edges[v]]
+            stack += [a.src[e] for e in a.in_edges[v] if net.weights[e] != 0]
     defs: list[tuple[str, Expr]] = []
     for v in a.order:
         if v not in need:
