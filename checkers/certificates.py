@@ -96,7 +96,8 @@ def poly_at(coeffs: Sequence[Any], t: Expr) -> Expr:
         cs = num(c)
         if cs == "0":
             continue
-        terms.append(cs if k == 0 else mul(cs, t if k == 1 else power(t, k)))
+        mono = t if k == 1 else power(t, k)
+        terms.append(cs if k == 0 else mono if cs == "1" else mul(cs, mono))
     return add(*terms) if terms else "0"
 
 

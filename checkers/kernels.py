@@ -60,6 +60,8 @@ def ident(name: str) -> str:
 
 def _coq_num(s: str) -> str:
     q = Fraction(s)
+    if q.denominator == 1 and q >= 0:
+        return str(q.numerator)
     return f"({q.numerator}#{q.denominator})"
 
 

@@ -268,8 +268,11 @@ def star_certificate(sigma: SigmaLike, lam: Sequence[fmpq], *,
     def s(t: Expr) -> Expr:
         return poly_at(cs, t)
 
-    terms = [mul(num(v), sub(sub(s(add("x", "y", num(j))), s(add("x", num(j)))),
-                             s(add("y", num(j)))))
+    def shifted(*t: Expr, j: int) -> Expr:
+        return add(*t, num(j)) if j else add(*t)
+
+    terms = [mul(num(v), sub(sub(s(shifted("x", "y", j=j)), s(shifted("x", j=j))),
+                             s(shifted("y", j=j))))
              for j, v in enumerate(lam)]
     label = sigma.name if isinstance(sigma, Activation) else str(sigma)
     return PolynomialIdentity(
