@@ -53,7 +53,16 @@ from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, Activation, Polynomial
-from checkers.certificates import Expr, PolynomialIdentity, add, mul, num, poly_at, sub
+from checkers.certificates import (
+    Expr,
+    PolynomialIdentity,
+    add,
+    mul,
+    num,
+    perturbed,
+    poly_at,
+    sub,
+)
 from checkers.errors import DataError, SLPError
 from checkers.losses import Loss
 from checkers.network import Edge, Network, Sample, Trace
@@ -67,6 +76,7 @@ from spec.claims import (
     Evidence,
     as_fraction,
     check,
+    check_certificate,
     check_eq,
     claim,
     claim_for,
@@ -943,6 +953,25 @@ def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> E
 def simulates(act: Activation, slp: SLP) -> Evidence:
     """Every gate, not just the output; the prover checks each gate kind symbolically."""
     return _check_simulation(slp, compile_slp(slp, act))
+
+
+@claim_for(
+    "Lemma 3.2",
+    "Negative control: a gate certificate (multiplication or squaring) with one constant of "
+    "the written-out network changed by δ ≠ 0 is rejected by the certificate checker (the "
+    "sub-check behind `proved`)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(st.sampled_from(["mul", "square"]),
+                                    rationals(6, nonzero=True)),
+    expect="counterexample", control_of="slp_network.simulates", examples=8,
+)
+def perturbed_gate_certificate_refuted(act: Activation, inst: tuple[str, fmpq]) -> Evidence:
+    """:func:`checkers.certificates.perturbed` moves the first constant other than 0, 1."""
+    gate, delta = inst
+    cert = next(c for c in gadget_certificates(act) if c.name.endswith("_" + gate))
+    check_certificate(perturbed(cert, as_fraction(delta)), "the gate certificate is accepted",
+                      gate=gate, delta=delta)
+    return Evidence()
 
 
 @claim_for(
