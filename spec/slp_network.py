@@ -54,7 +54,9 @@ from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, Activation, Polynomial
 from checkers.certificates import (
+    ExactEvaluation,
     Expr,
+    KernelCertificate,
     PolynomialIdentity,
     add,
     mul,
@@ -848,6 +850,34 @@ def gadget_certificates(sigma: SigmaLike) -> list[PolynomialIdentity]:
     return out
 
 
+def simulation_certificates(sigma: SigmaLike) -> list[KernelCertificate]:
+    """θ∗ simulating small SLPs, as typed certificates: for the three one-gate SLPs
+    a1 = a0 ∘ a0 the compiled network's gate vertex equals a0 ∘ a0 in ℚ[a0]; and the
+    three-gate SLP (a0 = 3/2; a0², a1², a2 + a0) evaluates exactly, through the network at
+    θ∗, to the value of the Fraction reference evaluator."""
+    label = sigma.name if isinstance(sigma, Activation) else str(sigma)
+    out: list[KernelCertificate] = []
+    for op, name in (("+", "add"), ("-", "sub"), ("*", "mul")):
+        c = compile_slp(SLP.of(1, [(op, 0, 0)]), sigma)
+        defs, (target,) = network_definitions(c, {c.source: "a0"}, [c.gate_nodes[1]])
+        want: Expr = (add("a0", "a0") if op == "+" else sub("a0", "a0") if op == "-"
+                      else mul("a0", "a0"))
+        out.append(PolynomialIdentity(
+            name=f"lemma_3_2_slp_a0_{name}_a0", variables=("a0",), definitions=tuple(defs),
+            lhs=target, rhs=want,
+            statement=f"Lemma 3.2 for σ = {label}: the network of the SLP (a0; a0 {op} a0) "
+                      f"with weights θ∗ computes a1 = a0 {op} a0 for every input a0"))
+    slp = SLP.of(fmpq(3, 2), [("*", 0, 0), ("*", 1, 1), ("+", 2, 0)])
+    c = compile_slp(slp, sigma)
+    defs, (target,) = network_definitions(c, {c.source: "a0"}, [c.gate_nodes[-1]])
+    out.append(ExactEvaluation(
+        name="lemma_3_2_slp_eval", inputs=(("a0", Fraction(3, 2)),),
+        definitions=tuple(defs), output=target, claimed=ref_slp_values(slp)[-1],
+        statement=f"Lemma 3.2 for σ = {label}: the network of (a0 = 3/2; a0², a1², a2 + a0) "
+                  "at θ∗ outputs the SLP's value"))
+    return out
+
+
 def max_theta_bits(compiled: CompiledSLP) -> int:
     """The largest size of a θ∗ entry."""
     return max((size(v) for v in (*compiled.network.weights, *compiled.network.biases)),
@@ -923,8 +953,9 @@ def _prove_simulation(act: Activation) -> Certificate:
         f"operands injected at v_j, v_k; each gate's private vertices see only v_j, v_k "
         f"(checked structurally by slp_network.counts), so induction over gates gives "
         f"f^{{v_i}} = a_i for every SLP; all {n} SLPs of length <= 2 also agree as polynomials "
-        f"in a_0 (checked in Python); certified: the gate identities, vertex by vertex",
-        items=tuple(gadget_certificates(act)))
+        f"in a_0 (checked in Python); certified: the gate identities, vertex by vertex, the "
+        f"one-gate SLPs in ℚ[a0] and one exact evaluation",
+        items=(*gadget_certificates(act), *simulation_certificates(act)))
 
 
 def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> Evidence:
