@@ -570,6 +570,19 @@ def invertibility(matrix: Any, inverse: Any, *, name: str = "inverse",
                          matrix=rows(matrix), inverse=rows(inverse))
 
 
+def farkas(a: Any, b: Sequence[Any], y: Sequence[Any], *, name: str = "farkas",
+           statement: str = "") -> Farkas:
+    """A :class:`Farkas` certificate that ``A x <= b`` is infeasible, from FLINT matrices
+    (``fmpq_mat``/``fmpz_mat``) or nested sequences, and the multipliers ``y``."""
+    if hasattr(a, "nrows"):
+        rows = tuple(tuple(_frac(num(a[i, j])) for j in range(a.ncols()))
+                     for i in range(a.nrows()))
+    else:
+        rows = tuple(tuple(_frac(num(v)) for v in r) for r in a)
+    return Farkas(name=name, statement=statement or "A x <= b has no solution",
+                  a=rows, b=tuple(_frac(num(v)) for v in b), y=tuple(_frac(num(v)) for v in y))
+
+
 def perturbed(cert: KernelCertificate, delta: Fraction = Fraction(1)) -> KernelCertificate:
     """A negative control: ``cert`` with one number changed by ``delta`` (the first
     non-trivial constant of an identity's lhs, inverse entry [0][0], multiplier y_0, the
