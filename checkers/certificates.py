@@ -548,12 +548,12 @@ def polynomial_identity(lhs: Any, rhs: Any, variables: Sequence[str],
 
 def rational_identity(lhs: Expr, rhs: Expr, variables: Sequence[str],
                       nonzero: Sequence[Expr] = (), *, name: str = "identity",
-                      statement: str = "",
-                      hypotheses: Sequence[Expr] = ()) -> RationalIdentity:
+                      statement: str = "", hypotheses: Sequence[Expr] = (),
+                      definitions: Sequence[tuple[str, Expr]] = ()) -> RationalIdentity:
     """A :class:`RationalIdentity` with side conditions ``d ≠ 0`` for each ``nonzero``."""
     return RationalIdentity(
         name=name, statement=statement or f"identity in ℚ({', '.join(variables)})",
-        variables=tuple(variables), lhs=lhs, rhs=rhs,
+        variables=tuple(variables), lhs=lhs, rhs=rhs, definitions=tuple(definitions),
         hypotheses=(*(["!=", d, "0"] for d in nonzero), *hypotheses))
 
 
