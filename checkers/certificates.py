@@ -44,6 +44,13 @@ Expr = str | list[Any]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUM = re.compile(r"^-?[0-9]+(/[0-9]+)?$")
 _OPS = {"+", "*", "-", "neg", "^", "/"}
+#: names that would clash with Coq, Lean or SMT-LIB syntax or library names
+_RESERVED = frozenset({
+    "Q", "Qred", "Qeq_bool", "Qle_bool", "fun", "forall", "exists", "let", "in", "match",
+    "end", "as", "if", "then", "else", "with", "Prop", "Type", "Set", "true", "false", "and",
+    "or", "not", "by", "theorem", "lemma", "ite", "assert", "ring", "field", "cert", "mul",
+    "dot", "col", "seq", "nth", "map", "fst", "snd", "id", "is_identity", "ncols",
+})
 _RELS = {"<=", "<", "!=", "="}
 
 
@@ -293,11 +300,11 @@ class PolynomialIdentity(KernelCertificate):
     def __post_init__(self) -> None:
         names = list(self.variables)
         for v in names:
-            if not _NAME.match(v):
-                raise CertificateError(f"bad variable name {v!r}")
+            if not _NAME.match(v) or v in _RESERVED:
+                raise CertificateError(f"bad or reserved variable name {v!r}")
         for d, e in self.definitions:
             validate(e, names)
-            if not _NAME.match(d) or d in names:
+            if not _NAME.match(d) or d in names or d in _RESERVED:
                 raise CertificateError(f"bad or repeated definition name {d!r}")
             names.append(d)
         validate(self.lhs, names)
@@ -422,7 +429,12 @@ class ExactEvaluation(KernelCertificate):
         names = [v for v, _ in self.inputs]
         for d, e in self.definitions:
             validate(e, names)
+            if not _NAME.match(d) or d in names or d in _RESERVED:
+                raise CertificateError(f"bad, repeated or reserved definition name {d!r}")
             names.append(d)
+        for v in names[:len(self.inputs)]:
+            if not _NAME.match(v) or v in _RESERVED:
+                raise CertificateError(f"bad or reserved input name {v!r}")
         validate(self.output, names)
 
     def payload(self) -> dict[str, Any]:

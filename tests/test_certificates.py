@@ -225,3 +225,11 @@ def test_verify_with_z3_only() -> None:
     items = basis_certificates(X3)
     assert certify.verify(items, "z3").checker == "z3"
     assert certify.verify(items, "python").checker == "Python"
+
+
+def test_reserved_names_are_refused() -> None:
+    with pytest.raises(CertificateError, match="reserved"):
+        PolynomialIdentity(name="n", statement="", variables=("Q",), lhs="Q", rhs="Q")
+    with pytest.raises(CertificateError, match="reserved"):
+        ExactEvaluation(name="n", statement="", inputs=(("x", F(1)),),
+                        definitions=(("let", "x"),), output="x", claimed=F(1))
