@@ -480,9 +480,73 @@ class Farkas(KernelCertificate):
             raise CertificateRejected(f"{self.name}: yᵀb = {yb} is not negative")
 
 
+@dataclass(frozen=True)
+class Inequality(KernelCertificate):
+    """``lhs <= rhs`` (``lhs < rhs`` when ``strict``) for all points satisfying the
+    ``hypotheses`` ``a_i <= b_i`` / ``a_i < b_i`` (e.g. an interval |x| <= 1), with a
+    Positivstellensatz-style witness: non-negative rationals y_k on products of hypotheses
+    (``products``: tuples of hypothesis indices; ``()`` is the constant 1) such that
+
+        rhs − lhs − Σ_k y_k Π_{i ∈ S_k} (b_i − a_i)   is a constant c >= 0 (c > 0 if strict).
+
+    Kernels check the statement itself (Coq: ``lra``, or ``nra`` when a product of two or
+    more hypotheses is used; z3: the hypotheses and the negated goal are ``unsat``)."""
+
+    kind: ClassVar[str] = "inequality"
+    variables: tuple[str, ...] = ()
+    lhs: Expr = "0"
+    rhs: Expr = "0"
+    strict: bool = False
+    hypotheses: tuple[Expr, ...] = ()
+    products: tuple[tuple[int, ...], ...] = ()
+    multipliers: tuple[Fraction, ...] = ()
+
+    def __post_init__(self) -> None:
+        for v in self.variables:
+            if not _NAME.match(v) or v in _RESERVED:
+                raise CertificateError(f"bad or reserved variable name {v!r}")
+        validate(self.lhs, self.variables)
+        validate(self.rhs, self.variables)
+        for h in self.hypotheses:
+            if not (isinstance(h, list) and len(h) == 3 and h[0] in ("<=", "<")):
+                raise CertificateError(f"an inequality's hypotheses are <= or <, got {h!r}")
+            validate(h[1], self.variables)
+            validate(h[2], self.variables)
+        if len(self.products) != len(self.multipliers) or any(
+                i not in range(len(self.hypotheses)) for s in self.products for i in s):
+            raise CertificateError("one multiplier per product of hypothesis indices")
+
+    def payload(self) -> dict[str, Any]:
+        return {"variables": list(self.variables), "lhs": self.lhs, "rhs": self.rhs,
+                "strict": self.strict, "hypotheses": list(self.hypotheses),
+                "products": [list(p) for p in self.products],
+                "multipliers": [_fstr(y) for y in self.multipliers]}
+
+    def check(self) -> None:
+        if any(y < 0 for y in self.multipliers):
+            raise CertificateRejected(f"{self.name}: a multiplier is negative")
+        zero = (0,) * len(self.variables)
+        slack = [expand(sub(h[2], h[1]), self.variables) for h in self.hypotheses]
+        rest = expand(sub(self.rhs, self.lhs), self.variables)
+        strict_used = False
+        for prod, y in zip(self.products, self.multipliers, strict=True):
+            term: Poly = {zero: y} if y else {}
+            for i in prod:
+                term = _pmul(term, slack[i])
+            rest = _padd(rest, term, -1)
+            strict_used |= bool(y) and all(self.hypotheses[i][0] == "<" for i in prod) \
+                and bool(prod)
+        if any(m != zero for m in rest):
+            raise CertificateRejected(f"{self.name}: rhs − lhs − Σ y_k·Π(b_i − a_i) is not a "
+                                      "constant")
+        c = rest.get(zero, Fraction(0))
+        if c < 0 or (self.strict and c == 0 and not strict_used):
+            raise CertificateRejected(f"{self.name}: the remaining constant {c} is too small")
+
+
 KINDS: dict[str, type[KernelCertificate]] = {
     k.kind: k for k in (PolynomialIdentity, RationalIdentity, Invertibility, ExactEvaluation,
-                        Farkas)}
+                        Farkas, Inequality)}
 
 
 def _mat(rows: Any) -> tuple[tuple[Fraction, ...], ...]:
@@ -515,6 +579,12 @@ def from_json(data: Mapping[str, Any] | str) -> KernelCertificate:
                                    inputs=tuple((str(v), _frac(q)) for v, q in d["inputs"]),
                                    definitions=tuple((str(n), e) for n, e in d["definitions"]),
                                    output=d["output"], claimed=_frac(d["claimed"]))
+        if kind == "inequality":
+            return Inequality(**base, variables=tuple(d["variables"]), lhs=d["lhs"],
+                              rhs=d["rhs"], strict=bool(d["strict"]),
+                              hypotheses=tuple(d["hypotheses"]),
+                              products=tuple(tuple(int(i) for i in p) for p in d["products"]),
+                              multipliers=tuple(_frac(y) for y in d["multipliers"]))
         return Farkas(**base, a=_mat(d["A"]), b=tuple(_frac(v) for v in d["b"]),
                       y=tuple(_frac(v) for v in d["y"]))
     except (KeyError, TypeError, ValueError) as e:
@@ -598,7 +668,8 @@ def farkas(a: Any, b: Sequence[Any], y: Sequence[Any], *, name: str = "farkas",
 def perturbed(cert: KernelCertificate, delta: Fraction = Fraction(1)) -> KernelCertificate:
     """A negative control: ``cert`` with one number changed by ``delta`` (the first
     non-trivial constant of an identity's lhs, inverse entry [0][0], multiplier y_0, the
-    claimed value)."""
+    claimed value; an inequality's bound is lowered by |delta| + 1 — this assumes the bound
+    is tight enough that lowering it breaks the inequality)."""
     if isinstance(cert, PolynomialIdentity):
         done = [False]
 
@@ -623,6 +694,11 @@ def perturbed(cert: KernelCertificate, delta: Fraction = Fraction(1)) -> KernelC
         return type(cert)(name=cert.name, statement=cert.statement, variables=cert.variables,
                           lhs=lhs, rhs=cert.rhs, definitions=tuple(defs),
                           hypotheses=cert.hypotheses)
+    if isinstance(cert, Inequality):
+        return Inequality(name=cert.name, statement=cert.statement, variables=cert.variables,
+                          lhs=cert.lhs, rhs=sub(cert.rhs, num(abs(delta) + 1)),
+                          strict=cert.strict, hypotheses=cert.hypotheses,
+                          products=cert.products, multipliers=cert.multipliers)
     if isinstance(cert, Invertibility):
         inv = [list(r) for r in cert.inverse]
         inv[0][0] += delta

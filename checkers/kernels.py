@@ -31,6 +31,7 @@ from checkers.certificates import (
     ExactEvaluation,
     Expr,
     Farkas,
+    Inequality,
     Invertibility,
     KernelCertificate,
     PolynomialIdentity,
@@ -123,6 +124,16 @@ def to_coq(cert: KernelCertificate) -> str:
         return (f"{head}\nLemma cert : {binders}{hyps}{lets}\n  "
                 f"{coq_expr(cert.lhs)} == {coq_expr(cert.rhs)}.\n"
                 f"Proof. {intro}cbv zeta. {tactic}. Qed.\n")
+    if isinstance(cert, Inequality):
+        binders = f"forall {' '.join(cert.variables)} : Q, " if cert.variables else ""
+        hyps = "".join(f"{_coq_rel(h)} -> " for h in cert.hypotheses)
+        names = " ".join([*cert.variables, *(f"H{i}" for i in range(len(cert.hypotheses)))])
+        intro = f"intros {names}. " if names else ""
+        tactic = "nra" if any(len(p) >= 2 for p in cert.products) else "lra"
+        rel = "<" if cert.strict else "<="
+        return (f"{head}Require Import Lqa.\n\nLemma cert : {binders}{hyps}\n  "
+                f"{coq_expr(cert.lhs)} {rel} {coq_expr(cert.rhs)}.\n"
+                f"Proof. {intro}{tactic}. Qed.\n")
     if isinstance(cert, Invertibility):
         n = len(cert.matrix)
         return (f"{head}{_COQ_LISTS}\nDefinition A : list (list Q) :=\n  "
@@ -238,6 +249,12 @@ def to_smt(cert: KernelCertificate) -> str:
         lines += [f"(define-fun {d} () Real {smt_expr(e)})" for d, e in cert.definitions]
         lines += [f"(assert {_smt_rel(h)})" for h in cert.hypotheses]
         lines.append(f"(assert (not (= {smt_expr(cert.lhs)} {smt_expr(cert.rhs)})))")
+    elif isinstance(cert, Inequality):
+        lines.append("(set-logic QF_NRA)")
+        lines += [f"(declare-const {v} Real)" for v in cert.variables]
+        lines += [f"(assert {_smt_rel(h)})" for h in cert.hypotheses]
+        rel = "<" if cert.strict else "<="
+        lines.append(f"(assert (not ({rel} {smt_expr(cert.lhs)} {smt_expr(cert.rhs)})))")
     elif isinstance(cert, Invertibility):
         lines.append("(set-logic QF_LRA)")
         a, b = cert.matrix, cert.inverse
@@ -335,7 +352,7 @@ def lean_expr(e: Expr, defs: dict[str, str] | None = None) -> str:
 def to_lean(cert: KernelCertificate) -> str:
     """A Lean 4 / Mathlib theorem for ``cert`` (not compiled here)."""
     head = f"import Mathlib\n\n-- {cert.kind} {cert.name}: {comment(cert.statement)}\n"
-    name = ident(cert.name)
+    name = "whyrelu_" + ident(cert.name)  # never a Lean keyword
     if isinstance(cert, PolynomialIdentity):
         defs: dict[str, str] = {}
         for d, e in cert.definitions:
@@ -350,6 +367,14 @@ def to_lean(cert: KernelCertificate) -> str:
         return (f"{head}theorem {name} {binders} {' '.join(hyps)} :\n    "
                 f"{lean_expr(cert.lhs, defs)} = {lean_expr(cert.rhs, defs)} := by\n"
                 f"  {proof}\n")
+    if isinstance(cert, Inequality):
+        binders = f"({' '.join(cert.variables)} : ℚ)" if cert.variables else ""
+        hyps = [f"(h{i} : {lean_expr(h[1])} {'≤' if h[0] == '<=' else '<'} {lean_expr(h[2])})"
+                for i, h in enumerate(cert.hypotheses)]
+        tactic = "nlinarith" if any(len(p) >= 2 for p in cert.products) else "linarith"
+        return (f"{head}theorem {name} {binders} {' '.join(hyps)} :\n    "
+                f"{lean_expr(cert.lhs)} {'<' if cert.strict else '≤'} {lean_expr(cert.rhs)} "
+                f":= by\n  {tactic}\n")
     if isinstance(cert, Invertibility):
         def mat(m: Sequence[Sequence[Fraction]]) -> str:
             return "!![" + "; ".join(", ".join(_lean_num(str(v)) for v in r) for r in m) + "]"

@@ -17,6 +17,7 @@ from checkers.certificates import (
     CertificateRejected,
     ExactEvaluation,
     Farkas,
+    Inequality,
     Invertibility,
     KernelCertificate,
     PolynomialIdentity,
@@ -28,6 +29,7 @@ from checkers.certificates import (
     mul,
     perturbed,
     polynomial_identity,
+    power,
     rational_identity,
     sub,
 )
@@ -56,6 +58,9 @@ def _examples() -> list[KernelCertificate]:
                         output="a2", claimed=F(15, 4)),
         Farkas(name="farkas", statement="x <= 0 and -x <= -1 is infeasible",
                a=((F(1),), (F(-1),)), b=(F(0), F(-1)), y=(F(1), F(1))),
+        Inequality(name="local", statement="x^2 <= 1 on [-1, 1]", variables=("x",),
+                   lhs=power("x", 2), rhs="1", hypotheses=(["<=", "-1", "x"], ["<=", "x", "1"]),
+                   products=((0, 1),), multipliers=(F(1),)),
     ]
 
 
@@ -137,8 +142,25 @@ def test_polynomial_identity_from_flint() -> None:
         polynomial_identity(["/", "1", "t"], "1", ["t"]).check()
 
 
-def test_farkas_conditions_each_matter() -> None:
+def test_inequality_witness_is_checked() -> None:
     base = EXAMPLES[-1]
+    assert isinstance(base, Inequality)
+    for mult in (F(2), F(-1), F(0)):
+        bad = Inequality(name="w", statement="", variables=base.variables, lhs=base.lhs,
+                         rhs=base.rhs, hypotheses=base.hypotheses, products=base.products,
+                         multipliers=(mult,))
+        assert not bad.accepted()
+    strict = Inequality(name="s", statement="", variables=("x",), lhs="x", rhs="1",
+                        strict=True, hypotheses=(["<=", "x", "1"],), products=((0,),),
+                        multipliers=(F(1),))
+    assert not strict.accepted()  # x <= 1 does not give x < 1
+    with pytest.raises(CertificateError, match="one multiplier"):
+        Inequality(name="s", statement="", variables=("x",), lhs="x", rhs="1",
+                   hypotheses=(["<=", "x", "1"],), products=((3,),), multipliers=(F(1),))
+
+
+def test_farkas_conditions_each_matter() -> None:
+    base = EXAMPLES[-2]
     assert isinstance(base, Farkas)
     negative = Farkas(name="n", statement="", a=base.a, b=base.b, y=(F(-1), F(-1)))
     not_zero = Farkas(name="z", statement="", a=base.a, b=base.b, y=(F(2), F(1)))

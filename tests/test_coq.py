@@ -14,7 +14,7 @@ import pytest
 from flint import fmpq
 
 from checkers.activations import parse_activation
-from checkers.certificates import Farkas, Invertibility, perturbed
+from checkers.certificates import Farkas, Inequality, Invertibility, perturbed, power, sub
 from checkers.kernels import check_coq, coqc_path, run_coq, to_coq
 from spec.cli import main
 from spec.cli.certify import collect
@@ -98,3 +98,14 @@ def test_coq_and_python_disagreeing_is_an_error(monkeypatch: pytest.MonkeyPatch,
                         lambda items: to_coq(items[0]).replace("ring.", "idtac."))
     v = certify.verify((star_certificate(X3, gadget_lambdas(X3)),), "coq")
     assert not v.accepted and not v.refuted and "rejected by Coq" in v.message
+
+
+def test_coq_checks_an_interval_inequality() -> None:
+    h = (["<=", "-1", "x"], ["<=", "x", "1"])
+    good = Inequality(name="local", statement="1 - x^2 >= 0 on [-1, 1]", variables=("x",),
+                      lhs="0", rhs=sub("1", power("x", 2)), hypotheses=h,
+                      products=((0, 1),), multipliers=(F(1),))
+    assert check_coq(good).verdict == "accepted"
+    assert check_coq(perturbed(good)).verdict == "rejected"
+    f = certify.combined_coq([good, star_certificate(X3, gadget_lambdas(X3))])
+    assert f.count("Require Import Lqa.") == 1

@@ -78,12 +78,14 @@ def available() -> list[str]:
 def combined_coq(items: Sequence[KernelCertificate]) -> str:
     """All ``items`` in one Coq file, each in its own module (one ``coqc`` call)."""
     parts = []
+    lqa = "Require Import Lqa.\n"
     for i, c in enumerate(items):
         body = to_coq(c)
         head, _, rest = body.partition("Open Scope Q_scope.\n")
-        parts.append(f"{head.splitlines()[0]}\nModule C{i}_{ident(c.name)}.\n{rest}"
-                     f"End C{i}_{ident(c.name)}.\n")
-    return ("Require Import QArith List.\nImport ListNotations.\nOpen Scope Q_scope.\n\n"
+        parts.append(f"{head.splitlines()[0]}\nModule C{i}_{ident(c.name)}.\n"
+                     f"{rest.replace(lqa, '')}End C{i}_{ident(c.name)}.\n")
+    need = lqa if any(lqa in to_coq(c) for c in items) else ""
+    return (f"Require Import QArith List.\n{need}Import ListNotations.\nOpen Scope Q_scope.\n\n"
             + "\n".join(parts))
 
 
