@@ -38,6 +38,7 @@ from flint import fmpq, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import Activation, Traits
+from checkers.certificates import CertificateRejected, KernelCertificate
 
 Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
 Expect = Literal["holds", "counterexample"]
@@ -77,6 +78,15 @@ def check_eq(lhs: Any, rhs: Any, message: str, **terms: Any) -> None:
     """Fail unless ``lhs == rhs`` (exactly); both sides are shown on failure."""
     if not lhs == rhs:
         raise ClaimFailure(message, {"lhs": lhs, "rhs": rhs, **terms})
+
+
+def check_certificate(cert: KernelCertificate, message: str, **terms: Any) -> None:
+    """Fail unless the certificate's own (Python) checker accepts ``cert``."""
+    try:
+        cert.check()
+    except CertificateRejected as e:
+        raise ClaimFailure(message, {"certificate": cert.name, "rejected": str(e),
+                                     **terms}) from None
 
 
 def as_fraction(v: Number) -> Fraction:
@@ -120,10 +130,18 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Certificate:
-    """A symbolic proof for the activation at hand (e.g. a polynomial identity over ℚ[x, y]
-    expanded exactly); makes the outcome **proved** instead of **holds**."""
+    """What a claim's prover returns for the activation at hand; makes the outcome
+    **proved** instead of **holds**.
+
+    ``items`` are typed, serialisable certificates (:mod:`checkers.certificates`: polynomial
+    and rational identities, inverses, exact evaluations, Farkas multipliers) that the
+    runner re-checks with an independent checker — Coq, z3, or the few-line Python checker
+    — before reporting ``proved (Coq)`` / ``proved (z3)`` / ``proved (Python)``; ``text``
+    says in words what they establish together (and what the prover checked beyond them).
+    """
 
     text: str
+    items: tuple[KernelCertificate, ...] = ()
 
 
 # --------------------------------------------------------------------------- coverage

@@ -15,7 +15,14 @@ from typing import Any
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
 from spec.harness import table1
-from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
+from spec.harness.report import (
+    checkers_line,
+    claim_anchor,
+    json_report,
+    refutations_md,
+    rows,
+    theorem_table_md,
+)
 from spec.harness.session import Run, add_run_arguments, run_registry, run_settings, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
@@ -101,6 +108,9 @@ def report_markdown(run: Run, statuses: list[table1.CellStatus],
         "- Outcomes: **proved** (symbolic certificate), **holds** (no counterexample in the "
         "budget), **refuted** (counterexample; expected for negative controls and errata), "
         "**inconclusive**, **error**.",
+        "- A proved outcome names the checker that re-checked its certificates: "
+        "**proved (Coq)**, **proved (z3)** or **proved (Python)**. "
+        + checkers_line() + ".",
         "",
         "Contents: [Table 1](#table-1) · [Headline results](#headlines) · "
         "[Theorem table](#theorem-table) · [Figures](#figures)"
