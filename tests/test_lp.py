@@ -1,0 +1,65 @@
+"""checkers.lp: exact feasibility with checked witnesses and Farkas certificates."""
+
+from __future__ import annotations
+
+import pytest
+from flint import fmpq
+
+from checkers.lp import (
+    Farkas,
+    Feasible,
+    Infeasible,
+    LPError,
+    System,
+    check_farkas,
+    check_witness,
+    feasible,
+)
+
+
+def test_feasible_point_checks() -> None:
+    r = feasible([[1, 1]], [0], [[1, -1]], [3])
+    assert isinstance(r, Feasible)
+    assert check_witness(System.of([[1, 1]], [0], [[1, -1]], [3]), r.witness)
+
+
+def test_infeasible_interval_has_farkas() -> None:
+    sys = System.of([[1], [-1]], [1, -2])
+    r = feasible([[1], [-1]], [1, -2])
+    assert isinstance(r, Infeasible)
+    assert check_farkas(sys, r.farkas)
+    assert r.farkas == Farkas((fmpq(1), fmpq(1)))
+
+
+def test_equality_only_infeasible() -> None:
+    sys = System.of([], [], [[0, 0]], [1])
+    r = feasible([], [], [[0, 0]], [1])
+    assert isinstance(r, Infeasible) and check_farkas(sys, r.farkas)
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_perturbed_certificate_rejected(index: int) -> None:
+    sys = System.of([[1], [-1]], [1, -2])
+    r = feasible([[1], [-1]], [1, -2])
+    assert isinstance(r, Infeasible)
+    assert not check_farkas(sys, r.farkas.perturbed(index))
+
+
+def test_checker_rejects_negative_multiplier_and_wrong_sign() -> None:
+    sys = System.of([[1], [-1]], [1, -2])
+    assert not check_farkas(sys, Farkas((fmpq(-1), fmpq(-1))))
+    assert not check_farkas(System.of([[1], [-1]], [2, -1]), Farkas((fmpq(1), fmpq(1))))
+
+
+def test_witness_checker_rejects_violation() -> None:
+    assert not check_witness(System.of([[1, 1]], [0], [[1, -1]], [3]), [fmpq(3), fmpq(0)])
+
+
+def test_malformed_systems() -> None:
+    with pytest.raises(LPError):
+        feasible([[1, 2], [1]], [0, 0])
+    with pytest.raises(LPError):
+        feasible([[1]], [0, 1])
+    with pytest.raises(LPError):
+        feasible([], [])
+    assert isinstance(feasible([], [], nvars=2), Feasible)
