@@ -7,22 +7,24 @@ per equality) with ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0`` — add
 multipliers gives ``0 ≤ (negative)``, so no x exists (Farkas' lemma; both halves are
 exact).
 
-The solver is sympy's rational two-phase simplex (``sympy.solvers.simplex.linprog``, Bland's
-rule), wrapped by :func:`_solve` only, so another exact solver can replace it.  The
-certificate of an infeasible system is found by solving the alternative system (itself an
-LP, feasible by Farkas' lemma) with the same solver, and *every* answer is re-checked by
-the few-line checkers :func:`check_witness` and :func:`check_farkas`, written in
-``fractions.Fraction`` independently of the solver: a wrong answer from the solver raises
-:class:`LPError` instead of being returned.
+The solver sits behind :func:`solve` (``backend=``): by default an exact phase-1 simplex
+with Bland's rule whose tableau is a FLINT ``fmpq_mat`` (the Farkas multipliers are its
+phase-1 duals); ``"sympy"`` uses sympy's rational simplex (``sympy.solvers.simplex.linprog``)
+and finds the multipliers by a second LP on the alternative system.  sympy 1.14 was the
+intended solver, but its ``linprog`` returned points violating the system on systems this
+project builds (reproduced in ``tests/test_lp.py``), and it is slower.  *Every* answer of
+either backend is re-checked by the few-line checkers :func:`check_witness` and
+:func:`check_farkas`, written in ``fractions.Fraction`` independently of the solvers: a
+wrong answer raises :class:`LPError` instead of being returned.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from checkers.errors import WhyReluError
 from checkers.rationals import RationalLike, to_q
@@ -118,59 +120,129 @@ def check_witness(sys: System, x: Sequence[RationalLike]) -> bool:
     xs = [_F(v) for v in x]
     if len(xs) != sys.nvars:
         return False
-    dot = [sum((_F(a) * v for a, v in zip(r, xs, strict=True)), Fraction(0)) for r in sys.A]
-    dot_eq = [sum((_F(a) * v for a, v in zip(r, xs, strict=True)), Fraction(0))
-              for r in sys.A_eq]
-    return (all(d <= _F(c) for d, c in zip(dot, sys.b, strict=True))
-            and all(d == _F(c) for d, c in zip(dot_eq, sys.b_eq, strict=True)))
+
+    def dot(r: Sequence[fmpq]) -> Fraction:
+        return sum((_F(a) * v for a, v in zip(r, xs, strict=True) if a), Fraction(0))
+
+    return (all(dot(r) <= _F(c) for r, c in zip(sys.A, sys.b, strict=True))
+            and all(dot(r) == _F(c) for r, c in zip(sys.A_eq, sys.b_eq, strict=True)))
 
 
 def check_farkas(sys: System, cert: Farkas) -> bool:
     """``y ≥ 0``, ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0``, in ``fractions.Fraction``."""
     if len(cert.y) != len(sys.A) or len(cert.z) != len(sys.A_eq):
         return False
-    y = [_F(v) for v in cert.y]
-    z = [_F(v) for v in cert.z]
-    if any(v < 0 for v in y):
+    if any(_F(v) < 0 for v in cert.y):
         return False
+    total = [Fraction(0)] * sys.nvars
+    rhs = Fraction(0)
+    for m, row, c in zip((*cert.y, *cert.z), (*sys.A, *sys.A_eq), (*sys.b, *sys.b_eq),
+                         strict=True):
+        if not m:
+            continue
+        f = _F(m)
+        for j, a in enumerate(row):
+            if a:
+                total[j] += f * _F(a)
+        rhs += f * _F(c)
+    return all(t == 0 for t in total) and rhs < 0
+
+
+# --------------------------------------------------------------------------- solvers
+
+
+def _phase1(M: fmpq_mat, r: list[fmpq], slack: list[int | None]) -> tuple[bool, list[fmpq]]:
+    """Phase 1 of the simplex method with Bland's rule on ``M u = r, u ≥ 0`` (``r ≥ 0``),
+    the tableau an ``fmpq_mat`` updated by rank-one pivots.  ``slack[i]`` names a column
+    equal to the unit vector of row i (it starts in the basis; other rows get an
+    artificial variable).  Returns ``(True, u)`` or ``(False, π)`` with ``πᵀM ≤ 0`` and
+    ``πᵀr > 0`` (the phase-1 duals)."""
+    m, n = M.nrows(), M.ncols()
+    width = n + m + 1
+    rhs = width - 1
+    art = [i for i in range(m) if slack[i] is None]
+    T = fmpq_mat(m + 1, width)
+    for i in range(m):
+        for j in range(n):
+            a = M[i, j]
+            if a:
+                T[i, j] = a
+        T[i, n + i] = 1
+        T[i, rhs] = r[i]
+    for j in range(n):  # reduced costs of min Σ artificials
+        T[m, j] = -sum((M[i, j] for i in art), fmpq(0))
+    T[m, rhs] = -sum((r[i] for i in art), fmpq(0))
+    basis = [n + i if slack[i] is None else int(slack[i]) for i in range(m)]  # type: ignore[arg-type]
+    zero = fmpq(0)
+    while True:
+        enter = next((j for j in range(n) if T[m, j] < zero), None)
+        if enter is None:
+            break
+        best: tuple[fmpq, int, int] | None = None
+        for i in range(m):
+            a = T[i, enter]
+            if a > zero:
+                key = (T[i, rhs] / a, basis[i], i)
+                if best is None or key[:2] < best[:2]:
+                    best = key
+        if best is None:  # unbounded direction: cannot happen in phase 1 (objective ≥ 0)
+            raise LPError("phase 1 unbounded (solver error)")
+        i = best[2]
+        piv = T[i, enter]
+        row = fmpq_mat(1, width, [T[i, j] / piv for j in range(width)])
+        col = fmpq_mat(m + 1, 1, [T[k, enter] for k in range(m + 1)])
+        col[i, 0] = piv - 1
+        T = T - col * row
+        basis[i] = enter
+    if T[m, rhs] != zero:  # optimum Σ artificials = −T[m, rhs] > 0: infeasible
+        return False, [(1 if slack[i] is None else 0) - T[m, n + i] for i in range(m)]
+    u = [fmpq(0)] * n
+    for i, j in enumerate(basis):
+        if j < n:
+            u[j] = T[i, rhs]
+    return True, u
+
+
+def _solve_flint(sys: System) -> tuple[fmpq, ...] | Farkas:
+    """A point of the system, or Farkas multipliers, by :func:`_phase1` on
+    ``[A −A I; A_eq −A_eq 0] (x⁺, x⁻, s) = (b, b_eq)`` with rows of negative right-hand
+    side negated."""
+    n, mi, me = sys.nvars, len(sys.A), len(sys.A_eq)
     rows = [*sys.A, *sys.A_eq]
-    mult = [*y, *z]
-    for j in range(sys.nvars):
-        if sum((m * _F(r[j]) for m, r in zip(mult, rows, strict=True)), Fraction(0)) != 0:
-            return False
-    rhs = sum((m * _F(c) for m, c in zip(mult, (*sys.b, *sys.b_eq), strict=True)),
-              Fraction(0))
-    return rhs < 0
+    rhs = [*sys.b, *sys.b_eq]
+    sign = [fmpq(-1) if v < 0 else fmpq(1) for v in rhs]
+    cols = 2 * n + mi
+    M = fmpq_mat(mi + me, cols)
+    for i, (row, s) in enumerate(zip(rows, sign, strict=True)):
+        for j, a in enumerate(row):
+            if a:
+                M[i, j] = s * a
+                M[i, n + j] = -s * a
+        if i < mi:
+            M[i, 2 * n + i] = s
+    slack: list[int | None] = [2 * n + i if i < mi and s > 0 else None
+                               for i, s in enumerate(sign)]
+    ok, vec = _phase1(M, [s * v for s, v in zip(sign, rhs, strict=True)], slack)
+    if ok:
+        return tuple(vec[j] - vec[n + j] for j in range(n))
+    rho = [s * p for s, p in zip(sign, vec, strict=True)]  # ρᵀ[A; A_eq] = 0, ρ_ineq ≤ 0
+    return Farkas(tuple(-v for v in rho[:mi]), tuple(-v for v in rho[mi:]))
 
 
-# --------------------------------------------------------------------------- solver
-
-
-def _solve(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[fmpq],
-           A_eq: Sequence[Sequence[fmpq]], b_eq: Sequence[fmpq],
-           free: bool) -> tuple[fmpq, ...] | None:
-    """The one place that calls the exact LP solver: a point minimising ``c·x`` subject to
-    ``A x ≤ b, A_eq x = b_eq`` (x free if ``free``, else x ≥ 0), or ``None`` when the
-    system is infeasible.  The objective is bounded below wherever it is called."""
+def _sympy_linprog(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[fmpq],
+                   A_eq: Sequence[Sequence[fmpq]], b_eq: Sequence[fmpq]
+                   ) -> tuple[fmpq, ...] | None:
+    """sympy's ``linprog`` (x ≥ 0): a minimiser of ``c·x``, or ``None`` if infeasible."""
     from sympy import Rational
     from sympy.solvers.simplex import InfeasibleLPError, linprog
 
     def R(q: fmpq) -> Rational:
         return Rational(int(q.p), int(q.q))
 
-    if free:  # x = x⁺ − x⁻ with x± ≥ 0 (sympy 1.14's bounds=(None, None) can return a
-        # point violating the inequalities; the witness check caught it)
-        c = [*c, *(-v for v in c)]
-        A = [(*r, *(-v for v in r)) for r in A]
-        A_eq = [(*r, *(-v for v in r)) for r in A_eq]
     n = len(c)
     kw: dict[str, object] = {}
-    if A:
-        kw["A"] = [[R(v) for v in r] for r in A]
-        kw["b"] = [R(v) for v in b]
-    else:  # sympy needs an inequality block: 0·x ≤ 0
-        kw["A"] = [[R(fmpq(0))] * n]
-        kw["b"] = [R(fmpq(0))]
+    kw["A"] = [[R(v) for v in r] for r in A] if A else [[R(fmpq(0))] * n]
+    kw["b"] = [R(v) for v in b] if A else [R(fmpq(0))]
     if A_eq:
         kw["A_eq"] = [[R(v) for v in r] for r in A_eq]
         kw["b_eq"] = [R(v) for v in b_eq]
@@ -178,44 +250,58 @@ def _solve(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[fmpq],
         _, x = linprog([R(v) for v in c], **kw)
     except InfeasibleLPError:
         return None
-    out = []
-    for v in x:
-        q = Rational(v)
-        out.append(fmpq(int(q.p), int(q.q)))
-    if free:
-        half = len(out) // 2
-        return tuple(out[i] - out[half + i] for i in range(half))
-    return tuple(out)
+    return tuple(fmpq(int(Rational(v).p), int(Rational(v).q)) for v in x)
 
 
-def feasible(A: Matrix, b: Vector, A_eq: Matrix | None = None, b_eq: Vector | None = None,
-             *, nvars: int | None = None) -> Feasible | Infeasible:
-    """Decide ``∃ x: A x ≤ b, A_eq x = b_eq`` exactly (module doc); the answer has been
-    checked by :func:`check_witness` or :func:`check_farkas` before it is returned."""
-    return solve(System.of(A, b, A_eq, b_eq, nvars))
-
-
-def solve(sys: System) -> Feasible | Infeasible:
-    """:func:`feasible` for an already validated :class:`System`."""
+def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Farkas:
+    """The same through sympy's rational simplex (x = x⁺ − x⁻; the Farkas multipliers by
+    a second LP on the alternative system).  sympy 1.14's ``linprog`` has returned points
+    that violate the system (its ``bounds=(None, None)`` and some degenerate systems), which
+    is why it is not the default; the checks below catch such answers."""
     zero = fmpq(0)
-    x = _solve([zero] * sys.nvars, sys.A, sys.b, sys.A_eq, sys.b_eq, free=True)
+    n = sys.nvars
+    split = [(*r, *(-v for v in r)) for r in sys.A]
+    split_eq = [(*r, *(-v for v in r)) for r in sys.A_eq]
+    x = _sympy_linprog([zero] * 2 * n, split, sys.b, split_eq, sys.b_eq)
     if x is not None:
-        if not check_witness(sys, x):
-            raise LPError("the LP solver returned a point that violates the system")
-        return Feasible(x)
-    # the alternative system: y ≥ 0, z = z⁺ − z⁻, [Aᵀ A_eqᵀ −A_eqᵀ](y,z⁺,z⁻) = 0, ... = −1
+        return tuple(x[j] - x[n + j] for j in range(n))
     m, k = len(sys.A), len(sys.A_eq)
     cols = [*sys.A, *sys.A_eq, *(tuple(-v for v in r) for r in sys.A_eq)]
     rhs = [*sys.b, *sys.b_eq, *(-v for v in sys.b_eq)]
-    eq_rows = [tuple(col[j] for col in cols) for j in range(sys.nvars)]
+    eq_rows = [tuple(col[j] for col in cols) for j in range(n)]
     eq_rows.append(tuple(rhs))
-    eq_rhs = [zero] * sys.nvars + [fmpq(-1)]
-    ones = [fmpq(1)] * (m + 2 * k)  # minimise Σ multipliers: a small, sparse certificate
-    sol = _solve(ones, [], [], eq_rows, eq_rhs, free=False)
+    sol = _sympy_linprog([fmpq(1)] * (m + 2 * k), [], [], eq_rows,
+                         [zero] * n + [fmpq(-1)])
     if sol is None:
         raise LPError("neither the system nor its Farkas alternative is feasible "
                       "(solver error)")
-    cert = Farkas(sol[:m], tuple(sol[m + i] - sol[m + k + i] for i in range(k)))
-    if not check_farkas(sys, cert):
-        raise LPError("the LP solver returned Farkas multipliers that do not check")
-    return Infeasible(cert)
+    return Farkas(sol[:m], tuple(sol[m + i] - sol[m + k + i] for i in range(k)))
+
+
+BACKENDS: dict[str, Callable[[System], tuple[fmpq, ...] | Farkas]] = {
+    "flint": _solve_flint, "sympy": _solve_sympy}
+"""Exact solvers behind :func:`solve`: the FLINT phase-1 simplex (default) and sympy."""
+
+
+def feasible(A: Matrix, b: Vector, A_eq: Matrix | None = None, b_eq: Vector | None = None,
+             *, nvars: int | None = None, backend: str = "flint") -> Feasible | Infeasible:
+    """Decide ``∃ x: A x ≤ b, A_eq x = b_eq`` exactly (module doc); the answer has been
+    checked by :func:`check_witness` or :func:`check_farkas` before it is returned."""
+    return solve(System.of(A, b, A_eq, b_eq, nvars), backend=backend)
+
+
+def solve(sys: System, *, backend: str = "flint") -> Feasible | Infeasible:
+    """:func:`feasible` for an already validated :class:`System`."""
+    try:
+        run = BACKENDS[backend]
+    except KeyError:
+        raise LPError(f"unknown LP backend {backend!r}; use {', '.join(BACKENDS)}") from None
+    out = run(sys)
+    if isinstance(out, Farkas):
+        if not check_farkas(sys, out):
+            raise LPError(f"the {backend} solver returned Farkas multipliers that do not "
+                          "check")
+        return Infeasible(out)
+    if not check_witness(sys, out):
+        raise LPError(f"the {backend} solver returned a point that violates the system")
+    return Feasible(out)
