@@ -38,6 +38,7 @@ from flint import fmpq, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import Activation, Traits
+from checkers.certificates import KernelCertificate
 
 Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
 Expect = Literal["holds", "counterexample"]
@@ -120,10 +121,18 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Certificate:
-    """A symbolic proof for the activation at hand (e.g. a polynomial identity over ℚ[x, y]
-    expanded exactly); makes the outcome **proved** instead of **holds**."""
+    """What a claim's prover returns for the activation at hand; makes the outcome
+    **proved** instead of **holds**.
+
+    ``items`` are typed, serialisable certificates (:mod:`checkers.certificates`: polynomial
+    and rational identities, inverses, exact evaluations, Farkas multipliers) that the
+    runner re-checks with an independent checker — Coq, z3, or the few-line Python checker
+    — before reporting ``proved (Coq)`` / ``proved (z3)`` / ``proved (Python)``; ``text``
+    says in words what they establish together (and what the prover checked beyond them).
+    """
 
     text: str
+    items: tuple[KernelCertificate, ...] = ()
 
 
 # --------------------------------------------------------------------------- coverage

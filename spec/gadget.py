@@ -28,6 +28,18 @@ from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 from hypothesis import strategies as st
 
 from checkers.activations import Activation, Polynomial
+from checkers.certificates import (
+    Expr,
+    Invertibility,
+    PolynomialIdentity,
+    add,
+    invertibility,
+    mul,
+    num,
+    poly_at,
+    power,
+    sub,
+)
 from checkers.errors import DegreeError
 from checkers.poly import coefficients, poly_str
 from checkers.rationals import fmt
@@ -47,6 +59,7 @@ from strategies import polynomials, rationals, wide_rationals
 SigmaLike = Activation | fmpq_poly | str
 
 __all__ = [
+    "basis_certificates",
     "basis_coordinates",
     "det_closed_form",
     "gadget_lambdas",
@@ -57,6 +70,7 @@ __all__ = [
     "shift_matrix",
     "sigma_polynomial",
     "solution_direction",
+    "star_certificate",
     "superfactorial",
 ]
 
@@ -245,6 +259,25 @@ def _show_xy(inst: tuple[fmpq, fmpq]) -> str:
     return f"x = {fmt(inst[0])}, y = {fmt(inst[1])}"
 
 
+def star_certificate(sigma: SigmaLike, lam: Sequence[fmpq], *,
+                     name: str = "lemma_3_1") -> PolynomialIdentity:
+    """(★) as a typed certificate: Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y in ℚ[x, y],
+    with σ written out by its coefficients and λ as given (not expanded by the producer)."""
+    cs = coefficients(sigma_polynomial(sigma))
+
+    def s(t: Expr) -> Expr:
+        return poly_at(cs, t)
+
+    terms = [mul(num(v), sub(sub(s(add("x", "y", num(j))), s(add("x", num(j)))),
+                             s(add("y", num(j)))))
+             for j, v in enumerate(lam)]
+    label = sigma.name if isinstance(sigma, Activation) else str(sigma)
+    return PolynomialIdentity(
+        name=name, variables=("x", "y"), lhs=add(*terms), rhs=mul("x", "y"),
+        statement=f"Lemma 3.1 (★) for σ = {label}, λ = ({', '.join(fmt(v) for v in lam)}): "
+                  "Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y")
+
+
 def _prove_identity(act: Activation) -> Certificate:
     lam = gadget_lambdas(act)
     x, y = _XY.gens()
@@ -253,7 +286,8 @@ def _prove_identity(act: Activation) -> Certificate:
              lam=[fmt(v) for v in lam])
     return Certificate(
         f"Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) with σ = {act.name}, "
-        f"λ = ({', '.join(fmt(v) for v in lam)}) expands to x*y in ℚ[x, y]")
+        f"λ = ({', '.join(fmt(v) for v in lam)}) expands to x*y in ℚ[x, y]",
+        items=(star_certificate(act, lam),))
 
 
 def _check_identity(sigma: SigmaLike, lam: Sequence[fmpq], x: fmpq, y: fmpq,
@@ -393,6 +427,28 @@ def off_solution_line_refuted(act: Activation, inst: tuple[fmpq, int, fmpq, fmpq
 # --------------------------------------------------------------------------- Claim B.4
 
 
+def basis_certificates(sigma: SigmaLike) -> tuple[PolynomialIdentity, Invertibility]:
+    """Claim B.4 as typed certificates: (i) the columns of C are the coefficients of
+    σ(U + j), stated at once as Σ_j s^j σ(U + j) = Σ_j s^j Σ_q C_{qj} U^q in ℚ[U, s];
+    (ii) C with its explicit inverse (C·C^{-1} = C^{-1}·C = I)."""
+    p = sigma_polynomial(sigma)
+    c = shift_matrix(sigma)
+    n = int(p.degree()) + 1
+    cs = coefficients(p)
+    label = sigma.name if isinstance(sigma, Activation) else str(sigma)
+    lhs = add(*(mul(power("s", j), poly_at(cs, add("U", num(j)))) for j in range(n)))
+    rhs = add(*(mul(power("s", j), poly_at([c[q, j] for q in range(n)], "U"))
+                for j in range(n)))
+    cols = PolynomialIdentity(
+        name="claim_B_4_columns", variables=("U", "s"), lhs=lhs, rhs=rhs,
+        statement=f"Claim B.4 for σ = {label}: column j of C holds the coefficients of "
+                  "σ(U + j) (coefficient of s^j)")
+    inv = invertibility(c, c.inv(), name="claim_B_4_inverse",
+                        statement=f"Claim B.4 for σ = {label}: C (shifted copies of σ) is "
+                                  "invertible, with the explicit inverse C^-1")
+    return cols, inv
+
+
 def _prove_basis(act: Activation) -> Certificate:
     c = shift_matrix(act)
     d = c.det()
@@ -405,7 +461,9 @@ def _prove_basis(act: Activation) -> Certificate:
     check_eq(vandermonde, superfactorial(mu), "det V = Π_{i<j}(j − i) = Π_k k!")
     check(d != 0, "C is invertible", det=d)
     return Certificate(f"det C = {fmt(d)} ≠ 0 computed exactly for σ = {act.name} and equal "
-                       "to (−1)^{μ(μ+1)/2} r_μ^{μ+1} Π_q C(μ,q) Π_{i<j}(j−i)")
+                       "to (−1)^{μ(μ+1)/2} r_μ^{μ+1} Π_q C(μ,q) Π_{i<j}(j−i); certified: the "
+                       "columns of C are σ(U + j) and C has an explicit inverse",
+                       items=basis_certificates(act))
 
 
 def _check_basis(sigma: SigmaLike, target: Sequence[fmpq], shifts: Sequence[int]) -> Evidence:

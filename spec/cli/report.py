@@ -17,7 +17,14 @@ from spec.claims import load_all
 from spec.cli import CLI, UsageError
 from spec.cli.check import Run, add_run_arguments, run_registry, select_claims
 from spec.harness import profiles, table1
-from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
+from spec.harness.report import (
+    checkers_line,
+    claim_anchor,
+    json_report,
+    refutations_md,
+    rows,
+    theorem_table_md,
+)
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
 
@@ -102,6 +109,9 @@ def report_markdown(run: Run, statuses: list[table1.CellStatus],
         "- Outcomes: **proved** (symbolic certificate), **holds** (no counterexample in the "
         "budget), **refuted** (counterexample; expected for negative controls and errata), "
         "**inconclusive**, **error**.",
+        "- A proved outcome names the checker that re-checked its certificates: "
+        "**proved (Coq)**, **proved (z3)** or **proved (Python)**. "
+        + checkers_line() + ".",
         "",
         "Contents: [Table 1](#table-1) · [Headline results](#headlines) · "
         "[Theorem table](#theorem-table) · [Figures](#figures)"

@@ -44,17 +44,19 @@ class Row:
 
     def outcome(self) -> str:
         """Per-activation outcomes merged over chunks (worst chunk wins), then counted."""
-        per: dict[str | None, str] = {}
+        per: dict[str | None, Result] = {}
         for r in self.results:
             cur = per.get(r.activation)
-            if cur is None or OUTCOME_ORDER.index(r.outcome) < OUTCOME_ORDER.index(cur):
-                per[r.activation] = r.outcome
-        counts = Counter(per.values())
+            if cur is None or OUTCOME_ORDER.index(r.outcome) < OUTCOME_ORDER.index(cur.outcome):
+                per[r.activation] = r
+        counts = Counter(r.outcome_label for r in per.values())
         if len(counts) == 1:
             word = next(iter(counts))
             n = counts[word]
-            return word if n == 1 else f"{word} ({n})"
-        return ", ".join(f"{w} {counts[w]}" for w in reversed(OUTCOME_ORDER) if w in counts)
+            if n == 1:
+                return word
+            return f"{word[:-1]}, {n})" if word.endswith(")") else f"{word} ({n})"
+        return ", ".join(f"{w} {counts[w]}" for w in sorted(counts, key=_label_rank))
 
     def figures(self) -> Figures:
         f = Figures()
@@ -71,6 +73,20 @@ class Row:
             return f"{k}={_short(f.maxima[k])}"
         k, v, b = f.worst
         return f"{k} {_short(v)}/{_short(b)} ({float(v / b):.2f})"
+
+
+def _label_rank(label: str) -> tuple[int, str]:
+    """Best outcome first (``proved (Coq)`` before ``proved (Python)`` before ``holds``)."""
+    word = label.split(" ")[0]
+    return (-OUTCOME_ORDER.index(word) if word in OUTCOME_ORDER else 0, label)
+
+
+def checkers_line() -> str:
+    """Which certificate checkers were available for this run."""
+    from spec.harness.certify import available, kernel_setting
+
+    return (f"Certificate checkers available: {', '.join(available())} "
+            f"(WHYRELU_KERNEL={kernel_setting()}; see docs/certificates.md)")
 
 
 def _short(q: Fraction) -> str:
@@ -143,6 +159,8 @@ def text_table(claims: Sequence[Claim], results: Sequence[Result],
     out.append("")
     out.append(f"{n_ok}/{n} claims met their expectation "
                f"({sum(1 for r in results if r.meets_expectation)}/{len(results)} items).")
+    if any(r.outcome == "proved" for r in results):
+        out.append(checkers_line())
     if uncovered:
         out.append("uncovered activations (no claim quantifies over them): "
                    + ", ".join(a.name for a in uncovered))
@@ -225,6 +243,7 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
         entries.append({
             "claim": cid, "reference": rs[0].ref, "status": rs[0].status, "activation": act,
             "outcome": worst.outcome, "expectation": rs[0].expect,
+            "checked_by": worst.checked_by if worst.outcome == "proved" else None,
             "meets_expectation": all(r.meets_expectation for r in rs),
             "examples": sum(r.examples for r in rs),
             "figures": {k: _frac(v) for k, v in sorted(f.maxima.items())},

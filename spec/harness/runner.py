@@ -3,6 +3,8 @@
 Outcomes (DESIGN.md):
 
 * **proved** — the claim's prover gave a symbolic certificate *and* testing found nothing;
+  its typed certificates were re-checked by Coq, z3 or the Python checker
+  (:mod:`spec.harness.certify`), shown as ``proved (Coq)`` etc.;
 * **holds** — no counterexample within the example budget;
 * **refuted** — a check raised :class:`~spec.claims.ClaimFailure`; the shrunk instance is
   kept, printed with the claim's ``show`` (code or file format);
@@ -32,7 +34,7 @@ from hypothesis.reporting import with_reporter
 from checkers.activations import Activation, parse_activation
 from checkers.errors import BitBudgetExceeded
 from spec.claims import Claim, ClaimFailure, Evidence, as_fraction, get_claim
-from spec.harness import profiles
+from spec.harness import certify, profiles
 
 Outcome = Literal["proved", "holds", "refuted", "inconclusive", "error"]
 
@@ -128,6 +130,15 @@ class Result:
     counterexample: str | None = None
     certificate: str | None = None
     replay: str | None = None
+    #: the checker that accepted the certificates of a proved outcome: Coq, z3 or Python
+    checked_by: str | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        """``proved (Coq)`` / ``proved (z3)`` / ``proved (Python)``, else the outcome."""
+        if self.outcome == "proved" and self.checked_by:
+            return f"proved ({self.checked_by})"
+        return self.outcome
 
     @property
     def meets_expectation(self) -> bool:
@@ -224,6 +235,14 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             res.message = f"prover crashed: {type(e).__name__}: {e}\n{traceback.format_exc()}"
             res.seconds = time.perf_counter() - start
             return res
+        verification = certify.verify(certificate.items)
+        if not verification.accepted:
+            res.outcome = "refuted" if verification.refuted else "error"
+            res.message = verification.message
+            res.certificate = certificate.text
+            res.seconds = time.perf_counter() - start
+            return res
+        res.checked_by = verification.checker
 
     def test(inst: Any) -> None:
         stats.calls += 1
@@ -274,6 +293,8 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         with with_reporter(report):
             runner()
         res.outcome = "proved" if certificate is not None else "holds"
+        if certificate is None:
+            res.checked_by = None
     except (Unsatisfiable, FailedHealthCheck) as e:
         res.outcome = "inconclusive"
         res.message = f"{type(e).__name__}: {e}"
