@@ -1,10 +1,11 @@
 """Exact linear feasibility over ℚ behind one function, with checked Farkas certificates.
 
 :func:`feasible` decides ``∃ x ∈ ℚⁿ: A x ≤ b, A_eq x = b_eq`` (x free) exactly and returns
-either a :class:`Feasible` witness or an :class:`Infeasible` answer carrying a
-:class:`Farkas` certificate: multipliers ``y ≥ 0`` (one per inequality) and ``z`` free (one
-per equality) with ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0`` — adding the rows with these
-multipliers gives ``0 ≤ (negative)``, so no x exists (Farkas' lemma; both halves are
+either a :class:`Feasible` witness or an :class:`Infeasible` answer carrying
+:class:`Multipliers`, which with the system form the shared certificate
+:class:`checkers.certificates.Farkas`: multipliers ``y ≥ 0`` (one per inequality) and
+``z`` free (one per equality) with ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0`` —
+adding the rows with these multipliers gives ``0 ≤ (negative)``, so no x exists (Farkas' lemma; both halves are
 exact).
 
 The solver sits behind :func:`solve` (``backend=``): by default an exact phase-1 simplex
@@ -26,6 +27,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
+from checkers.certificates import Farkas
 from checkers.errors import WhyReluError
 from checkers.rationals import RationalLike, to_q
 
@@ -39,17 +41,16 @@ class LPError(WhyReluError, ValueError):
 
 
 @dataclass(frozen=True)
-class Farkas:
+class Multipliers:
     """Farkas multipliers for ``A x ≤ b, A_eq x = b_eq``: ``y ≥ 0`` on the inequalities,
-    ``z`` free on the equalities, ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0``.
-
-    (A minimal certificate type, kept here until a shared certificate module provides one.)
-    """
+    ``z`` free on the equalities, ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0``.  With the
+    system they make the shared certificate :class:`checkers.certificates.Farkas`
+    (:func:`farkas_certificate`)."""
 
     y: tuple[fmpq, ...]
     z: tuple[fmpq, ...] = ()
 
-    def perturbed(self, index: int, delta: RationalLike = 1) -> Farkas:
+    def perturbed(self, index: int, delta: RationalLike = 1) -> Multipliers:
         """The same certificate with multiplier ``index`` (inequalities first, then
         equalities) shifted by ``delta`` — for negative controls."""
         ys, zs = list(self.y), list(self.z)
@@ -57,7 +58,7 @@ class Farkas:
             ys[index] += to_q(delta)
         else:
             zs[index - len(ys)] += to_q(delta)
-        return Farkas(tuple(ys), tuple(zs))
+        return Multipliers(tuple(ys), tuple(zs))
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,10 @@ class Feasible:
 
 @dataclass(frozen=True)
 class Infeasible:
-    """No point exists; ``farkas`` proves it."""
+    """No point exists; ``farkas`` proves it (the multipliers; the shared certificate is
+    ``farkas_certificate(system, farkas)``)."""
 
-    farkas: Farkas
+    farkas: Multipliers
 
 
 @dataclass(frozen=True)
@@ -128,24 +130,33 @@ def check_witness(sys: System, x: Sequence[RationalLike]) -> bool:
             and all(dot(r) == _F(c) for r, c in zip(sys.A_eq, sys.b_eq, strict=True)))
 
 
-def check_farkas(sys: System, cert: Farkas) -> bool:
-    """``y ≥ 0``, ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0``, in ``fractions.Fraction``."""
-    if len(cert.y) != len(sys.A) or len(cert.z) != len(sys.A_eq):
+def farkas_certificate(sys: System, mult: Multipliers, *, name: str = "farkas",
+                       statement: str = "the linear system has no rational solution"
+                       ) -> Farkas:
+    """The shared certificate (``A' x ≤ b'`` with ``y' ≥ 0``): each equality row becomes the
+    two rows ``a·x ≤ c`` and ``−a·x ≤ −c`` carrying ``max(z, 0)`` and ``max(−z, 0)``.
+    Raises :class:`LPError` if the multipliers do not match the system's shape."""
+    if len(mult.y) != len(sys.A) or len(mult.z) != len(sys.A_eq):
+        raise LPError(f"{len(mult.y)}+{len(mult.z)} multipliers for {len(sys.A)} "
+                      f"inequalities and {len(sys.A_eq)} equalities")
+    rows = [*sys.A, *sys.A_eq, *(tuple(-v for v in r) for r in sys.A_eq)]
+    rhs = [*sys.b, *sys.b_eq, *(-v for v in sys.b_eq)]
+    zero = fmpq(0)
+    ys = [*mult.y, *(v if v > zero else zero for v in mult.z),
+          *(-v if v < zero else zero for v in mult.z)]
+    return Farkas(name, statement, tuple(tuple(_F(v) for v in r) for r in rows),
+                  tuple(_F(v) for v in rhs), tuple(_F(v) for v in ys))
+
+
+def check_farkas(sys: System, mult: Multipliers) -> bool:
+    """``y ≥ 0``, ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0``, checked by the shared
+    certificate's own checker (:meth:`checkers.certificates.Farkas.check`, in
+    ``fractions.Fraction``)."""
+    try:
+        cert = farkas_certificate(sys, mult)
+    except LPError:
         return False
-    if any(_F(v) < 0 for v in cert.y):
-        return False
-    total = [Fraction(0)] * sys.nvars
-    rhs = Fraction(0)
-    for m, row, c in zip((*cert.y, *cert.z), (*sys.A, *sys.A_eq), (*sys.b, *sys.b_eq),
-                         strict=True):
-        if not m:
-            continue
-        f = _F(m)
-        for j, a in enumerate(row):
-            if a:
-                total[j] += f * _F(a)
-        rhs += f * _F(c)
-    return all(t == 0 for t in total) and rhs < 0
+    return cert.accepted()
 
 
 # --------------------------------------------------------------------------- solvers
@@ -203,7 +214,7 @@ def _phase1(M: fmpq_mat, r: list[fmpq], slack: list[int | None]) -> tuple[bool, 
     return True, u
 
 
-def _solve_flint(sys: System) -> tuple[fmpq, ...] | Farkas:
+def _solve_flint(sys: System) -> tuple[fmpq, ...] | Multipliers:
     """A point of the system, or Farkas multipliers, by :func:`_phase1` on
     ``[A −A I; A_eq −A_eq 0] (x⁺, x⁻, s) = (b, b_eq)`` with rows of negative right-hand
     side negated."""
@@ -226,7 +237,7 @@ def _solve_flint(sys: System) -> tuple[fmpq, ...] | Farkas:
     if ok:
         return tuple(vec[j] - vec[n + j] for j in range(n))
     rho = [s * p for s, p in zip(sign, vec, strict=True)]  # ρᵀ[A; A_eq] = 0, ρ_ineq ≤ 0
-    return Farkas(tuple(-v for v in rho[:mi]), tuple(-v for v in rho[mi:]))
+    return Multipliers(tuple(-v for v in rho[:mi]), tuple(-v for v in rho[mi:]))
 
 
 def _sympy_linprog(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[fmpq],
@@ -253,7 +264,7 @@ def _sympy_linprog(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[f
     return tuple(fmpq(int(Rational(v).p), int(Rational(v).q)) for v in x)
 
 
-def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Farkas:
+def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Multipliers:
     """The same through sympy's rational simplex (x = x⁺ − x⁻; the Farkas multipliers by
     a second LP on the alternative system).  sympy 1.14's ``linprog`` has returned points
     that violate the system (its ``bounds=(None, None)`` and some degenerate systems), which
@@ -275,10 +286,10 @@ def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Farkas:
     if sol is None:
         raise LPError("neither the system nor its Farkas alternative is feasible "
                       "(solver error)")
-    return Farkas(sol[:m], tuple(sol[m + i] - sol[m + k + i] for i in range(k)))
+    return Multipliers(sol[:m], tuple(sol[m + i] - sol[m + k + i] for i in range(k)))
 
 
-BACKENDS: dict[str, Callable[[System], tuple[fmpq, ...] | Farkas]] = {
+BACKENDS: dict[str, Callable[[System], tuple[fmpq, ...] | Multipliers]] = {
     "flint": _solve_flint, "sympy": _solve_sympy}
 """Exact solvers behind :func:`solve`: the FLINT phase-1 simplex (default) and sympy."""
 
@@ -297,7 +308,7 @@ def solve(sys: System, *, backend: str = "flint") -> Feasible | Infeasible:
     except KeyError:
         raise LPError(f"unknown LP backend {backend!r}; use {', '.join(BACKENDS)}") from None
     out = run(sys)
-    if isinstance(out, Farkas):
+    if isinstance(out, Multipliers):
         if not check_farkas(sys, out):
             raise LPError(f"the {backend} solver returned Farkas multipliers that do not "
                           "check")

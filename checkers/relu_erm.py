@@ -42,7 +42,7 @@ from flint import fmpq
 
 from checkers.activations import Identity, PiecewiseLinear
 from checkers.errors import NetworkError, WhyReluError
-from checkers.lp import Farkas, Feasible, System, check_farkas, solve
+from checkers.lp import Feasible, Multipliers, System, check_farkas, solve
 from checkers.network import Network, Sample
 
 LOSS_NAMES = ("square", "hinge")
@@ -338,13 +338,13 @@ def check_implied(sys: System, mult: Sequence[fmpq], c: Sequence[fmpq], d: fmpq)
 @dataclass(frozen=True)
 class Dropped:
     """A case of one sample left out of the search, with its certificate: ``"empty"``
-    (Farkas on the case's rows) or ``"face"`` (unit ``unit`` on, yet ``p_unit ≤ 0`` is
-    implied: ``mult`` certifies it)."""
+    (Farkas multipliers on the case's rows) or ``"face"`` (unit ``unit`` on, yet
+    ``p_unit ≤ 0`` is implied: ``mult`` certifies it)."""
 
     sample: int
     pattern: Pattern
     reason: str
-    farkas: Farkas | None = None
+    farkas: Multipliers | None = None
     unit: int | None = None
     mult: tuple[fmpq, ...] | None = None
 
@@ -420,7 +420,7 @@ class Refutation:
     order: tuple[int, ...]
     kept: tuple[tuple[Pattern, ...], ...]
     dropped: tuple[Dropped, ...]
-    certificates: tuple[tuple[tuple[Pattern, ...], Farkas], ...]
+    certificates: tuple[tuple[tuple[Pattern, ...], Multipliers], ...]
     groups: tuple[tuple[int, ...], ...]
 
 
@@ -465,7 +465,7 @@ def decide(prob: Problem, *, max_patterns: int | None = None) -> Decision:
         dropped.extend(d)
     order = tuple(sorted(range(n), key=lambda i: (len(kept[i]), i)))
     groups = symmetry_groups(prob)
-    certs: list[tuple[tuple[Pattern, ...], Farkas]] = []
+    certs: list[tuple[tuple[Pattern, ...], Multipliers]] = []
     explored = 0
     solved = 0
 

@@ -6,13 +6,14 @@ import pytest
 from flint import fmpq
 
 from checkers.lp import (
-    Farkas,
     Feasible,
     Infeasible,
     LPError,
+    Multipliers,
     System,
     check_farkas,
     check_witness,
+    farkas_certificate,
     feasible,
 )
 
@@ -28,7 +29,7 @@ def test_infeasible_interval_has_farkas() -> None:
     r = feasible([[1], [-1]], [1, -2])
     assert isinstance(r, Infeasible)
     assert check_farkas(sys, r.farkas)
-    assert r.farkas == Farkas((fmpq(1), fmpq(1)))
+    assert r.farkas == Multipliers((fmpq(1), fmpq(1)))
 
 
 def test_equality_only_infeasible() -> None:
@@ -47,8 +48,8 @@ def test_perturbed_certificate_rejected(index: int) -> None:
 
 def test_checker_rejects_negative_multiplier_and_wrong_sign() -> None:
     sys = System.of([[1], [-1]], [1, -2])
-    assert not check_farkas(sys, Farkas((fmpq(-1), fmpq(-1))))
-    assert not check_farkas(System.of([[1], [-1]], [2, -1]), Farkas((fmpq(1), fmpq(1))))
+    assert not check_farkas(sys, Multipliers((fmpq(-1), fmpq(-1))))
+    assert not check_farkas(System.of([[1], [-1]], [2, -1]), Multipliers((fmpq(1), fmpq(1))))
 
 
 def test_witness_checker_rejects_violation() -> None:
@@ -63,3 +64,21 @@ def test_malformed_systems() -> None:
     with pytest.raises(LPError):
         feasible([], [])
     assert isinstance(feasible([], [], nvars=2), Feasible)
+
+
+def test_shared_certificate_type() -> None:
+    sys = System.of([[1, 0]], [-1], [[0, 1], [1, 0]], [1, 0])
+    r = feasible([[1, 0]], [-1], [[0, 1], [1, 0]], [1, 0])
+    assert isinstance(r, Infeasible)
+    cert = farkas_certificate(sys, r.farkas)
+    assert cert.kind == "farkas" and cert.accepted()
+    assert not farkas_certificate(sys, r.farkas.perturbed(2)).accepted()
+
+
+def test_sympy_backend_agrees() -> None:
+    for A, b in (([[1], [-1]], [1, -2]), ([[1, 1]], [0])):
+        ours = feasible(A, b)
+        theirs = feasible(A, b, backend="sympy")
+        assert type(ours) is type(theirs)
+    with pytest.raises(LPError):
+        feasible([[1]], [0], backend="cplex")
