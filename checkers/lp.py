@@ -5,8 +5,8 @@ either a :class:`Feasible` witness or an :class:`Infeasible` answer carrying
 :class:`Multipliers`, which with the system form the shared certificate
 :class:`checkers.certificates.Farkas`: multipliers ``y ≥ 0`` (one per inequality) and
 ``z`` free (one per equality) with ``yᵀA + zᵀA_eq = 0`` and ``yᵀb + zᵀb_eq < 0`` —
-adding the rows with these multipliers gives ``0 ≤ (negative)``, so no x exists (Farkas' lemma; both halves are
-exact).
+adding the rows with these multipliers gives ``0 ≤ (negative)``, so no x exists (Farkas'
+lemma; both halves are exact).
 
 The solver sits behind :func:`solve` (``backend=``): by default an exact phase-1 simplex
 with Bland's rule whose tableau is a FLINT ``fmpq_mat`` (the Farkas multipliers are its
