@@ -124,3 +124,20 @@ def test_cli_set_splitting_both_ways(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["erm", "set-splitting", "--sets", "1 2 3; 3 4 5; 1 4 5", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["splittable"] and out["zero_loss"] and out["witness_verified"]
+
+
+def test_table1_np_complete_cells_back_both_halves() -> None:
+    from spec.claims import load_all
+    from spec.harness import table1
+
+    claims = load_all()
+    for cell in table1.CELLS:
+        if cell.entry != "NP-complete":
+            continue
+        assert cell.not_executable is not None
+        assert "Boob–Dey–Lan" in cell.not_executable
+        found = {c.id for b in cell.backing for c in table1.claims_for(b.ref, claims)}
+        assert "relu_np_hardness.splittable_iff_zero_loss" in found  # hardness half
+        assert "relu_np_hardness.fixed_output_step_cited" in found  # the cited step
+        assert any(table1.ref_matches(c.ref, "Theorem E.2")  # membership half
+                   for c in claims if c.id in found)
