@@ -12,8 +12,9 @@ The solver sits behind :func:`solve` (``backend=``): by default an exact phase-1
 with Bland's rule whose tableau is a FLINT ``fmpq_mat`` (the Farkas multipliers are its
 phase-1 duals); ``"sympy"`` uses sympy's rational simplex (``sympy.solvers.simplex.linprog``)
 and finds the multipliers by a second LP on the alternative system.  sympy 1.14 was the
-intended solver, but its ``linprog`` returned points violating the system on systems this
-project builds (reproduced in ``tests/test_lp.py``), and it is slower.  *Every* answer of
+intended solver, but its ``linprog`` returns points violating the system on systems this
+project builds (``bounds=(None, None)``; every early infeasible prefix of the Fano plane
+search in ``docs/np-hardness.md``).  *Every* answer of
 either backend is re-checked by the few-line checkers :func:`check_witness` and
 :func:`check_farkas`, written in ``fractions.Fraction`` independently of the solvers: a
 wrong answer raises :class:`LPError` instead of being returned.

@@ -15,6 +15,7 @@ from checkers.lp import (
     check_witness,
     farkas_certificate,
     feasible,
+    solve,
 )
 
 
@@ -82,3 +83,22 @@ def test_sympy_backend_agrees() -> None:
         assert type(ours) is type(theirs)
     with pytest.raises(LPError):
         feasible([[1]], [0], backend="cplex")
+
+
+def test_sympy_backend_wrong_points_are_caught() -> None:
+    """sympy 1.14's linprog answers 'feasible' with a violating point on the triangle's
+    first certified prefix (an infeasible system): the check turns it into LPError."""
+    from checkers.relu_erm import decide, prefix_rows
+    from spec.beyond.relu_np_hardness import SetSplitting, problem
+
+    p = problem(SetSplitting(3, ((1, 2), (2, 3), (1, 3))))
+    d = decide(p)
+    assert d.refutation is not None
+    prefix, _ = d.refutation.certificates[0]
+    sys = prefix_rows(p, d.refutation.order, prefix).system(p.nvars)
+    assert isinstance(solve(sys), Infeasible)
+    try:
+        theirs = solve(sys, backend="sympy")
+    except LPError:
+        return
+    assert isinstance(theirs, Infeasible)
