@@ -141,3 +141,42 @@ def test_table1_np_complete_cells_back_both_halves() -> None:
         assert "relu_np_hardness.fixed_output_step_cited" in found  # the cited step
         assert any(table1.ref_matches(c.ref, "Theorem E.2")  # membership half
                    for c in claims if c.id in found)
+
+
+def test_planted_bug_caught_by_the_claim_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plant: an 'on' unit only needs p_k ≥ −1 instead of p_k ≥ 0 (h_k = p_k may then be
+    negative).  The triangle (NO) then looks trainable and 'splittable ⇔ loss 0' is refuted.
+    (The opposite plant, p_k ≥ 1, goes unnoticed on this reduction: its witnesses have
+    p_k = 1 on every active unit, a scale the decider is free to choose.)"""
+    import checkers.relu_erm as engine
+    from spec.beyond import relu_np_hardness as r
+    from spec.claims import ClaimFailure
+
+    real = engine.case_rows
+
+    def planted(prob: Problem, sample: Sample, pattern: tuple[int, ...]) -> engine.Rows:
+        rows = real(prob, sample, pattern)
+        b = list(rows.b)
+        for k, on in enumerate(pattern):  # the first len(pattern) rows are the units' sides
+            if on:
+                b[k] += 1
+        return engine.Rows(rows.A, tuple(b), rows.A_eq, rows.b_eq)
+
+    monkeypatch.setattr(engine, "case_rows", planted)
+    insts = [r.SetSplitting(5, ((1, 2, 3), (3, 4, 5), (1, 4, 5))),
+             r.SetSplitting(3, ((1, 2), (2, 3), (1, 3)))]
+    outs = [r.Outcome(i, r.splitting(i), engine.decide(r.problem(i))) for i in insts]
+    with pytest.raises(ClaimFailure, match="splittable ⇔"):
+        r._iff_check(outs, [o.split is not None for o in outs])
+
+
+def test_hinge_loss() -> None:
+    net = _net(1)
+    free = tuple(v != "o" for _, v in net.edges)
+    data = tuple(Sample({"x": fmpq(a)}, (fmpq(b),)) for a, b in [(2, 1), (-2, -1)])
+    p = Problem(net, free, free, data, loss="hinge")
+    d = decide(p)  # ReLU ≥ 0 cannot reach y·f ≥ 1 for y = −1 with output weight +1
+    assert not d.feasible and d.refutation is not None and check_refutation(p, d.refutation)
+    p2 = Problem(net, free, free, data[:1], loss="hinge")
+    d2 = decide(p2)
+    assert d2.feasible and d2.witness is not None and p2.zero_loss(d2.witness)
