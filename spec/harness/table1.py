@@ -83,13 +83,14 @@ _NP_HARD_REDUCTION = Backing(
 _NP_HARD_CITED_STEP = Backing(
     "Theorem 1.4 (NP-hardness half",
     "the cited step: zero loss with a free output layer still implies splittable")
-_NP_HARD_REMAINDER = ("NP-hardness is a statement about all instances and all algorithms; "
-                      "what runs is the reduction's correctness on small instances (RC). "
-                      "Cited remainder: set splitting is NP-complete (Lovász 1973; "
-                      "Garey–Johnson SP4), and the step from the fixed to the free output "
-                      "layer (ERM_bit trains every parameter) is Boob–Dey–Lan's theorem; the "
-                      "paper itself cites Judd 1988, Blum–Rivest 1988 and Šíma 2002, which "
-                      "concern threshold and sigmoid units.")
+_NP_HARD_REMAINDER = ("Only the cited remainder of the hardness half (its reduction is "
+                      "backed above): set splitting is NP-complete (Lovász 1973; "
+                      "Garey–Johnson SP4); the step from the fixed to the free output layer "
+                      "(ERM_bit trains every parameter) is Boob–Dey–Lan's theorem; and the "
+                      "reduction's correctness on all instances is proved in words (what "
+                      "runs is every instance up to n = 4 and the Fano plane). The paper "
+                      "itself cites Judd 1988, Blum–Rivest 1988 and Šíma 2002, which concern "
+                      "threshold and sigmoid units.")
 
 SETTINGS: tuple[str, ...] = (
     "Shallow ERM",
