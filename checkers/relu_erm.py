@@ -378,7 +378,8 @@ def sample_cases(prob: Problem, i: int) -> tuple[list[Pattern], list[Dropped]]:
 
 def symmetry_groups(prob: Problem) -> list[list[int]]:
     """Groups of interchangeable hidden units (same in-edges with the same free flags and
-    fixed values, same output edge, same injections in every sample)."""
+    fixed values, same output weight, same injections in every sample; output-edge biases
+    only add to the output's constant and do not matter)."""
     net = prob.network
     sig: dict[object, list[int]] = {}
     for k, h in enumerate(prob.hidden):
@@ -389,8 +390,8 @@ def symmetry_groups(prob: Problem) -> list[list[int]]:
             key = (fw, fb, None if fw else net.weights[e], None if fb else net.biases[e])
             if v == h:
                 ins.append((u, key))
-            if u == h:
-                outs.append((v, key))
+            if u == h:  # an output edge's bias only joins the output's constant: no part
+                outs.append((v, key[0], key[2]))
         inj = tuple(s.x.get(h, fmpq(0)) for s in prob.data)
         sig.setdefault((tuple(sorted(ins, key=str)), tuple(sorted(outs, key=str)), inj),
                        []).append(k)
