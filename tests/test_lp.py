@@ -102,3 +102,34 @@ def test_sympy_backend_wrong_points_are_caught() -> None:
     except LPError:
         return
     assert isinstance(theirs, Infeasible)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ENTRY = st.integers(-3, 3)
+
+
+@st.composite
+def _systems(draw: st.DrawFn) -> System:
+    n = draw(st.integers(1, 4))
+    m = draw(st.integers(0, 6))
+    k = draw(st.integers(0, 3))
+    rows = [[draw(_ENTRY) for _ in range(n)] for _ in range(m)]
+    rows_eq = [[draw(_ENTRY) for _ in range(n)] for _ in range(k)]
+    rhs = [draw(_ENTRY) for _ in range(m)]
+    rhs_eq = [draw(_ENTRY) for _ in range(k)]
+    if m and draw(st.booleans()):  # a repeated row: degenerate systems
+        rows.append(rows[0])
+        rhs.append(rhs[0])
+    return System.of(rows, rhs, rows_eq, rhs_eq, nvars=n)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_systems())
+def test_flint_backend_always_answers_with_a_checked_certificate(sys: System) -> None:
+    r = solve(sys)  # LPError would mean an answer that failed its check
+    if isinstance(r, Feasible):
+        assert check_witness(sys, r.witness)
+    else:
+        assert check_farkas(sys, r.farkas)
