@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from flint import fmpq
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checkers.lp import (
     Feasible,
@@ -102,10 +104,6 @@ def test_sympy_backend_wrong_points_are_caught() -> None:
     except LPError:
         return
     assert isinstance(theirs, Infeasible)
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 _ENTRY = st.integers(-3, 3)
 
