@@ -15,7 +15,14 @@ from checkers.formats import dataset_from_json, free_flags_from_json, network_fr
 from checkers.losses import LOSSES
 from checkers.lp import farkas_certificate
 from checkers.rationals import fmt
-from checkers.relu_erm import Decision, Problem, check_refutation, decide
+from checkers.relu_erm import (
+    Decision,
+    Problem,
+    case_rows,
+    check_refutation,
+    decide,
+    prefix_rows,
+)
 from spec.beyond.relu_np_hardness import (
     SetSplitting,
     erm_instance,
@@ -43,13 +50,11 @@ def _certificates_json(prob: Problem, dec: Decision) -> list[dict[str, Any]]:
     out = []
     for d in ref.dropped:
         if d.reason == "empty" and d.farkas is not None:
-            from checkers.relu_erm import case_rows
             sys = case_rows(prob, prob.data[d.sample], d.pattern).system(prob.nvars)
             out.append(farkas_certificate(
                 sys, d.farkas, name=f"sample{d.sample}_case{''.join(map(str, d.pattern))}",
                 statement=f"sample {d.sample} has no zero-loss point with hidden pattern "
                           f"{d.pattern}").to_json())
-    from checkers.relu_erm import prefix_rows
     for n, (prefix, mult) in enumerate(ref.certificates):
         sys = prefix_rows(prob, ref.order, prefix).system(prob.nvars)
         out.append(farkas_certificate(
