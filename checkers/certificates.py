@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from flint import fmpq, fmpq_mpoly, fmpq_poly, fmpz
+
 from checkers.errors import WhyReluError
 
 SCHEMA = "whyrelu-certificate/1"
@@ -58,10 +60,12 @@ class CertificateRejected(WhyReluError):
 
 def num(q: Any) -> str:
     """A rational constant (int, Fraction, fmpq, fmpz or "p/q") as an expression."""
-    if hasattr(q, "p") and hasattr(q, "q"):  # flint.fmpq
+    if isinstance(q, fmpq):
         f = Fraction(int(q.p), int(q.q))
+    elif isinstance(q, Fraction | str):
+        f = Fraction(q)
     else:
-        f = Fraction(int(q)) if not isinstance(q, Fraction | str) else Fraction(q)
+        f = Fraction(int(q))
     return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
@@ -92,7 +96,8 @@ def poly_at(coeffs: Sequence[Any], t: Expr) -> Expr:
         cs = num(c)
         if cs == "0":
             continue
-        terms.append(cs if k == 0 else mul(cs, t if k == 1 else power(t, k)))
+        mono = t if k == 1 else power(t, k)
+        terms.append(cs if k == 0 else mono if cs == "1" else mul(cs, mono))
     return add(*terms) if terms else "0"
 
 
@@ -516,13 +521,13 @@ def poly_expr(p: Any, variables: Sequence[str]) -> Expr:
     an ``int``/``Fraction`` or an expression, as an expression (sum of monomials)."""
     if isinstance(p, str | list):
         return p
-    if isinstance(p, int | Fraction) or (hasattr(p, "p") and hasattr(p, "q")):
+    if isinstance(p, int | Fraction | fmpq | fmpz):
         return num(p)
-    if hasattr(p, "to_dict"):  # fmpq_mpoly
+    if isinstance(p, fmpq_mpoly):
         terms = [mul(num(c), *_mono_expr(list(m), variables))
                  for m, c in sorted(p.to_dict().items(), reverse=True)]
         return add(*terms) if terms else "0"
-    if hasattr(p, "coeffs"):  # fmpq_poly
+    if isinstance(p, fmpq_poly):
         return poly_at([p[k] for k in range(int(p.degree()) + 1)], variables[0])
     raise CertificateError(f"cannot read {type(p).__name__} as a polynomial")
 

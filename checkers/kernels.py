@@ -60,6 +60,8 @@ def ident(name: str) -> str:
 
 def _coq_num(s: str) -> str:
     q = Fraction(s)
+    if q.denominator == 1 and q >= 0:
+        return str(q.numerator)
     return f"({q.numerator}#{q.denominator})"
 
 
@@ -131,7 +133,8 @@ def to_coq(cert: KernelCertificate) -> str:
                 "Proof. split; vm_compute; reflexivity. Qed.\n")
     if isinstance(cert, ExactEvaluation):
         lets = "".join(f"\n  let {v} := {_coq_num(str(q))} in" for v, q in cert.inputs)
-        lets += "".join(f"\n  let {d} := {coq_expr(e)} in" for d, e in cert.definitions)
+        # Qred keeps the numbers reduced (Q's operations do not normalise)
+        lets += "".join(f"\n  let {d} := Qred {coq_expr(e)} in" for d, e in cert.definitions)
         return (f"{head}\nLemma cert : Qeq_bool ({lets}\n  {coq_expr(cert.output)})\n  "
                 f"{_coq_num(str(cert.claimed))} = true.\n"
                 "Proof. vm_compute. reflexivity. Qed.\n")

@@ -38,7 +38,7 @@ from flint import fmpq, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import Activation, Traits
-from checkers.certificates import KernelCertificate
+from checkers.certificates import CertificateRejected, KernelCertificate
 
 Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
 Expect = Literal["holds", "counterexample"]
@@ -78,6 +78,15 @@ def check_eq(lhs: Any, rhs: Any, message: str, **terms: Any) -> None:
     """Fail unless ``lhs == rhs`` (exactly); both sides are shown on failure."""
     if not lhs == rhs:
         raise ClaimFailure(message, {"lhs": lhs, "rhs": rhs, **terms})
+
+
+def check_certificate(cert: KernelCertificate, message: str, **terms: Any) -> None:
+    """Fail unless the certificate's own (Python) checker accepts ``cert``."""
+    try:
+        cert.check()
+    except CertificateRejected as e:
+        raise ClaimFailure(message, {"certificate": cert.name, "rejected": str(e),
+                                     **terms}) from None
 
 
 def as_fraction(v: Number) -> Fraction:

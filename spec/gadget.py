@@ -50,6 +50,7 @@ from spec.claims import (
     Evidence,
     as_fraction,
     check,
+    check_certificate,
     check_eq,
     claim,
     claim_for,
@@ -268,8 +269,11 @@ def star_certificate(sigma: SigmaLike, lam: Sequence[fmpq], *,
     def s(t: Expr) -> Expr:
         return poly_at(cs, t)
 
-    terms = [mul(num(v), sub(sub(s(add("x", "y", num(j))), s(add("x", num(j)))),
-                             s(add("y", num(j)))))
+    def shifted(*t: Expr, j: int) -> Expr:
+        return add(*t, num(j)) if j else add(*t)
+
+    terms = [mul(num(v), sub(sub(s(shifted("x", "y", j=j)), s(shifted("x", j=j))),
+                             s(shifted("y", j=j))))
              for j, v in enumerate(lam)]
     label = sigma.name if isinstance(sigma, Activation) else str(sigma)
     return PolynomialIdentity(
@@ -329,6 +333,25 @@ def perturbed_lambda_refuted(act: Activation, inst: tuple[fmpq, fmpq, int, fmpq]
     lam = gadget_lambdas(act)
     lam[j] += delta
     return _check_identity(act, lam, x, y)
+
+
+@claim_for(
+    "Lemma 3.1",
+    "Negative control: the certificate of (★) with one λ_j changed by δ ≠ 0 is rejected by "
+    "the certificate checker (the sub-check behind `proved`)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(st.integers(0, act.traits.degree or 2),
+                                    rationals(6, nonzero=True)),
+    expect="counterexample", control_of="gadget.identity", examples=8,
+)
+def perturbed_certificate_refuted(act: Activation, inst: tuple[int, fmpq]) -> Evidence:
+    """The typed certificate (see docs/certificates.md) built from λ + δ·e_j."""
+    j, delta = inst
+    lam = gadget_lambdas(act)
+    lam[j] += delta
+    check_certificate(star_certificate(act, lam), "the (★) certificate is accepted", j=j,
+                      delta=delta)
+    return Evidence()
 
 
 @claim_for(
@@ -502,6 +525,30 @@ def claim_b4_basis(act: Activation, target: list[fmpq]) -> Evidence:
     polynomial of degree <= μ."""
     n = (act.traits.degree or 2) + 1
     return _check_basis(act, target, list(range(n)))
+
+
+@claim_for(
+    "Claim B.4",
+    "Negative control: the invertibility certificate with one entry of C^{-1} changed by "
+    "δ ≠ 0 is rejected by the certificate checker (the sub-check behind `proved`)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(st.integers(0, 6), st.integers(0, 6),
+                                    rationals(6, nonzero=True)),
+    expect="counterexample", control_of="gadget.claim_b4_basis", examples=8,
+)
+def perturbed_inverse_certificate_refuted(act: Activation,
+                                          inst: tuple[int, int, fmpq]) -> Evidence:
+    """C·B ≠ I once one entry of B = C^{-1} moves."""
+    i, k, delta = inst
+    _cols, cert = basis_certificates(act)
+    n = len(cert.inverse)
+    rows = [list(r) for r in cert.inverse]
+    rows[i % n][k % n] += as_fraction(delta)
+    bad = Invertibility(name=cert.name, statement=cert.statement, matrix=cert.matrix,
+                        inverse=tuple(tuple(r) for r in rows))
+    check_certificate(bad, "C with the explicit inverse is accepted", i=i % n, k=k % n,
+                      delta=delta)
+    return Evidence()
 
 
 @claim(

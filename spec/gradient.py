@@ -43,6 +43,7 @@ from flint import fmpq
 from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, Activation
+from checkers.certificates import Expr, PolynomialIdentity, add, mul, power, sub
 from checkers.errors import DataError, DegreeError, NetworkError, SLPError, WhyReluError
 from checkers.losses import SQUARE, Loss
 from checkers.network import Edge, Network, Sample
@@ -53,6 +54,7 @@ from checkers.slp import SLP, Gate
 from spec import bnslp
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
+    Certificate,
     Evidence,
     as_fraction,
     check,
@@ -562,6 +564,75 @@ def app_c_identity(act: Activation, inst: IdInst) -> Evidence:
 )
 def app_c_wrong_output_derivative_refuted(act: Activation, inst: IdInst) -> Evidence:
     return _check_app_c(act, inst, planted=True)
+
+
+def _app_c_loss(w: Expr) -> Expr:
+    """B·ℒ(f_t, y) with f_t = w·n + 0 (id vertex t, b_e∗ = 0), y = −a0, ℒ(x, y) = ½(x − y)²
+    (the B identical samples collapse to the factor B)."""
+    f_t = add(mul(w, "n"), "0")
+    return mul("B", "1/2", power(sub(f_t, ["neg", "a0"]), 2))
+
+
+def app_c_certificate(*, planted: bool = False) -> PolynomialIdentity:
+    """App. C step 4 as an identity in ℚ[w, h, n, a0, B]:
+    L(w + h) − L(w) − h·B(w·n + a0)·n = (B/2)·n²·h², so ∂L/∂w_e∗ = B(w·n + a0)·n (n = n_P
+    = f^{t_0}, certified separately by Lemma 3.2).  ``planted`` drops the factor n."""
+    grad = mul("B", add(mul("w", "n"), "a0"), "n") if not planted \
+        else mul("B", add(mul("w", "n"), "a0"))
+    return PolynomialIdentity(
+        name="app_C_gradient", variables=("w", "h", "n", "a0", "B"),
+        lhs=sub(sub(_app_c_loss(add("w", "h")), _app_c_loss("w")), mul("h", grad)),
+        rhs=mul("1/2", "B", power("n", 2), power("h", 2)),
+        statement="App. C: L(w) = B·½(w·n_P + 0 − (−a0))² satisfies L(w+h) − L(w) − "
+                  "h·B(w·n_P + a0)·n_P = (B/2)n_P²h², i.e. ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P")
+
+
+def _prove_app_c() -> Certificate:
+    return Certificate("∂L/∂w_e∗ = B(w·n + a0)·n as an identity in ℚ[w, h, n, a0, B] (the "
+                       "remainder of the first-order expansion is (B/2)n²h²)",
+                       items=(app_c_certificate(),))
+
+
+def _check_app_c_formula(inst: tuple[fmpq, fmpq, fmpq, int, fmpq], planted: bool) -> Evidence:
+    w, n, a0, b, h = inst
+
+    def loss(v: fmpq) -> fmpq:
+        return fmpq(b) * (v * n + a0) ** 2 / 2
+
+    central = (loss(w + h) - loss(w - h)) / (2 * h)
+    formula = fmpq(b) * (w * n + a0) * (n if not planted else 1)
+    accepted = app_c_certificate(planted=planted).accepted()
+    check(central == formula and accepted,
+          "∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P: equal to the exact central difference, and its "
+          "certificate accepted", central_difference=central, formula=formula,
+          certificate_accepted=accepted, w=w, n=n, a0=a0, B=b)
+    return Evidence()
+
+
+_FORMULA_INST = st.tuples(rationals(8), rationals(8), rationals(8), st.integers(1, 9),
+                          rationals(6, nonzero=True))
+
+
+@claim(
+    "App. C",
+    "Step 4: for L(w) = B·½(w·n_P − (−a0))², ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P for all "
+    "rationals w, n_P, a0 and B; proved as an identity in ℚ[w, h, n_P, a0, B]",
+    instances=_FORMULA_INST, prover=_prove_app_c, examples=20, tags=("identity",),
+)
+def app_c_gradient_formula(inst: tuple[fmpq, fmpq, fmpq, int, fmpq]) -> Evidence:
+    """The exact central difference (L is quadratic in w) at a random point."""
+    return _check_app_c_formula(inst, planted=False)
+
+
+@claim(
+    "App. C",
+    "Negative control: the gradient without the factor n_P, B(w_e∗·n_P + a0), is not ∂L/∂w_e∗",
+    instances=_FORMULA_INST, expect="counterexample",
+    control_of="gradient.app_c_gradient_formula", examples=10,
+)
+def app_c_gradient_formula_planted_refuted(inst: tuple[fmpq, fmpq, fmpq, int, fmpq]
+                                           ) -> Evidence:
+    return _check_app_c_formula(inst, planted=True)
 
 
 @claim(

@@ -53,7 +53,18 @@ from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly, fmpz
 from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, Activation, Polynomial
-from checkers.certificates import Expr, PolynomialIdentity, add, mul, num, poly_at, sub
+from checkers.certificates import (
+    ExactEvaluation,
+    Expr,
+    KernelCertificate,
+    PolynomialIdentity,
+    add,
+    mul,
+    num,
+    perturbed,
+    poly_at,
+    sub,
+)
 from checkers.errors import DataError, SLPError
 from checkers.losses import Loss
 from checkers.network import Edge, Network, Sample, Trace
@@ -67,6 +78,7 @@ from spec.claims import (
     Evidence,
     as_fraction,
     check,
+    check_certificate,
     check_eq,
     claim,
     claim_for,
@@ -783,7 +795,8 @@ def network_definitions(compiled: CompiledSLP, inputs: Mapping[str, Expr],
                         targets: Sequence[str]) -> tuple[list[tuple[str, Expr]], list[str]]:
     """The node rule of Definition 2.3 written out as straight-line definitions (for the
     typed certificates): ``s<v>`` the pre-activation, ``n<v>`` the vertex value, for the
-    ancestors of ``targets`` only; returns the definitions and the targets' names."""
+    ancestors of ``targets`` through edges of non-zero weight only (a weight-0 edge adds its
+    bias alone); returns the definitions and the targets' names."""
     net = compiled.network
     a = net.arch
     cs = coefficients(compiled.sigma.poly)
@@ -793,7 +806,7 @@ def network_definitions(compiled: CompiledSLP, inputs: Mapping[str, Expr],
         v = stack.pop()
         if v not in need:
             need.add(v)
-            stack += [a.src[e] for e in a.in_edges[v]]
+            stack += [a.src[e] for e in a.in_edges[v] if net.weights[e] != 0]
     defs: list[tuple[str, Expr]] = []
     for v in a.order:
         if v not in need:
@@ -834,6 +847,34 @@ def gadget_certificates(sigma: SigmaLike) -> list[PolynomialIdentity]:
             lhs=target, rhs=w,
             statement=f"Lemma 3.2 for σ = {label}: the compiled network with weights θ∗, "
                       f"x at v0 and y at v1, computes the gate {nm} at vertex {gate}"))
+    return out
+
+
+def simulation_certificates(sigma: SigmaLike) -> list[KernelCertificate]:
+    """θ∗ simulating small SLPs, as typed certificates: for the three one-gate SLPs
+    a1 = a0 ∘ a0 the compiled network's gate vertex equals a0 ∘ a0 in ℚ[a0]; and the
+    three-gate SLP (a0 = 3/2; a0², a1², a2 + a0) evaluates exactly, through the network at
+    θ∗, to the value of the Fraction reference evaluator."""
+    label = sigma.name if isinstance(sigma, Activation) else str(sigma)
+    out: list[KernelCertificate] = []
+    for op, name in (("+", "add"), ("-", "sub"), ("*", "mul")):
+        c = compile_slp(SLP.of(1, [(op, 0, 0)]), sigma)
+        defs, (target,) = network_definitions(c, {c.source: "a0"}, [c.gate_nodes[1]])
+        want: Expr = (add("a0", "a0") if op == "+" else sub("a0", "a0") if op == "-"
+                      else mul("a0", "a0"))
+        out.append(PolynomialIdentity(
+            name=f"lemma_3_2_slp_a0_{name}_a0", variables=("a0",), definitions=tuple(defs),
+            lhs=target, rhs=want,
+            statement=f"Lemma 3.2 for σ = {label}: the network of the SLP (a0; a0 {op} a0) "
+                      f"with weights θ∗ computes a1 = a0 {op} a0 for every input a0"))
+    slp = SLP.of(fmpq(3, 2), [("*", 0, 0), ("*", 1, 1), ("+", 2, 0)])
+    c = compile_slp(slp, sigma)
+    defs, (target,) = network_definitions(c, {c.source: "a0"}, [c.gate_nodes[-1]])
+    out.append(ExactEvaluation(
+        name="lemma_3_2_slp_eval", inputs=(("a0", Fraction(3, 2)),),
+        definitions=tuple(defs), output=target, claimed=ref_slp_values(slp)[-1],
+        statement=f"Lemma 3.2 for σ = {label}: the network of (a0 = 3/2; a0², a1², a2 + a0) "
+                  "at θ∗ outputs the SLP's value"))
     return out
 
 
@@ -912,8 +953,9 @@ def _prove_simulation(act: Activation) -> Certificate:
         f"operands injected at v_j, v_k; each gate's private vertices see only v_j, v_k "
         f"(checked structurally by slp_network.counts), so induction over gates gives "
         f"f^{{v_i}} = a_i for every SLP; all {n} SLPs of length <= 2 also agree as polynomials "
-        f"in a_0 (checked in Python); certified: the gate identities, vertex by vertex",
-        items=tuple(gadget_certificates(act)))
+        f"in a_0 (checked in Python); certified: the gate identities, vertex by vertex, the "
+        f"one-gate SLPs in ℚ[a0] and one exact evaluation",
+        items=(*gadget_certificates(act), *simulation_certificates(act)))
 
 
 def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> Evidence:
@@ -942,6 +984,25 @@ def _check_simulation(slp: SLP, c: CompiledSLP, theta: Theta | None = None) -> E
 def simulates(act: Activation, slp: SLP) -> Evidence:
     """Every gate, not just the output; the prover checks each gate kind symbolically."""
     return _check_simulation(slp, compile_slp(slp, act))
+
+
+@claim_for(
+    "Lemma 3.2",
+    "Negative control: a gate certificate (multiplication or squaring) with one constant of "
+    "the written-out network changed by δ ≠ 0 is rejected by the certificate checker (the "
+    "sub-check behind `proved`)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(st.sampled_from(["mul", "square"]),
+                                    rationals(6, nonzero=True)),
+    expect="counterexample", control_of="slp_network.simulates", examples=8,
+)
+def perturbed_gate_certificate_refuted(act: Activation, inst: tuple[str, fmpq]) -> Evidence:
+    """:func:`checkers.certificates.perturbed` moves the first constant other than 0, 1."""
+    gate, delta = inst
+    cert = next(c for c in gadget_certificates(act) if c.name.endswith("_" + gate))
+    check_certificate(perturbed(cert, as_fraction(delta)), "the gate certificate is accepted",
+                      gate=gate, delta=delta)
+    return Evidence()
 
 
 @claim_for(

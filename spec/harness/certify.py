@@ -182,9 +182,15 @@ def write(items: Iterable[tuple[str, KernelCertificate]], *, coq: Path | None = 
 
 def check_files(written: Sequence[tuple[str, KernelCertificate, dict[str, Path]]]
                 ) -> list[KernelResult]:
-    """Compile every written ``.v`` with coqc and run every ``.smt2`` through z3."""
+    """The Python checker on every certificate, then coqc on every written ``.v`` and z3 on
+    every ``.smt2``."""
     results = []
-    for stem, _c, files in written:
+    for stem, c, files in written:
+        try:
+            c.check()
+            results.append(KernelResult(stem, "Python", "accepted"))
+        except CertificateRejected as e:
+            results.append(KernelResult(stem, "Python", "rejected", str(e)))
         if "v" in files:
             v, detail = run_coq(files["v"])
             results.append(KernelResult(stem, "Coq", v, detail))
