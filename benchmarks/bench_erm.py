@@ -24,6 +24,7 @@ import time
 from collections.abc import Sequence
 
 from checkers.relu_erm import check_refutation, decide
+from spec.beyond._theorem_e2 import verify
 from spec.beyond.relu_np_hardness import (
     FANO,
     SetSplitting,
@@ -33,7 +34,6 @@ from spec.beyond.relu_np_hardness import (
     splitting,
     theta_of,
 )
-from spec.np_membership import verify
 
 
 def run(inst: SetSplitting) -> tuple[bool, bool, int, int, int, float, float]:

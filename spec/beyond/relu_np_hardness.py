@@ -58,8 +58,8 @@ from checkers.losses import SQUARE
 from checkers.lp import farkas_certificate
 from checkers.network import Edge, Network, Sample
 from checkers.relu_erm import Decision, Problem, check_refutation, decide, prefix_rows
+from spec.beyond._theorem_e2 import ERMInstance, Theta, verify
 from spec.claims import STATUSES, Certificate, Evidence, Status, check, check_eq, claim
-from spec.np_membership import ERMInstance, Theta, verify
 
 CLAIM_NAMESPACE = "relu_np_hardness"
 REF = "Beyond the paper: ReLU NP-hardness (Boob–Dey–Lan reduction)"

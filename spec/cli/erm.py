@@ -23,6 +23,7 @@ from checkers.relu_erm import (
     decide,
     prefix_rows,
 )
+from spec.beyond._theorem_e2 import ERMInstance, Theta, verify
 from spec.beyond.relu_np_hardness import (
     SetSplitting,
     erm_instance,
@@ -32,7 +33,6 @@ from spec.beyond.relu_np_hardness import (
     witness,
 )
 from spec.cli import CLI, UsageError, emit
-from spec.np_membership import ERMInstance, Theta, verify
 
 MAX_PATTERNS = 100_000
 """Default limit on the activation patterns one decision may explore (``--max-patterns``)."""
