@@ -1,6 +1,6 @@
 """Theorem E.2's verifier (``ERMInstance``, ``Theta``, ``verify``) for the modules of
-:mod:`spec.beyond`, found under either package layout: ``spec.theorem_e2`` (the verifier in
-its own package) or ``spec.np_membership`` (one module).  Typed loosely on purpose: the
+:mod:`spec.beyond`, found under either package layout: ``spec.np_membership`` (one module) or
+``spec.theorem_e2`` (the verifier in its own package).  Typed loosely on purpose: the
 names are re-exported from whichever module exists."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 
 def _load() -> ModuleType:
-    for name in ("spec.theorem_e2", "spec.np_membership"):
+    for name in ("spec.np_membership", "spec.theorem_e2"):
         try:
             return importlib.import_module(name)
         except ModuleNotFoundError:
