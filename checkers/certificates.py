@@ -44,6 +44,13 @@ Expr = str | list[Any]
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NUM = re.compile(r"^-?[0-9]+(/[0-9]+)?$")
 _OPS = {"+", "*", "-", "neg", "^", "/"}
+#: names that would clash with Coq, Lean or SMT-LIB syntax or library names
+_RESERVED = frozenset({
+    "Q", "Qred", "Qeq_bool", "Qle_bool", "fun", "forall", "exists", "let", "in", "match",
+    "end", "as", "if", "then", "else", "with", "Prop", "Type", "Set", "true", "false", "and",
+    "or", "not", "by", "theorem", "lemma", "ite", "assert", "ring", "field", "cert", "mul",
+    "dot", "col", "seq", "nth", "map", "fst", "snd", "id", "is_identity", "ncols",
+})
 _RELS = {"<=", "<", "!=", "="}
 
 
@@ -293,11 +300,11 @@ class PolynomialIdentity(KernelCertificate):
     def __post_init__(self) -> None:
         names = list(self.variables)
         for v in names:
-            if not _NAME.match(v):
-                raise CertificateError(f"bad variable name {v!r}")
+            if not _NAME.match(v) or v in _RESERVED:
+                raise CertificateError(f"bad or reserved variable name {v!r}")
         for d, e in self.definitions:
             validate(e, names)
-            if not _NAME.match(d) or d in names:
+            if not _NAME.match(d) or d in names or d in _RESERVED:
                 raise CertificateError(f"bad or repeated definition name {d!r}")
             names.append(d)
         validate(self.lhs, names)
@@ -422,7 +429,12 @@ class ExactEvaluation(KernelCertificate):
         names = [v for v, _ in self.inputs]
         for d, e in self.definitions:
             validate(e, names)
+            if not _NAME.match(d) or d in names or d in _RESERVED:
+                raise CertificateError(f"bad, repeated or reserved definition name {d!r}")
             names.append(d)
+        for v in names[:len(self.inputs)]:
+            if not _NAME.match(v) or v in _RESERVED:
+                raise CertificateError(f"bad or reserved input name {v!r}")
         validate(self.output, names)
 
     def payload(self) -> dict[str, Any]:
@@ -548,12 +560,12 @@ def polynomial_identity(lhs: Any, rhs: Any, variables: Sequence[str],
 
 def rational_identity(lhs: Expr, rhs: Expr, variables: Sequence[str],
                       nonzero: Sequence[Expr] = (), *, name: str = "identity",
-                      statement: str = "",
-                      hypotheses: Sequence[Expr] = ()) -> RationalIdentity:
+                      statement: str = "", hypotheses: Sequence[Expr] = (),
+                      definitions: Sequence[tuple[str, Expr]] = ()) -> RationalIdentity:
     """A :class:`RationalIdentity` with side conditions ``d ≠ 0`` for each ``nonzero``."""
     return RationalIdentity(
         name=name, statement=statement or f"identity in ℚ({', '.join(variables)})",
-        variables=tuple(variables), lhs=lhs, rhs=rhs,
+        variables=tuple(variables), lhs=lhs, rhs=rhs, definitions=tuple(definitions),
         hypotheses=(*(["!=", d, "0"] for d in nonzero), *hypotheses))
 
 
@@ -568,6 +580,19 @@ def invertibility(matrix: Any, inverse: Any, *, name: str = "inverse",
 
     return Invertibility(name=name, statement=statement or "A·B = B·A = I",
                          matrix=rows(matrix), inverse=rows(inverse))
+
+
+def farkas(a: Any, b: Sequence[Any], y: Sequence[Any], *, name: str = "farkas",
+           statement: str = "") -> Farkas:
+    """A :class:`Farkas` certificate that ``A x <= b`` is infeasible, from FLINT matrices
+    (``fmpq_mat``/``fmpz_mat``) or nested sequences, and the multipliers ``y``."""
+    if hasattr(a, "nrows"):
+        rows = tuple(tuple(_frac(num(a[i, j])) for j in range(a.ncols()))
+                     for i in range(a.nrows()))
+    else:
+        rows = tuple(tuple(_frac(num(v)) for v in r) for r in a)
+    return Farkas(name=name, statement=statement or "A x <= b has no solution",
+                  a=rows, b=tuple(_frac(num(v)) for v in b), y=tuple(_frac(num(v)) for v in y))
 
 
 def perturbed(cert: KernelCertificate, delta: Fraction = Fraction(1)) -> KernelCertificate:

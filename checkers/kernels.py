@@ -379,7 +379,8 @@ def to_lean(cert: KernelCertificate) -> str:
 def lean_well_formed(text: str) -> bool:
     """A light syntactic check of :func:`to_lean` output (Lean itself is not available):
     imports Mathlib, one theorem, a tactic proof, balanced brackets, no ``sorry``."""
-    if "import Mathlib" not in text or text.count("theorem ") != 1 or ":= by" not in text:
+    theorems = [ln for ln in text.splitlines() if ln.startswith("theorem ")]
+    if not text.startswith("import Mathlib\n") or len(theorems) != 1 or ":= by" not in text:
         return False
     if "sorry" in text:
         return False

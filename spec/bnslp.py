@@ -52,11 +52,21 @@ from typing import Literal
 from flint import fmpq
 from hypothesis import strategies as st
 
+from checkers.certificates import PolynomialIdentity, mul, num, power
 from checkers.errors import SLPError
 from checkers.rationals import bit, fmt
 from checkers.reference import ref_bit, ref_slp_values
 from checkers.slp import OPS, SLP, Gate
-from spec.claims import Evidence, as_fraction, check, check_eq, check_le, claim
+from spec.claims import (
+    Certificate,
+    Evidence,
+    as_fraction,
+    check,
+    check_certificate,
+    check_eq,
+    check_le,
+    claim,
+)
 
 __all__ = [
     "BNSLP",
@@ -394,3 +404,80 @@ def lemma_a5_unscaled_output_refuted(p: SLP) -> Evidence:
 )
 def lemma_a5_short_alignment_refuted(p: SLP) -> Evidence:
     return _check_lemma_a5(p, "low_alignment")
+
+
+# --------------------------------------------------------------------------- certified, n <= 2
+
+A5_CERTIFIED_LENGTH = 2
+"""Lemma A.5 is certified exhaustively for every program of length <= this (40 programs)."""
+
+
+def short_programs(max_length: int = A5_CERTIFIED_LENGTH) -> list[SLP]:
+    """Every SLP with a_0 = 1 and at most ``max_length`` gates (all ops, all operands)."""
+    out: list[SLP] = []
+
+    def extend(gates: list[Gate]) -> None:
+        out.append(SLP(fmpq(1), tuple(gates)))
+        if len(gates) == max_length:
+            return
+        i = len(gates) + 1
+        for op in OPS:
+            for j in range(i):
+                for k in range(i):
+                    extend([*gates, Gate(op, j, k)])
+
+    extend([])
+    return out
+
+
+def a5_certificate(p: SLP, *, bug: Bug | None = None) -> PolynomialIdentity:
+    """Lemma A.5 for one program P: the gates of I(P), with b_0 as a variable, give
+    b_0^{2^n}·n_P identically in ℚ[b_0] (hence 2^{−m·2^n}·n_P at b_0 = 2^{−m});
+    n_P from the Fraction reference evaluator."""
+    q = to_bnslp(p, _bug=bug).slp
+    defs = [(f"q{i}", [g.op, f"q{g.j}" if g.j else "b0", f"q{g.k}" if g.k else "b0"])
+            for i, g in enumerate(q.gates, start=1)]
+    n_p = ref_slp_values(p)[-1]
+    out = f"q{q.length}" if q.length else "b0"
+    return PolynomialIdentity(
+        name="lemma_A_5_" + "_".join(f"{'mul' if g.op == '*' else 'add' if g.op == '+' else 'sub'}"
+                                     f"{g.j}{g.k}" for g in p.gates),
+        variables=("b0",), definitions=tuple(defs), lhs=out,
+        rhs=mul(num(n_p), power("b0", 2**p.length)),
+        statement=f"Lemma A.5 for P = ({'; '.join(f'{g.op} {g.j} {g.k}' for g in p.gates)}): "
+                  f"I(P) outputs b0^(2^n)·n_P with n_P = {n_p}")
+
+
+def _prove_a5_short() -> Certificate:
+    progs = short_programs()
+    return Certificate(f"I(P) outputs b_0^(2^n)·n_P in ℚ[b_0] for all {len(progs)} programs "
+                       f"of length <= {A5_CERTIFIED_LENGTH}",
+                       items=tuple(a5_certificate(p) for p in progs))
+
+
+@claim(
+    "Lemma A.5",
+    f"Exhaustively for every SLP P with a_0 = 1 of length n <= {A5_CERTIFIED_LENGTH}: I(P) "
+    "with b_0 as a variable outputs b_0^{2^n}·n_P in ℚ[b_0], so 2^{−m·2^n}·n_P at "
+    "b_0 = 2^{−m}; proved by one polynomial identity per program",
+    instances=st.sampled_from(short_programs()), prover=_prove_a5_short, examples=10,
+    show=_show, tags=("identity",),
+)
+def lemma_a5_short_programs(p: SLP) -> Evidence:
+    """The full Lemma A.5 check on a drawn short program (the prover covers all of them)."""
+    check_certificate(a5_certificate(p), "I(P) outputs b_0^{2^n}·n_P in ℚ[b_0]",
+                      program=p.to_text())
+    return _check_lemma_a5(p, None)
+
+
+@claim(
+    "Lemma A.5",
+    "Negative control: without the final G_{2^n − e_n} the identity I(P) = b_0^{2^n}·n_P "
+    "in ℚ[b_0] fails for some short program",
+    instances=st.sampled_from(short_programs()), expect="counterexample",
+    control_of="bnslp.lemma_a5_short_programs", examples=20, show=_show,
+)
+def lemma_a5_short_unscaled_refuted(p: SLP) -> Evidence:
+    check_certificate(a5_certificate(p, bug="no_output_scaling"),
+                      "I(P) outputs b_0^{2^n}·n_P in ℚ[b_0]", program=p.to_text())
+    return Evidence()

@@ -22,6 +22,7 @@ from checkers.certificates import (
     PolynomialIdentity,
     add,
     div,
+    farkas,
     from_json,
     invertibility,
     mul,
@@ -182,3 +183,53 @@ def test_cli_certify_rejects_a_perturbed_json_certificate(tmp_path: Path,
     assert "rejected    Python bad" in out
     assert (tmp_path / "lean" / "good.lean").exists()
     assert main(["certify", "--from", str(bad)]) == 2
+
+
+def test_farkas_builder_takes_flint() -> None:
+    from flint import fmpq_mat, fmpz_mat
+
+    a = fmpz_mat(3, 2, [1, 1, -1, 0, 0, -1])
+    f = farkas(a, [1, -1, -1], [1, 1, 1])
+    f.check()
+    assert farkas(fmpq_mat(a), [1, -1, -1], [fmpq(1, 2), 1, 1]).accepted() is False
+
+
+def test_outcome_label_and_report_name_the_checker(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spec.claims import get_claim
+    from spec.harness.report import Row, checkers_line
+    from spec.harness.runner import Result
+
+    def res(act: str, outcome: str, by: str | None) -> Result:
+        return Result(item=f"x[{act}]", claim_id="gadget.identity", ref="Lemma 3.1",
+                      status="theorem", activation=act, expect="holds",
+                      outcome=outcome, examples=1, seconds=0.0,  # type: ignore[arg-type]
+                      checked_by=by)
+
+    assert res("x^2", "proved", "Coq").outcome_label == "proved (Coq)"
+    assert res("x^2", "holds", None).outcome_label == "holds"
+    claim = get_claim("gadget.identity")
+    assert Row(claim, [res("x^2", "proved", "Coq"), res("x^3", "proved", "Coq")]).outcome() \
+        == "proved (Coq, 2)"
+    assert Row(claim, [res("x^2", "proved", "Coq"), res("x^3", "proved", "Python")]
+               ).outcome() == "proved (Coq) 1, proved (Python) 1"
+    again = Result.from_json(res("x^2", "proved", "z3").to_json())
+    assert again.checked_by == "z3"
+    monkeypatch.setenv("WHYRELU_KERNEL", "python")
+    assert checkers_line().endswith("Python (WHYRELU_KERNEL=python; see docs/certificates.md)")
+
+
+@needs_z3
+def test_verify_with_z3_only() -> None:
+    from spec.harness import certify
+
+    items = basis_certificates(X3)
+    assert certify.verify(items, "z3").checker == "z3"
+    assert certify.verify(items, "python").checker == "Python"
+
+
+def test_reserved_names_are_refused() -> None:
+    with pytest.raises(CertificateError, match="reserved"):
+        PolynomialIdentity(name="n", statement="", variables=("Q",), lhs="Q", rhs="Q")
+    with pytest.raises(CertificateError, match="reserved"):
+        ExactEvaluation(name="n", statement="", inputs=(("x", F(1)),),
+                        definitions=(("let", "x"),), output="x", claimed=F(1))
