@@ -248,3 +248,32 @@ def slp_to_json(slp: SLP) -> dict[str, Any]:
 def rationals_json(values: Mapping[str, Any]) -> dict[str, str]:
     """``{name: "p/q"}`` for a mapping of fmpq values."""
     return {k: fmt(to_q(v)) for k, v in values.items()}
+
+
+def free_flags_from_json(doc: Any, net: Network, *, source: str = "<network>"
+                         ) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+    """Which edge parameters are *free* (trained) rather than fixed, for the zero-loss
+    decider (``whyrelu erm decide``): an edge may carry ``"free": ["weight", "bias"]`` (or
+    a subset, or ``true`` for both); a fixed parameter keeps its ``weight``/``bias`` value.
+    Returns per-edge flags aligned with ``net.edges``."""
+    d = _obj(doc, source)
+    free_w: dict[tuple[str, str], bool] = {}
+    free_b: dict[tuple[str, str], bool] = {}
+    for i, edge in enumerate(_list(d.get("edges", []), f"{source}: edges")):
+        ed = _obj(edge, f"{source}: edges[{i}]")
+        key = (_name(ed.get("from"), f"{source}: edges[{i}].from"),
+               _name(ed.get("to"), f"{source}: edges[{i}].to"))
+        spec = ed.get("free", [])
+        where = f"{source}: edge {key[0]}->{key[1]}: free"
+        if spec is True:
+            spec = ["weight", "bias"]
+        elif spec is False:
+            spec = []
+        items = _list(spec, where)
+        for it in items:
+            if it not in ("weight", "bias"):
+                raise DataError(f"{where}: expected \"weight\" or \"bias\", got {it!r}")
+        free_w[key] = "weight" in items
+        free_b[key] = "bias" in items
+    return (tuple(free_w.get(e, False) for e in net.edges),
+            tuple(free_b.get(e, False) for e in net.edges))

@@ -51,3 +51,12 @@ def test_report_and_main(capsys: pytest.CaptureFixture[str]) -> None:
                  "--slp-steps", "2", "--dag-kinds", "dyadic", "random"]) == 0
     out = capsys.readouterr().out
     assert "engine/bare" in out and "MISMATCH" not in out
+
+
+def test_bench_erm_tiny() -> None:
+    from benchmarks.bench_erm import cycle, run
+
+    splittable, ok, patterns, *_ = run(cycle(3))
+    assert not splittable and ok and patterns > 0
+    splittable, ok, *_ = run(cycle(4))
+    assert splittable and ok
