@@ -18,7 +18,15 @@ from checkers.activations import Activation
 from spec.claims import Claim
 from spec.harness.runner import Figures, Result
 
-OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "proved")
+OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "exhaustive", "proved")
+"""Worst first.  Evidence strength of a passing run: ``proved`` (a certificate) >
+``exhaustive`` (every element of a stated finite domain) > ``holds`` (sampled)."""
+
+
+def outcome_text(outcome: str, domain: str | None) -> str:
+    """The outcome as printed: ``exhaustive`` names its domain (``exhaustive: SLPs of
+    length ≤ 3``); the other outcomes print as they are."""
+    return f"exhaustive: {domain}" if outcome == "exhaustive" and domain else outcome
 
 
 @dataclass
@@ -50,11 +58,14 @@ class Row:
             if cur is None or OUTCOME_ORDER.index(r.outcome) < OUTCOME_ORDER.index(cur):
                 per[r.activation] = r.outcome
         counts = Counter(per.values())
+        domain = next((r.domain for r in self.results if r.domain), None)
         if len(counts) == 1:
             word = next(iter(counts))
             n = counts[word]
-            return word if n == 1 else f"{word} ({n})"
-        return ", ".join(f"{w} {counts[w]}" for w in reversed(OUTCOME_ORDER) if w in counts)
+            text = outcome_text(word, domain)
+            return text if n == 1 else f"{text} ({n})"
+        return ", ".join(f"{outcome_text(w, domain)} {counts[w]}"
+                         for w in reversed(OUTCOME_ORDER) if w in counts)
 
     def figures(self) -> Figures:
         f = Figures()
@@ -225,6 +236,7 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
         entries.append({
             "claim": cid, "reference": rs[0].ref, "status": rs[0].status, "activation": act,
             "outcome": worst.outcome, "expectation": rs[0].expect,
+            "domain": rs[0].domain,
             "meets_expectation": all(r.meets_expectation for r in rs),
             "examples": sum(r.examples for r in rs),
             "figures": {k: _frac(v) for k, v in sorted(f.maxima.items())},
