@@ -64,6 +64,7 @@ CLAIM_NAMESPACE = "slp_network"
 
 __all__ = [
     "VertexSolution",
+    "check_zero_loss_solved",
     "in_zero_loss_set",
     "is_sigma_symmetry",
     "sigma_symmetries",
@@ -640,8 +641,8 @@ def claim_b1_every_input_erratum(inst: tuple[Polynomial, SLP, list[int], fmpq]) 
 # --------------------------------------------------------------------------- Claim B.1 solved
 
 
-def _check_zero_loss_solved(act: Activation, slp: SLP,
-                            templates: Sequence[Template] | None = None) -> Evidence:
+def check_zero_loss_solved(act: Activation, slp: SLP,
+                           templates: Sequence[Template] | None = None) -> Evidence:
     """Claim B.1 for one instance, proved: the zero-loss set of 𝒟_a solved exactly (see
     :func:`zero_loss_set`), then f^{v_i}_θ(x_main) = a_i for EVERY θ in it by induction in
     topological order (id vertices: one solution, θ∗'s; σ-vertices: every solution (w, b)
@@ -707,7 +708,7 @@ def zero_loss_solved_exhaustive(act: Activation, slp: SLP) -> Evidence:
     set is the product of the per-vertex solution sets, each computed exactly (linear
     algebra over ℚ at id vertices; at σ-vertices the σ-symmetries, cross-checked with a
     Gröbner basis of all the vertex's equations).  Not sampled: proved for each SLP."""
-    return _check_zero_loss_solved(act, slp)
+    return check_zero_loss_solved(act, slp)
 
 
 @claim_for(
@@ -719,7 +720,7 @@ def zero_loss_solved_exhaustive(act: Activation, slp: SLP) -> Evidence:
     examples=4, show=_show_slp,
 )
 def zero_loss_solved_random(act: Activation, slp: SLP) -> Evidence:
-    return _check_zero_loss_solved(act, slp)
+    return check_zero_loss_solved(act, slp)
 
 
 def _without_identity_templates(act: Activation, slp: SLP) -> list[Template]:
@@ -737,4 +738,4 @@ def _without_identity_templates(act: Activation, slp: SLP) -> list[Template]:
     examples=5, show=_show_slp,
 )
 def zero_loss_without_identity_templates_refuted(act: Activation, slp: SLP) -> Evidence:
-    return _check_zero_loss_solved(act, slp, _without_identity_templates(act, slp))
+    return check_zero_loss_solved(act, slp, _without_identity_templates(act, slp))
