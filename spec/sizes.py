@@ -157,6 +157,17 @@ def lambda_bits_random(sigma: Polynomial) -> Evidence:
     return _check_lambda(sigma, lambda_bound(sigma))
 
 
+@claim_for(
+    "Lemma 3.1",
+    "Negative control: for the registered σ, without the Vandermonde factor Π k! the "
+    "determinant formula is wrong",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.just(None), expect="counterexample",
+    control_of="sizes.lambda_bits", examples=1,
+)
+def lambda_det_formula_planted_refuted(act: Activation, _: None) -> Evidence:
+    return _check_lambda(act, lambda_bound(act, drop_factorials=True))
+
+
 @claim(
     "Lemma 3.1",
     "Negative control: without the Vandermonde factor Π k! the determinant formula is wrong",

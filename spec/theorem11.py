@@ -399,7 +399,7 @@ def _show_every(i: tuple[SLP, int, int, int]) -> str:
     "coordinate, pre-activation, vertex value and label of EVERY sample, and every |w∗|, "
     "|b∗|, is <= K_σ = max(C_σ, Y + 3(μ+1)(W·Y + μ)), a constant of σ alone; and with these "
     "bounded values OPT <= a iff bit_j(n_P) = 1, OPT >= b otherwise (Claim B.1 solved)",
-    covers=NONLINEAR_POLYNOMIAL, instances=_every_value_inst, examples=4, show=_show_every,
+    covers=NONLINEAR_POLYNOMIAL, instances=_every_value_inst, examples=3, show=_show_every,
 )
 def bounded_every_value(act: Activation, inst: tuple[SLP, int, int, int]) -> Evidence:
     """One full forward pass per forcing sample at θ∗ (P of length <= 3, so Q has <= 15

@@ -168,7 +168,7 @@ def _check_step(inst: DagInstance, *, update_ops: bool = True,
     "Theorem E.1's proof, counted: one gradient step (forward + backward + update) by standard "
     "backprop performs exactly n(8|E| + 3|H∪T| + |T|) + 4|E| operations, between 8n|E| and "
     "16n|E|, and computes the engine's and the Fraction reference's exact gradient",
-    covers=PIECEWISE_LINEAR, instances=dag_instances, examples=15, show=show_dag,
+    covers=PIECEWISE_LINEAR, instances=dag_instances, examples=8, show=show_dag,
 )
 def gradient_step_operations(act: Activation, inst: DagInstance) -> Evidence:
     """Random piecewise-linear DAGs (the same family as ``piecewise.dag_sizes_within_bound``,
@@ -193,7 +193,7 @@ def operations_without_update_refuted(act: Activation, inst: DagInstance) -> Evi
     "(L(θ) computed exactly, equal to the Fraction reference) and one exact backprop step "
     "θ − η∇L(θ) obtained in O(n·|E|) operations (<= 16n|E|) on numbers of polynomially many "
     "bits, with no promise",
-    covers=PIECEWISE_LINEAR, instances=dag_instances, examples=15, show=show_dag,
+    covers=PIECEWISE_LINEAR, instances=dag_instances, examples=8, show=show_dag,
 )
 def exact_step_polynomial(act: Activation, inst: DagInstance) -> Evidence:
     """The same metered step as ``gradient_step_operations``; operand sizes are bounded by
