@@ -34,6 +34,10 @@ measured bits do grow quadratically (σ = x², a_1 = 2, a_i = a_{i−1}·a_{i−
 instance is not bounded here.
 
 **θ∗.**  Its entries lie in {0, ±1, ±2, r, ±λ'_r, 1/D}: a set depending on σ alone.
+
+**App. C.**  The network plus one edge e∗ (|E| <= ℓ(10μ+11) + 1) and B copies of one
+sample (a_0, −a_0) stored with a multiplicity: at most 2|E|·t_σ + 2·size(a_0) + bitlen(B)
+bits, t_σ the largest size of a θ∗ entry.
 """
 
 from __future__ import annotations
@@ -348,3 +352,54 @@ def theta_bits_constant(act: Activation, inst: tuple[SLP, int]) -> Evidence:
 def main_input_bits_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_theta_bits(act, inst, with_input=True)
 
+
+
+# --------------------------------------------------------------------------- App. C's instance
+
+
+def _check_app_c_size(act: Activation, inst: tuple[SLP, int], *, without_data: bool) -> Evidence:
+    from spec.theorem13.backprop import app_c
+
+    slp, copies = inst
+    appc = app_c(slp, act, copies=copies)
+    c = appc.compiled
+    mu = c.mu
+    length = slp.length
+    edges = len(appc.instance.network.edges)
+    check_le(edges, length * (10 * mu + 11) + 1, "|E| <= ℓ(10μ+11) + 1 (e∗ added)")
+    theta_bits = max(size(q) for q in c.theta_star_values())
+    bound = 2 * edges * theta_bits
+    if not without_data:
+        bound += 2 * size(slp.a0) + int(copies).bit_length()
+    measured = appc.instance.size_bits()
+    check_le(measured, bound, "App. C's instance bits <= 2|E|·t_σ + 2·size(a_0) + bitlen(B)"
+             if not without_data else "App. C's instance bits <= 2|E|·t_σ", length=length)
+    return Evidence.of(length=length).bound("app_c_bits", measured, bound)
+
+
+@claim_for(
+    "App. C",
+    "App. C's instance is polynomial in |P|: |E| <= ℓ(10μ+11) + 1 and its numbers take at most "
+    "2|E|·t_σ + 2·size(a_0) + bitlen(B) bits (t_σ: θ∗'s σ-only entry size; B copies of one "
+    "sample (a_0, −a_0) with a multiplicity)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(_small_slps(8), st.integers(1, 2**20)), examples=10,
+    show=lambda i: f"# B = {i[1]}\n{i[0].to_text()}",
+)
+def app_c_instance_size(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    return _check_app_c_size(act, inst, without_data=False)
+
+
+@claim_for(
+    "App. C",
+    "Negative control: the data is not free — without 2·size(a_0) + bitlen(B) the bound fails "
+    "(a_0 of 80 to 120 bits, ℓ = 0)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(
+        st.builds(lambda p, q: SLP(fmpq(p, q), ()), st.integers(2**40, 2**60),
+                  st.integers(2**40, 2**60)), st.integers(2**10, 2**20)),
+    expect="counterexample", control_of="sizes.app_c_instance_size", examples=10,
+    show=lambda i: f"# B = {i[1]}\n{i[0].to_text()}",
+)
+def app_c_size_without_data_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
+    return _check_app_c_size(act, inst, without_data=True)
