@@ -404,3 +404,51 @@ def app_c_partials(inst: tuple[SLP, int]) -> Evidence:
 )
 def app_c_other_partials_zero_refuted(inst: tuple[SLP, int]) -> Evidence:
     return _app_c_partials(*inst, only_w=True)
+
+
+# --------------------------------------------------------------------------- App. C's a < b
+
+
+def _gap_domain() -> list[tuple[int, int, SLP]]:
+    gaps = [(a, b) for a in range(-3, 3) for b in range(a + 1, 4)]
+    return [(a, b, p) for p in all_integer_slps(2) for a, b in gaps]
+
+
+def _check_general_gap(inst: tuple[int, int, SLP], copies_of: str) -> Evidence:
+    from spec.theorem13.reductions import repaired_slp
+
+    a, b, p = inst
+    copies = max(abs(a), abs(b), 1) if copies_of == "max" else 1
+    g = app_c(repaired_slp(p), _X2, copies=copies).instance.gradient()
+    n_p = ref_slp_values(p)[-1]
+    if n_p > 0:
+        check(g >= b, "n_P > 0 ⇒ ∂L/∂w_e∗ >= b (YES side of the gap a < b)", a=a, b=b,
+              gradient=g, copies=copies)
+    else:
+        check(g <= a, "n_P <= 0 ⇒ ∂L/∂w_e∗ <= a (NO side of the gap a < b)", a=a, b=b,
+              gradient=g, copies=copies)
+    return Evidence.of(copies=copies)
+
+
+@claim(
+    "App. C",
+    "App. C's 'any fixed promise gap a < b' follows from Definition 4.2's symmetric ±b: with "
+    "n_Q = 2n_P − 1 and B = max(|a|, |b|, 1) copies, n_P > 0 ⇒ ∂L/∂w_e∗ >= b and n_P <= 0 ⇒ "
+    "∂L/∂w_e∗ <= a — for every integer gap −3 <= a < b <= 3 and SLP of length ≤ 2",
+    instances=st.sampled_from(_gap_domain()), exhaustive="−3 ≤ a < b ≤ 3 × SLPs (a_0 = 1) of "
+    "length ≤ 2", show=lambda i: f"# a = {i[0]}, b = {i[1]}\n{i[2].to_text()}",
+)
+def general_gap_from_symmetric(inst: tuple[int, int, SLP]) -> Evidence:
+    """The gradient is B·n_Q with |n_Q| >= 1, so it is >= B >= b or <= −B <= a."""
+    return _check_general_gap(inst, "max")
+
+
+@claim(
+    "App. C",
+    "Negative control: with B = 1 copy the gradient ±|n_Q| misses a gap whose b exceeds it",
+    instances=st.sampled_from(_gap_domain()), expect="counterexample",
+    control_of="investigate.general_gap_from_symmetric", examples=60,
+    show=lambda i: f"# a = {i[0]}, b = {i[1]}\n{i[2].to_text()}",
+)
+def general_gap_one_copy_refuted(inst: tuple[int, int, SLP]) -> Evidence:
+    return _check_general_gap(inst, "one")
