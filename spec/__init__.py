@@ -33,6 +33,10 @@ Remark 1.5                              :mod:`spec.bit_bounded`
 App. D: Theorems D.1 (= 1.6), D.4       :mod:`spec.pac`
 App. F: Theorem F.1, Lemma F.2          :mod:`spec.fractional`
 Figure 1                                :mod:`spec.figure1`
+Sizes: λ (Lemma 3.1), |I(P)|, θ∗        :mod:`spec.sizes`
+Theorem 1.4 / E.1 (a metered step)      :mod:`spec.theorem14`
+Theorem D.4: every learner, mixtures    :mod:`spec.pac_learners` (ids ``pac.*``)
+Statements settled (errata)             :mod:`spec.investigations` (ids ``investigate.*``)
 Table 1                                 :mod:`spec.harness.table1` (each cell names claims)
 Beyond the paper                        :mod:`spec.beyond` (never the paper's results)
 ======================================  =====================================================

@@ -15,28 +15,34 @@ becomes a BN-SLP I(P) of length m = O(n²) with value 2^{−m·2^n}·n_P.  The c
 * output: ã_n is scaled by G_{2^n − e_n} (skipped when e_n = 2^n), so the last gate is
   b_0^{2^n}·n_P.
 
-**The power gadget G_t** (z ↦ z·b_0^t): with t = Σ_r t_r 2^r, the powers p_0 := b_0 and
-p_{r+1} := p_r·p_r = b_0^{2^{r+1}} (r < ⌊log₂ t⌋) are emitted once and **shared by every
-gadget** (a variant of arXiv 2602.19017, App. A, proof of Lemma A.5, where each G_t squares anew);
-then z is multiplied by each p_r with t_r = 1.
+**The power gadget G_t** (z ↦ z·b_0^t), with t = Σ_r t_r 2^r, in two constructions
+(``construction=``):
+
+* ``"paper"`` (the default; the paper's own): each G_t computes ITS OWN squarings
+  p_0 := b_0, p_{r+1} := p_r·p_r (r < ⌊log₂ t⌋), then multiplies z by each p_r with
+  t_r = 1, so G_t costs exactly ⌊log₂ t⌋ + popcount(t) gates and m counts them per gadget;
+* ``"shared"`` (a valid variant with a smaller m, NOT the paper's m): the powers
+  b_0^{2^r} are emitted once and shared by every gadget.
 
 **Two passes** (no circularity): :func:`count_gates` computes m from the syntax of P alone,
 from the exponents e_i and the multiset T of non-zero alignment exponents (including the
 output's):
 
-    m = n + Σ_{t∈T} popcount(t) + max_{t∈T} ⌊log₂ t⌋,
+    paper:   m = n + Σ_{t∈T} (⌊log₂ t⌋ + popcount(t)),
+    shared:  m = n + Σ_{t∈T} popcount(t) + max_{t∈T} ⌊log₂ t⌋;
 
-the last term being the shared squarings p_1..p_R.  :func:`to_bnslp` then sets b_0 := 2^{−m}
-and emits exactly m gates.
+:func:`to_bnslp` then sets b_0 := 2^{−m} and emits exactly m gates.  The two constructions
+give different m, hence a different b_0, scale m·2^n and bit position.
 
 **Bounds** (derived here, checked by ``bnslp.lemma_a5``).  e_i <= 2^i by induction (a product
-adds two exponents <= 2^{i−1}; ± keeps the larger).  At a ± gate i the alignment exponent is
-t <= 2^{i−1} − 1 (popcount <= i − 1); the output's is <= 2^n − 1 (popcount <= n); the shared
-squarings number <= n − 1.  Hence
+adds two exponents <= 2^{i−1}; ± keeps the larger).  At a ± gate i >= 2 the alignment
+exponent is t <= 2^{i−1} − 1 (⌊log₂ t⌋ <= i − 2, popcount <= i − 1; gate 1 aligns nothing);
+the output's is <= 2^n − 1 (⌊log₂ t⌋ <= n − 1, popcount <= n).  Hence, for n >= 1,
 
-    m <= n + Σ_{i=1}^{n}(i − 1) + n + (n − 1) = n(n − 1)/2 + 3n − 1   (n >= 1),
+    paper:   m <= n + Σ_{i=2}^{n}(2i − 3) + (2n − 1) = n + (n − 1)² + 2n − 1 = n² + n,
+    shared:  m <= n + Σ_{i=1}^{n}(i − 1) + n + (n − 1) = n(n − 1)/2 + 3n − 1,
 
-the explicit form of m = O(n²) (:func:`gate_bound`).
+the explicit forms of m = O(n²) (:func:`gate_bound`); both are reached at n = 1.
 
 **Bit index** (arXiv 2602.19017, Lemma A.5 and App. C).  The output is 2^{−m·2^n}·n_P, so
 the digit of n_P at position j sits at position j − m·2^n of Q's value
@@ -49,7 +55,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, get_args
 
 from flint import fmpq
 from hypothesis import strategies as st
@@ -72,15 +78,30 @@ from spec.claims import (
 
 __all__ = [
     "BNSLP",
+    "CONSTRUCTIONS",
+    "Construction",
+    "Gadget",
     "NotIntegerSLPError",
+    "all_integer_slps",
     "bn_constant",
     "count_gates",
     "exponents",
+    "gadget_cost",
     "gate_bound",
     "is_bnslp",
     "to_bnslp",
     "with_bn_constant",
 ]
+
+
+Construction = Literal["paper", "shared"]
+CONSTRUCTIONS: tuple[Construction, ...] = get_args(Construction)
+
+
+def _construction(c: str) -> Construction:
+    if c not in CONSTRUCTIONS:
+        raise SLPError(f"unknown Lemma A.5 construction {c!r}; choose paper or shared")
+    return c
 
 
 class NotIntegerSLPError(SLPError):
@@ -134,17 +155,40 @@ def _alignments(slp: SLP, e: Sequence[int]) -> list[int]:
     return out
 
 
-def count_gates(slp: SLP) -> int:
+def gadget_cost(t: int) -> int:
+    """Gates of the paper's G_t: ⌊log₂ t⌋ squarings + popcount(t) products (0 for t = 0)."""
+    return 0 if t <= 0 else (t.bit_length() - 1) + t.bit_count()
+
+
+def count_gates(slp: SLP, construction: Construction = "paper") -> int:
     """Pass 1 of Lemma A.5: m from the syntax of P alone (see the module doc)."""
     _require_integer_program(slp)
     ts = _alignments(slp, exponents(slp))
+    if _construction(construction) == "paper":
+        return slp.length + sum(gadget_cost(t) for t in ts)
     squarings = max((t.bit_length() - 1 for t in ts), default=0)
     return slp.length + sum(t.bit_count() for t in ts) + squarings
 
 
-def gate_bound(n: int) -> int:
-    """The explicit bound m <= n(n − 1)/2 + 3n − 1 (n >= 1; 0 for n = 0)."""
-    return 0 if n == 0 else n * (n - 1) // 2 + 3 * n - 1
+def gate_bound(n: int, construction: Construction = "paper") -> int:
+    """The explicit bound on m for a program of length n: n² + n (paper) or
+    n(n − 1)/2 + 3n − 1 (shared); 0 for n = 0."""
+    if n == 0:
+        return 0
+    if _construction(construction) == "paper":
+        return n * n + n
+    return n * (n - 1) // 2 + 3 * n - 1
+
+
+@dataclass(frozen=True)
+class Gadget:
+    """One power gadget G_t as emitted: z·b_0^t from gate ``source`` into gate ``result``,
+    ``gates`` the number of gates it emitted (squarings included)."""
+
+    t: int
+    source: int
+    result: int
+    gates: int
 
 
 @dataclass(frozen=True)
@@ -153,8 +197,9 @@ class BNSLP:
 
     ``slp`` is Q = (b_0, ..., b_m) with b_0 = 2^{−m}; ``source`` is P (length n);
     ``exponents[i]`` is e_i and ``positions[i]`` the index in Q of ã_i = b_0^{e_i}·a_i
-    (i = 0..n); ``powers[r]`` is the index of p_r = b_0^{2^r}.  The last gate of Q is
-    b_0^{2^n}·n_P.
+    (i = 0..n); ``powers[r]`` is the index of the shared p_r = b_0^{2^r} (``shared``; only
+    p_0 = b_0 for ``paper``); ``squarings`` lists every squaring gate as (r, index of
+    p_r); ``gadgets`` every G_t.  The last gate of Q is b_0^{2^n}·n_P.
     """
 
     slp: SLP
@@ -162,6 +207,9 @@ class BNSLP:
     exponents: tuple[int, ...]
     positions: tuple[int, ...]
     powers: tuple[int, ...]
+    construction: Construction = "paper"
+    squarings: tuple[tuple[int, int], ...] = ()
+    gadgets: tuple[Gadget, ...] = ()
 
     @property
     def m(self) -> int:
@@ -194,7 +242,8 @@ class BNSLP:
 
     def to_text(self) -> str:
         """Q in the SLP text format, with a header naming the scale."""
-        head = (f"# BN-SLP (Lemma A.5) of a {self.n}-gate program: m = {self.m}, "
+        head = (f"# BN-SLP (Lemma A.5, {self.construction} construction) of a {self.n}-gate "
+                f"program: m = {self.m}, "
                 f"b0 = 2^-{self.m}, value = 2^-{self.scale_exponent} * n_P\n")
         return head + self.slp.to_text()
 
@@ -202,30 +251,40 @@ class BNSLP:
 Bug = Literal["no_output_scaling", "low_alignment"]
 
 
-def to_bnslp(slp: SLP, *, _bug: Bug | None = None) -> BNSLP:
-    """Lemma A.5: the BN-SLP I(P) with value 2^{−m·2^n}·n_P (pass 2 after :func:`count_gates`).
+def to_bnslp(slp: SLP, *, construction: Construction = "paper",
+             _bug: Bug | None = None) -> BNSLP:
+    """Lemma A.5: the BN-SLP I(P) with value 2^{−m·2^n}·n_P (pass 2 after :func:`count_gates`);
+    ``construction`` ``"paper"`` (each G_t its own squarings, the default) or ``"shared"``.
 
     Raises :class:`NotIntegerSLPError` unless a_0 = 1.  (``_bug`` plants a defect for the
     negative controls.)
     """
-    m = count_gates(slp)
+    construction = _construction(construction)
+    m = count_gates(slp, construction)
     e = exponents(slp)
     gates: list[Gate] = []
     powers = [0]
+    squarings: list[tuple[int, int]] = []
+    gadgets: list[Gadget] = []
 
     def emit(op: str, j: int, k: int) -> int:
         gates.append(Gate(op, j, k))  # type: ignore[arg-type]
         return len(gates)
 
     def scale(z: int, t: int) -> int:
-        """G_t: z·b_0^t with the shared powers."""
+        """G_t: z·b_0^t (own squarings for ``paper``, the shared powers for ``shared``)."""
         if t <= 0:
             return z
-        while len(powers) < t.bit_length():
-            powers.append(emit("*", powers[-1], powers[-1]))
+        before, z0 = len(gates), z
+        own = [0]
+        ps = own if construction == "paper" else powers
+        while len(ps) < t.bit_length():
+            ps.append(emit("*", ps[-1], ps[-1]))
+            squarings.append((len(ps) - 1, ps[-1]))
         for r in range(t.bit_length()):
             if (t >> r) & 1:
-                z = emit("*", z, powers[r])
+                z = emit("*", z, ps[r])
+        gadgets.append(Gadget(t, z0, z, len(gates) - before))
         return z
 
     pos = [0]
@@ -245,7 +304,8 @@ def to_bnslp(slp: SLP, *, _bug: Bug | None = None) -> BNSLP:
     if _bug is None and len(gates) != m:
         raise AssertionError(f"Lemma A.5: counted {m} gates, emitted {len(gates)}")
     q = SLP(bn_constant(len(gates)), tuple(gates))
-    return BNSLP(q, slp, tuple(e), tuple(pos), tuple(powers))
+    return BNSLP(q, slp, tuple(e), tuple(pos), tuple(powers), construction,
+                 tuple(squarings), tuple(gadgets))
 
 
 # =========================================================================== claims
@@ -325,12 +385,40 @@ def lemma_a4_constant_too_large_refuted(p: SLP) -> Evidence:
     return _check_lemma_a4(with_bn_constant(p, extra_bits=1))
 
 
-def _check_lemma_a5(p: SLP, bug: Bug | None) -> Evidence:
-    bn = to_bnslp(p, _bug=bug)
+def _paper_gadget_gates(t: int) -> int:
+    """⌊log₂ t⌋ + popcount(t), written out from the paper's description of G_t."""
+    squarings = 0
+    while (1 << (squarings + 1)) <= t:
+        squarings += 1
+    return squarings + bin(t).count("1")
+
+
+def _check_lemma_a5(p: SLP, bug: Bug | None, construction: Construction = "paper",
+                    per_gadget: Construction | None = None) -> Evidence:
+    """``per_gadget``: also check each G_t's gate count as that construction prescribes
+    (by default the construction's own)."""
+    bn = to_bnslp(p, construction=construction, _bug=bug)
     q = bn.slp
     n, m = bn.n, bn.m
+    check_eq(bn.construction, construction, "the construction asked for")
     if bug is None:
-        check_eq(m, count_gates(p), "pass 2 emits exactly the m gates counted by pass 1")
+        check_eq(m, count_gates(p, construction),
+                 "pass 2 emits exactly the m gates counted by pass 1")
+        check_eq(m, n + sum(g.gates for g in bn.gadgets),
+                 "m = n + the gates of every gadget (nothing else is emitted)")
+    rule = per_gadget or construction
+    seen_r: set[int] = set()
+    for g in bn.gadgets:
+        if rule == "paper":
+            check_eq(g.gates, _paper_gadget_gates(g.t),
+                     "the paper's G_t costs ⌊log₂ t⌋ + popcount(t) gates (its own squarings)",
+                     t=g.t, construction=construction)
+        else:
+            new = set(range(1, g.t.bit_length())) - seen_r
+            check_eq(g.gates, bin(g.t).count("1") + len(new),
+                     "the shared G_t costs popcount(t) + the squarings not emitted before",
+                     t=g.t)
+            seen_r |= new
     check(is_bnslp(q), "b_0 = 2^{−m} (Definition A.3)", m=m, b0=q.a0)
     want = ref_slp_values(p)  # the Fraction reference evaluator on P
     vals = q.evaluate()
@@ -339,23 +427,30 @@ def _check_lemma_a5(p: SLP, bug: Bug | None) -> Evidence:
         check_le(e_i, 2**i, "e_i <= 2^i", i=i)
         check_eq(as_fraction(vals[pos]), b0**e_i * want[i], "ã_i = b_0^{e_i}·a_i at its gate",
                  i=i, e_i=e_i, program=p.to_text())
-    for r, pos in enumerate(bn.powers):
+    for r, pos in (*enumerate(bn.powers), *bn.squarings):
         check_eq(vals[pos], q.a0 ** (2**r), "p_r = b_0^{2^r}", r=r)
+    for g in bn.gadgets:
+        check_eq(vals[g.result], vals[g.source] * q.a0 ** g.t, "G_t multiplies by b_0^t",
+                 t=g.t)
     n_p = want[-1]
     check_eq(as_fraction(vals[-1]), Fraction(n_p, 2**bn.scale_exponent),
              "output = 2^{−m·2^n}·n_P", m=m, n=n, program=p.to_text())
+    check_eq(bn.scale_exponent, m * 2**n, "scale_exponent = m·2^n")
     worst = max(abs(v) for v in vals)
     check_le(worst, 1, "every gate value in [−1, 1] (Lemma A.4)")
     for j in (0, 1, 2, max(0, int(abs(n_p)).bit_length() - 1), int(abs(n_p)).bit_length()):
         check_eq(bit(vals[-1], bn.bit_position(j)), ref_bit(n_p, j),
                  "digit j of n_P sits at position j − m·2^n of the output", j=j)
-    check_le(m, gate_bound(n), "m <= n(n−1)/2 + 3n − 1")
+    bound = (n * n + n if construction == "paper" else n * (n - 1) // 2 + 3 * n - 1) if n else 0
+    check_eq(gate_bound(n, construction), bound, "gate_bound is the explicit polynomial")
+    check_le(m, bound, f"m <= {'n² + n' if construction == 'paper' else 'n(n−1)/2 + 3n − 1'}",
+             construction=construction)
     ev = Evidence.of(n=n, m=m, max_abs_value=worst)
     if n:
         ev.figures["m_per_n2"] = Fraction(m, n * n)
     if n >= 6:
         ev.figures["m_per_n2_from_n6"] = Fraction(m, n * n)
-    return ev.bound("gates", m, max(gate_bound(n), 1))
+    return ev.bound("gates", m, max(bound, 1))
 
 
 @st.composite
@@ -375,17 +470,104 @@ def _a5_programs() -> st.SearchStrategy[SLP]:
 
 @claim(
     "Lemma A.5",
-    "SLP → BN-SLP: Q has exactly the m gates counted from P's syntax, b_0 = 2^{−m}, "
-    "ã_i = b_0^{e_i}·a_i at every gate, output 2^{−m·2^n}·n_P, all values in [−1, 1], "
-    "e_i <= 2^i, m <= n(n−1)/2 + 3n − 1 = O(n²)",
+    "SLP → BN-SLP, the paper's construction (each G_t computes its own squarings): every "
+    "G_t emits ⌊log₂ t⌋ + popcount(t) gates, m = n + Σ gadgets = the count from P's syntax, "
+    "b_0 = 2^{−m}, ã_i = b_0^{e_i}·a_i at every gate, output 2^{−m·2^n}·n_P, all values in "
+    "[−1, 1], e_i <= 2^i, m <= n² + n = O(n²)",
     instances=_a5_programs(), examples=60, show=_show, tags=("identity",),
 )
 def lemma_a5(p: SLP) -> Evidence:
     """P is drawn with a_0 = 1 (random gates, n <= 7, and the quadratic family of squarings
     followed by additions of a_0); the a_i come from the Fraction reference evaluator.
     Figures: ``m_per_n2`` (worst m/n², reached at n = 1 where m = 2), the same for n >= 6
-    (``m_per_n2_from_n6``) and ``gates`` against the explicit bound."""
-    return _check_lemma_a5(p, None)
+    (``m_per_n2_from_n6``) and ``gates`` against the explicit bound n² + n."""
+    return _check_lemma_a5(p, None, "paper")
+
+
+@claim(
+    "Lemma A.5",
+    "SLP → BN-SLP, the shared-squarings variant (NOT the paper's m): the same identities, "
+    "each G_t emits popcount(t) + the squarings not emitted before, m <= n(n−1)/2 + 3n − 1",
+    instances=_a5_programs(), examples=40, show=_show, tags=("identity",),
+)
+def lemma_a5_shared(p: SLP) -> Evidence:
+    return _check_lemma_a5(p, None, "shared")
+
+
+A5_EXHAUSTIVE_LENGTH = 3
+
+
+def all_integer_slps(max_length: int) -> list[SLP]:
+    """Every SLP with a_0 = 1 of length ≤ ``max_length`` (3·i² choices for gate i), shortest
+    first: 1, 4, 40, 1012 of them for lengths ≤ 0..3."""
+    out: list[SLP] = [SLP(fmpq(1), ())]
+    frontier: list[tuple[Gate, ...]] = [()]
+    for i in range(1, max_length + 1):
+        frontier = [(*gs, Gate(op, j, k)) for gs in frontier for op in OPS
+                    for j in range(i) for k in range(i)]
+        out += [SLP(fmpq(1), gs) for gs in frontier]
+    return out
+
+
+def _short_integer_slps() -> list[tuple[Construction, SLP]]:
+    return [(c, p) for p in all_integer_slps(A5_EXHAUSTIVE_LENGTH) for c in CONSTRUCTIONS]
+
+
+@claim(
+    "Lemma A.5",
+    "Lemma A.5 for EVERY SLP with a_0 = 1 of length ≤ 3, both constructions: per-gadget gate "
+    "counts, m = the count from the syntax, ã_i = b_0^{e_i}·a_i, output 2^{−m·2^n}·n_P, "
+    "values in [−1, 1], the bit position of digit j, the explicit bound on m",
+    instances=st.sampled_from(_short_integer_slps()), exhaustive="SLPs (a_0 = 1) of length "
+    f"≤ {A5_EXHAUSTIVE_LENGTH} × {{paper, shared}}", show=lambda i: f"# {i[0]}\n{_show(i[1])}",
+)
+def lemma_a5_exhaustive(inst: tuple[Construction, SLP]) -> Evidence:
+    return _check_lemma_a5(inst[1], None, inst[0])
+
+
+@claim(
+    "Lemma A.5",
+    "Negative control: the shared-squarings construction does not have the paper's "
+    "per-gadget gate count ⌊log₂ t⌋ + popcount(t) (its m is not the paper's)",
+    instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5",
+    examples=30, show=_show,
+)
+def lemma_a5_shared_is_not_the_papers_refuted(p: SLP) -> Evidence:
+    return _check_lemma_a5(p, None, "shared", per_gadget="paper")
+
+
+@claim(
+    "Lemma A.5",
+    "Negative control: over the same exhaustive domain, without the final G_{2^n − e_n} "
+    "the output is not 2^{−m·2^n}·n_P",
+    instances=st.sampled_from(_short_integer_slps()), expect="counterexample",
+    control_of="bnslp.lemma_a5_exhaustive", examples=20,
+    show=lambda i: f"# {i[0]}\n{_show(i[1])}",
+)
+def lemma_a5_exhaustive_unscaled_refuted(inst: tuple[Construction, SLP]) -> Evidence:
+    return _check_lemma_a5(inst[1], "no_output_scaling", inst[0])
+
+
+@claim(
+    "Lemma A.5",
+    "Negative control: in the shared variant too, an alignment one power short breaks "
+    "ã_i = b_0^{e_i}·a_i",
+    instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5_shared",
+    examples=20, show=_show,
+)
+def lemma_a5_shared_short_alignment_refuted(p: SLP) -> Evidence:
+    return _check_lemma_a5(p, "low_alignment", "shared")
+
+
+@claim(
+    "Lemma A.4",
+    "Lemma A.4 for EVERY gate structure of length ≤ 3 (b_0 = 2^{−m}): values in [−1, 1] "
+    "and the invariant max_{t<=i}|b_t| <= 2^i·b_0",
+    instances=st.sampled_from([p for _, p in _short_integer_slps()[::2]]),
+    exhaustive=f"gate structures of length ≤ {A5_EXHAUSTIVE_LENGTH}", show=_show,
+)
+def lemma_a4_exhaustive(p: SLP) -> Evidence:
+    return _check_lemma_a4(with_bn_constant(p))
 
 
 @claim(
@@ -395,7 +577,7 @@ def lemma_a5(p: SLP) -> Evidence:
     examples=20, show=_show,
 )
 def lemma_a5_unscaled_output_refuted(p: SLP) -> Evidence:
-    return _check_lemma_a5(p, "no_output_scaling")
+    return _check_lemma_a5(p, "no_output_scaling", "paper")
 
 
 @claim(
@@ -483,3 +665,15 @@ def lemma_a5_short_unscaled_refuted(p: SLP) -> Evidence:
     check_certificate(a5_certificate(p, bug="no_output_scaling"),
                       "I(P) outputs b_0^{2^n}·n_P in ℚ[b_0]", program=p.to_text())
     return Evidence()
+    return _check_lemma_a5(p, "low_alignment", "paper")
+
+
+@claim(
+    "Lemma A.4",
+    "Negative control: over the same exhaustive domain, b_0 = 2^{−m+1} puts some value "
+    "outside [−1, 1]",
+    instances=st.sampled_from([p for _, p in _short_integer_slps()[::2]]),
+    expect="counterexample", control_of="bnslp.lemma_a4_exhaustive", examples=50, show=_show,
+)
+def lemma_a4_exhaustive_too_large_refuted(p: SLP) -> Evidence:
+    return _check_lemma_a4(with_bn_constant(p, extra_bits=1))

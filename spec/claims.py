@@ -193,6 +193,15 @@ class Claim:
     doc: str = ""
     module: str = ""
     tags: tuple[str, ...] = ()
+    exhaustive: str | None = None
+
+    @property
+    def strength(self) -> str:
+        """What a passing run establishes: ``proved`` (a certificate), ``exhaustive`` (the
+        whole finite domain named by :attr:`exhaustive` was enumerated) or ``sampled``."""
+        if self.prover is not None:
+            return "proved"
+        return "exhaustive" if self.exhaustive else "sampled"
 
     def applies_to(self, act: Activation | None) -> bool:
         if self.covers is None:
@@ -246,10 +255,14 @@ def claim_for(
     show: Callable[[T], str] | None = None,
     id: str | None = None,
     tags: Iterable[str] = (),
+    exhaustive: str | None = None,
 ) -> Callable[[Callable[[Activation, T], Evidence | None]], Claim]:
     """Declare a claim quantified over the activations matching ``covers``.
 
     The check receives the activation and one instance drawn from ``instances(act)``.
+    ``exhaustive`` (e.g. ``"SLPs of length ≤ 3"``) declares that ``instances(act)`` is
+    ``st.sampled_from`` over the WHOLE finite domain so described: the runner then checks
+    every element (outcome ``exhaustive``) instead of sampling.
     """
 
     def deco(fn: Callable[[Activation, T], Evidence | None]) -> Claim:
@@ -271,7 +284,7 @@ def claim_for(
             assumption=assumption, prover=prove if prover is not None else None,
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
-            module=fn.__module__, tags=tuple(tags),
+            module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
         ))
 
     return deco
@@ -293,8 +306,10 @@ def claim(
     show: Callable[[T], str] | None = None,
     id: str | None = None,
     tags: Iterable[str] = (),
+    exhaustive: str | None = None,
 ) -> Callable[[Callable[[T], Evidence | None]], Claim]:
-    """Declare a claim that does not quantify over activations."""
+    """Declare a claim that does not quantify over activations (``exhaustive``: as for
+    :func:`claim_for`)."""
 
     def deco(fn: Callable[[T], Evidence | None]) -> Claim:
         def run(act: Activation | None, inst: Any) -> Evidence | None:
@@ -310,7 +325,7 @@ def claim(
             assumption=assumption, prover=prove if prover is not None else None,
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
-            module=fn.__module__, tags=tuple(tags),
+            module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
         ))
 
     return deco

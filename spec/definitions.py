@@ -261,6 +261,52 @@ def slp_matches_reference(inst: tuple[SLP, int]) -> Evidence:
     return _compare_slp(slp, j, slp.evaluate())
 
 
+def _all_short_integer_slps() -> list[SLP]:
+    from spec.bnslp import all_integer_slps
+
+    return all_integer_slps(3)
+
+
+def _swapped_values(slp: SLP) -> list[fmpq]:
+    """A planted bug: a_j − a_k evaluated as a_k − a_j."""
+    vals = [slp.a0]
+    for g in slp.gates:
+        a, b = vals[g.j], vals[g.k]
+        vals.append(a + b if g.op == "+" else b - a if g.op == "-" else a * b)
+    return vals
+
+
+def _check_every_digit(slp: SLP, values: list[fmpq]) -> Evidence:
+    want = ref_slp_values(slp)
+    top = abs(want[-1].numerator).bit_length()
+    for j in range(-2, top + 2):
+        check_eq(bit(values[-1], j), ref_bit(want[-1], j), f"bit {j} of n_P (Problem 2.3)")
+    return _compare_slp(slp, 0, values)
+
+
+@claim(
+    "Problem 2.3",
+    "BitSLP and PosSLP decided exactly for EVERY SLP with a_0 = 1 of length ≤ 3 and every "
+    "digit position −2 ≤ j ≤ bitlen(n_P) + 1: values, digits and signs equal the Fraction "
+    "reference",
+    instances=st.sampled_from(_all_short_integer_slps()), status="definition",
+    exhaustive="SLPs (a_0 = 1) of length ≤ 3", show=lambda p: p.to_text(),
+)
+def bitslp_exhaustive(slp: SLP) -> Evidence:
+    return _check_every_digit(slp, slp.evaluate())
+
+
+@claim(
+    "Problem 2.3",
+    "Negative control: over the same domain, an evaluator that swaps a_j − a_k disagrees",
+    instances=st.sampled_from(_all_short_integer_slps()), status="definition",
+    expect="counterexample", control_of="engine.bitslp_exhaustive", examples=60,
+    show=lambda p: p.to_text(),
+)
+def bitslp_exhaustive_swapped_refuted(slp: SLP) -> Evidence:
+    return _check_every_digit(slp, _swapped_values(slp))
+
+
 @claim(
     "Definition 2.2",
     "Negative control: an evaluator that computes a_k − a_j for a_j − a_k disagrees with the "
@@ -271,8 +317,4 @@ def slp_matches_reference(inst: tuple[SLP, int]) -> Evidence:
 def swapped_subtraction_refuted(inst: tuple[SLP, int]) -> Evidence:
     """A planted bug in the evaluator."""
     slp, j = inst
-    vals = [slp.a0]
-    for g in slp.gates:
-        a, b = vals[g.j], vals[g.k]
-        vals.append(a + b if g.op == "+" else b - a if g.op == "-" else a * b)
-    return _compare_slp(slp, j, vals)
+    return _compare_slp(slp, j, _swapped_values(slp))

@@ -26,6 +26,14 @@ Hence every value and pre-activation is bounded by **C_σ := max(μ + 2, S̄_σ,
 |σ(0)|, |σ(α_1)|, max_{τ<=μ}|σ(τ)|, W·max(1, |Δ_σ|)) with W = max(2, max_r |λ'_r|) the
 largest |w∗| (2 from merged repeated operands).
 
+**Every number of the bounded instance** (``theorem11.bounded_every_value``).  Beyond the
+main sample, the forcing samples at θ∗ have values = labels (<= T_σ), pre-activations = the
+target ỹ (<= max(T_σ, μ + 1)) and inputs x_v = ỹ_v − Σ(w∗ y_u + b∗) over <= 3(μ + 1)
+in-edges; with θ∗'s own |w∗| <= W, |b∗| <= μ, ONE constant K_σ := max(C_σ, Y + 3(μ+1)(W·Y +
+μ)), Y = max(T_σ, μ + 1), bounds all of them (:attr:`ValueBound.sample_constant`).  The claim
+runs a forward pass per forcing sample and proves the YES/NO equivalence for the bounded
+instance by solving its zero-loss set exactly (Claim B.1, ``spec/lemma32/forcing.py``).
+
 **The network's output and the bit index.**  As polynomials in the main input x at v_0, the
 network of Q computes f^t = n_P·x^{2^n} (every ã_i is x^{e_i}·a_i, and P's a_i are integers).
 With x = 2^{−m} the output is 2^{−m·2^n}·n_P, so digit j of n_P is digit **j − m·2^n** of
@@ -163,6 +171,25 @@ class ValueBound:
         return max(fmpq(self.mu + 2), self.sigma_sup_upper, fmpq(self.D))
 
     @property
+    def max_weight(self) -> fmpq:
+        """W = max(2, max_r |λ'_r|): the largest |w∗| (1/D <= 1 and 1 are smaller)."""
+        return max([fmpq(2)] + [abs(fmpq(v)) for v in self.lam_prime])
+
+    @property
+    def sample_constant(self) -> fmpq:
+        """K_σ := max(C_σ, Y + 3(μ+1)·(W·Y + μ)), Y := max(T_σ, μ + 1): bounds EVERY number
+        of the bounded instance at θ∗ — every input coordinate, pre-activation, vertex value
+        and label of every sample (main and forcing), and every |w∗|, |b∗|.
+
+        A template's input is x_v = ỹ_v − Σ_{(u,v)} (w∗ y_u + b∗) with |ỹ_v|, |y_u| <= Y
+        (labels <= T_σ, target pre-activations τ <= μ or α_1 <= μ + 1), |w∗| <= W, |b∗| <= μ
+        and in-degree <= 3(μ + 1) (a z vertex); its pre-activations are ỹ and its values y
+        (zero loss at θ∗).  The main sample is bounded by C_σ."""
+        y = max(self.template_constant, fmpq(self.mu + 1))
+        deg = 3 * (self.mu + 1)
+        return max(self.constant, y + deg * (self.max_weight * y + self.mu))
+
+    @property
     def template_constant(self) -> fmpq:
         """T_σ: bounds every forcing template's label (= its value at θ∗)."""
         delta = abs(self.sigma_alpha1 - self.sigma0)
@@ -293,6 +320,111 @@ def unbounded_without_bnslp_refuted(act: Activation, inst: tuple[SLP, int, int])
     p, _, _ = inst
     c = compile_slp(p, act)
     return _check_bounded(c, value_bound(act), p.evaluate())
+
+
+# --------------------------------------------------------------------------- every value
+
+
+def _check_every_value(act: Activation, inst: tuple[SLP, int, int, int],
+                       bounded: bool = True) -> Evidence:
+    """Theorem 1.1(ii) in full on I(Q, j − m·2^n), Q = I(P): every number of every sample
+    (forward pass per forcing sample at θ∗) and of θ∗ is <= K_σ; and the YES/NO equivalence
+    holds with these bounded values, proved for the instance by solving its zero-loss set.
+    ``bounded=False`` (the control) compiles P itself on a_0 = 1 instead of Q."""
+    from spec.lemma32.forcing import check_zero_loss_solved
+
+    p, j, a, b = inst
+    vb = value_bound(act)
+    bound = vb.sample_constant
+    if bounded:
+        bn, c = bn_network(p, act)
+        q, position = bn.slp, bn.bit_position(j)
+    else:
+        c = compile_slp(p, act)
+        q, position = p, j
+    ins = build_instance(c, position, a=a, b=b)
+    net = c.network
+    names = net.nodes
+    mx = node_value_maxima(c)
+    main_worst = max(mx["v"], mx["L"], mx["U"], mx["z"], mx["pre"], abs(q.a0))
+    check_le(main_worst, bound, "every number of the main sample (input 2^{−m}, "
+             "pre-activations, values) <= the constant K_σ")
+    if bounded:
+        _check_bounded(c, vb, q.evaluate())
+    w_star = max((abs(w) for w in c.theta_star.weights), default=fmpq(0))
+    b_star = max((abs(x) for x in c.theta_star.biases), default=fmpq(0))
+    check_le(max(w_star, b_star), bound, "every |w∗|, |b∗| <= K_σ")
+    worst = fmpq(0)
+    for t in ins.templates():
+        x = ins.template_input(t)
+        label = dict(zip(names, ins.y0, strict=True))
+        for v, yv in t.y:
+            label[names[v]] = yv
+        tr = net.forward(x, budget_bits=BUDGET_BITS)
+        xs = max((abs(v) for v in x.values()), default=fmpq(0))
+        check_le(xs, bound, "every input coordinate of every forcing sample <= K_σ",
+                 template=(t.kind, t.edge, t.tau))
+        pre = max(abs(v) for v in tr.pre)
+        val = max(abs(v) for v in tr.val)
+        lab = max(abs(v) for v in label.values())
+        check_le(max(pre, val, lab), bound, "every pre-activation, value and label of every "
+                 "forcing sample <= K_σ", template=(t.kind, t.edge, t.tau))
+        check(all(tr.value(n) == label[n] for n in names), "θ∗ has zero loss on the sample")
+        worst = max(worst, xs, pre, val, lab)
+    # YES/NO with bounded values: every θ with zero forcing loss has f^t_θ(x_main) =
+    # f^t_{θ∗}(x_main) (Claim B.1 solved exactly), every other θ pays >= b + 1
+    check_zero_loss_solved(act, q)
+    n_p = ref_slp_values(p)[-1]
+    ver = ins.verify(budget_bits=BUDGET_BITS)
+    opt = min(ver.total_loss, b + 1)
+    bit_j = ref_bit(n_p, j)
+    check_eq(opt <= a, bit_j == 1, "OPT <= a iff bit_j(n_P) = 1", j=j, a=a, b=b, opt=opt)
+    check(bit_j == 1 or opt >= b, "bit_j(n_P) = 0 ⇒ OPT >= b", j=j, b=b, opt=opt)
+    return (Evidence.of(templates=ins.template_count(), label_bound_T=vb.template_constant)
+            .bound("every_number", max(worst, main_worst, w_star, b_star), bound))
+
+
+def _every_value_inst(act: Activation) -> st.SearchStrategy[tuple[SLP, int, int, int]]:
+    return st.tuples(integer_slps(3), st.integers(0, 6), st.integers(0, 2),
+                     st.integers(1, 3)).map(lambda t: (t[0], t[1], t[2], t[2] + t[3]))
+
+
+def _show_every(i: tuple[SLP, int, int, int]) -> str:
+    return f"# j = {i[1]}, a = {i[2]}, b = {i[3]}\n{i[0].to_text()}"
+
+
+@claim_for(
+    "Theorem 1.1",
+    "Theorem 1.1(ii) in full: on I(Q, j − m·2^n) (Q = I(P), main input 2^{−m}) every input "
+    "coordinate, pre-activation, vertex value and label of EVERY sample, and every |w∗|, "
+    "|b∗|, is <= K_σ = max(C_σ, Y + 3(μ+1)(W·Y + μ)), a constant of σ alone; and with these "
+    "bounded values OPT <= a iff bit_j(n_P) = 1, OPT >= b otherwise (Claim B.1 solved)",
+    covers=NONLINEAR_POLYNOMIAL, instances=_every_value_inst, examples=3, show=_show_every,
+)
+def bounded_every_value(act: Activation, inst: tuple[SLP, int, int, int]) -> Evidence:
+    """One full forward pass per forcing sample at θ∗ (P of length <= 3, so Q has <= 15
+    gates).  Figure ``every_number`` against K_σ (K_σ is a crude constant: e.g. 94 for x²,
+    where the largest number measured is 5; ``label_bound_T`` is T_σ for comparison)."""
+    return _check_every_value(act, inst)
+
+
+def _doubling_squarings(n: int) -> SLP:
+    return SLP.of(1, [("+", 0, 0)] + [("*", i, i) for i in range(1, n)])
+
+
+@claim_for(
+    "Theorem 1.1",
+    "Negative control: compiling P itself (no Lemma A.5, main input a_0 = 1), the main "
+    "sample's numbers exceed K_σ (a_1 = 2, a_i = a_{i−1}², n = 6..7)",
+    covers=NONLINEAR_POLYNOMIAL,
+    instances=lambda act: st.tuples(st.integers(6, 7).map(_doubling_squarings), st.just(0),
+                                    st.just(0), st.just(1)),
+    expect="counterexample", control_of="theorem11.bounded_every_value", examples=2,
+    show=_show_every,
+)
+def every_value_unbounded_refuted(act: Activation, inst: tuple[SLP, int, int, int]
+                                  ) -> Evidence:
+    return _check_every_value(act, inst, bounded=False)
 
 
 # --------------------------------------------------------------------------- the bit index

@@ -32,9 +32,16 @@ P = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("+", 2, 0)])
 def test_transform_by_hand() -> None:
     # e = (1, 1, 2, 2); gate 3 aligns a0 by t = 1 (one gate: b0·p0); the output needs
     # t = 2^3 − 2 = 6 = 110b: squarings p1, p2 and two products; m = 3 + 1 + 2 + 2 = 8
+    # (the paper's construction and the shared one emit the same gates here: one gadget
+    # needs squarings)
     assert exponents(P) == [1, 1, 2, 2]
-    assert count_gates(P) == 8
-    bn = to_bnslp(P)
+    assert count_gates(P) == count_gates(P, "shared") == 8
+    paper = to_bnslp(P)
+    assert paper.construction == "paper" and paper.powers == (0,)
+    assert paper.squarings == ((1, 5), (2, 6))
+    assert [(g.t, g.gates) for g in paper.gadgets] == [(1, 1), (6, 4)]
+    bn = to_bnslp(P, construction="shared")
+    assert bn.slp == paper.slp
     assert bn.m == 8 and bn.n == 3 and bn.b0 == fmpq(1, 256)
     assert bn.slp.gates == (Gate("+", 0, 0), Gate("*", 1, 1), Gate("*", 0, 0),
                             Gate("+", 2, 3), Gate("*", 0, 0), Gate("*", 5, 5),
@@ -47,6 +54,22 @@ def test_transform_by_hand() -> None:
     assert all(abs(v) <= 1 for v in vals)
     assert bn.bit_position(2) == -62
     assert parse_slp(bn.to_text()) == bn.slp
+
+
+def test_paper_construction_recomputes_squarings_per_gadget() -> None:
+    # seven: e = (1, 1, 2, 3, 3); a4 = a3 − a0 aligns a0 by t = 2 (paper: squaring p1 and
+    # one product = 2 gates); the output by t = 16 − 3 = 13 = 1101b (paper: p1, p2, p3 again
+    # and 3 products = 6 gates); m = 4 + 2 + 6 = 12.  Shared: p1 is reused, m = 11.
+    seven = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 1), ("-", 3, 0)])
+    paper, shared = to_bnslp(seven), to_bnslp(seven, construction="shared")
+    assert (paper.m, shared.m) == (12, 11) == (count_gates(seven), count_gates(seven, "shared"))
+    assert [g.gates for g in paper.gadgets] == [2, 6]
+    assert [g.gates for g in shared.gadgets] == [2, 5]
+    assert paper.scale_exponent == 192 and shared.scale_exponent == 176
+    assert paper.slp.value() == fmpq(7, 2**192) and shared.slp.value() == fmpq(7, 2**176)
+    assert paper.bit_position(2) == -190
+    with pytest.raises(SLPError, match="construction"):
+        to_bnslp(seven, construction="other")  # type: ignore[arg-type]
 
 
 def test_squaring_chain_needs_no_alignment() -> None:
@@ -87,14 +110,20 @@ def test_definition_a3_and_lemma_a4_tightness() -> None:
 
 
 def test_gate_bound_and_quadratic_growth() -> None:
-    assert [gate_bound(n) for n in range(5)] == [0, 2, 6, 11, 17]
+    assert [gate_bound(n, "shared") for n in range(5)] == [0, 2, 6, 11, 17]
+    assert [gate_bound(n) for n in range(5)] == [0, 2, 6, 12, 20]  # n² + n
     n, k = 64, 32  # 32 squarings then 32 additions of a0: each aligns by 2^32 − 1
     p = SLP(fmpq(1), tuple(Gate("*", i - 1, i - 1) if i <= k else Gate("+", i - 1, 0)
                            for i in range(1, n + 1)))
-    m = count_gates(p)
+    m = count_gates(p, "shared")
     # + the output's popcount(2^64 − 2^32) = 32 and the squarings p_1..p_63 (t < 2^64)
     assert m == n + 32 * 32 + 32 + 63
-    assert m <= gate_bound(n) and 0.25 < m / n**2 < 0.3
+    assert m <= gate_bound(n, "shared") and 0.25 < m / n**2 < 0.3
+    # the paper's: each of the 32 gadgets G_{2^32 − 1} costs 31 + 32, the output's
+    # G_{2^64 − 2^32} costs 63 + 32
+    m = count_gates(p)
+    assert m == n + 32 * 63 + 95
+    assert m <= gate_bound(n) and 0.5 < m / n**2 < 0.55
 
 
 def test_output_against_reference_on_a_mixed_program() -> None:
@@ -120,7 +149,8 @@ def test_cli_bnslp(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "q.slp"
     assert main(["slp", "bnslp", f, "-o", str(out), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert summary["gates"] == 8 and summary["scale_exponent"] == 64
+    assert summary["gates"] == summary["m"] == 8 and summary["scale_exponent"] == 64
+    assert summary["construction"] == "paper" and summary["bit_position"] == -64
     assert parse_slp(out.read_text(encoding="utf-8")).value() == fmpq(5, 2**64)
     assert main(["slp", "bnslp", f, "--json"]) == 0
     assert parse_slp(json.loads(capsys.readouterr().out)["program"]) == to_bnslp(P).slp
@@ -131,3 +161,18 @@ def test_cli_bnslp_rejects_rational_a0(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["slp", "bnslp", f]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a0 = 1" in err
+
+
+def test_cli_bnslp_constructions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = _write(tmp_path, "seven.slp", "a0 = 1\na1 = a0 + a0\na2 = a1 * a1\na3 = a2 * a1\n"
+               "a4 = a3 - a0\n")
+    for construction, m in (("paper", 12), ("shared", 11)):
+        assert main(["slp", "bnslp", f, "--construction", construction, "--digit", "2",
+                     "--json"]) == 0
+        d = json.loads(capsys.readouterr().out)
+        assert (d["construction"], d["m"], d["scale_exponent"]) == (construction, m, m * 16)
+        assert d["bit_position"] == 2 - m * 16
+        assert parse_slp(d["program"]).value() == fmpq(7, 2 ** (m * 16))
+    with pytest.raises(SystemExit) as e:  # argparse rejects an unknown choice
+        main(["slp", "bnslp", f, "--construction", "other"])
+    assert e.value.code == 2

@@ -114,6 +114,43 @@ def test_proved_when_a_certificate_is_given(registry: None) -> None:
     assert r.replay is not None and "--activation 'x^2'" in r.replay
 
 
+def test_exhaustive_checks_every_element_and_says_so(registry: None) -> None:
+    seen: list[int] = []
+
+    @claim("Lemma 9.1", "n^2 >= n on 0..9", instances=st.sampled_from(range(10)),
+           examples=2, id="fw.exhaustive", exhaustive="n ≤ 9")
+    def exh(n: int) -> Evidence:
+        seen.append(n)
+        check(n * n >= n, "n^2 >= n", n=n)
+        return Evidence.of(n=n)
+
+    r = run_item(Item("fw.exhaustive", None), profile="dev")
+    assert r.outcome == "exhaustive" and r.meets_expectation and r.domain == "n ≤ 9"
+    assert sorted(seen) == list(range(10)) and r.examples == 10  # not the example budget
+    row = rows([get_claim("fw.exhaustive")], [r])[0]
+    assert row.outcome() == "exhaustive: n ≤ 9"
+    # split into chunks: each chunk takes its share, together the whole domain
+    seen.clear()
+    rs = [run_item(Item("fw.exhaustive", None, k, 3), profile="dev") for k in range(3)]
+    assert sorted(seen) == list(range(10)) and sum(x.examples for x in rs) == 10
+
+    @claim("Lemma 9.1", "n^2 > n on 0..9", instances=st.sampled_from(range(10)),
+           id="fw.exhaustive_fails", exhaustive="n ≤ 9")
+    def exh_bad(n: int) -> None:
+        check(n * n > n, "n^2 > n", n=n)
+
+    r = run_item(Item("fw.exhaustive_fails", None), profile="dev")
+    assert r.outcome == "refuted" and r.counterexample == "0"  # the first in list order
+
+    @claim("Lemma 9.1", "not a list", instances=st.integers(0, 3), id="fw.exhaustive_bad",
+           exhaustive="n ≤ 3")
+    def exh_wrong(n: int) -> None:
+        return None
+
+    r = run_item(Item("fw.exhaustive_bad", None), profile="dev")
+    assert r.outcome == "error" and "sampled_from" in (r.message or "")
+
+
 def test_a_failing_prover_refutes_and_a_crashing_one_is_an_error(registry: None) -> None:
     def bad_proof(act: Activation) -> Certificate:
         raise ClaimFailure("the identity does not expand to 0", {"residual": "x"})

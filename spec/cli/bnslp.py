@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from spec.bnslp import to_bnslp
+from spec.bnslp import CONSTRUCTIONS, to_bnslp
 from spec.cli import CLI, UsageError, emit, parse_act
 from spec.cli.engine import read_slp
 from spec.gadget import sigma_polynomial
@@ -14,9 +14,12 @@ from spec.subset_sum import subset_sum_chain, subset_sum_slp
 
 
 def _bnslp(args: argparse.Namespace) -> int:
-    bn = to_bnslp(read_slp(args.file))
-    out: dict[str, object] = {"gates": bn.m, "scale_exponent": bn.scale_exponent,
-                              "source_gates": bn.n, "b0": f"1/2^{bn.m}"}
+    bn = to_bnslp(read_slp(args.file), construction=args.construction)
+    out: dict[str, object] = {"construction": bn.construction, "m": bn.m, "gates": bn.m,
+                              "scale_exponent": bn.scale_exponent,
+                              "source_gates": bn.n, "b0": f"1/2^{bn.m}",
+                              "digit": args.digit, "bit_position": bn.bit_position(args.digit),
+                              "gadgets": [{"t": g.t, "gates": g.gates} for g in bn.gadgets]}
     if args.output is not None:
         Path(args.output).write_text(bn.to_text(), encoding="utf-8")
         out["written"] = args.output
@@ -90,10 +93,17 @@ def register(cli: CLI) -> None:
     p = cli.command("bnslp", "Lemma A.5: turn an SLP with a0 = 1 into a BN-SLP (b0 = 2^-m, all "
                     "values in [-1, 1], output 2^(-m*2^n)*n_P)", _bnslp, group="slp")
     p.add_argument("file", help="SLP text file with a0 = 1")
+    p.add_argument("--construction", choices=CONSTRUCTIONS, default="paper",
+                   help="paper: each power gadget G_t computes its own squarings (the "
+                        "paper's m, the default); shared: the powers b0^(2^r) are shared "
+                        "(a smaller m)")
+    p.add_argument("--digit", type=int, default=0, metavar="J",
+                   help="report the bit position j - m*2^n of digit J of n_P (default 0)")
     p.add_argument("-o", "--output", metavar="OUT",
                    help="write the BN-SLP to OUT and print a summary (default: print it)")
     p.add_argument("--json", action="store_true",
-                   help="print JSON {gates, scale_exponent, ...} (with the program unless -o)")
+                   help="print JSON {construction, m, scale_exponent, bit_position, ...} (with "
+                        "the program unless -o)")
 
     p = cli.command("subset-sum", "Theorem 2.4 illustrated: count the subsets with a given sum "
                     "through ERM_bit instances I(P, j) (#SubsetSum -> BitSLP -> ERM_bit)",

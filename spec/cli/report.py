@@ -105,8 +105,9 @@ def report_markdown(run: Run, statuses: list[table1.CellStatus],
         + f": {verdict} ({n_ok}/{len(table_rows)}).",
         f"- Activations: {', '.join(f'`{a.name}`' for a in run.activations)}.",
         f"- Run time {run.seconds:.1f} s; {_versions()}.",
-        "- Outcomes: **proved** (symbolic certificate), **holds** (no counterexample in the "
-        "budget), **refuted** (counterexample; expected for negative controls and errata), "
+        "- Outcomes: **proved** (symbolic certificate), **exhaustive: <domain>** (every "
+        "element of the stated finite domain checked), **holds** (sampled: no counterexample "
+        "in the budget), **refuted** (counterexample; expected for negative controls and errata), "
         "**inconclusive**, **error**.",
         "- A proved outcome names the checker that re-checked its certificates: "
         "**proved (Coq)**, **proved (z3)** or **proved (Python)**. "

@@ -50,6 +50,13 @@ def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
         "does with it (theorem, conditional, cited, erratum, definition); *expected* is "
         "`holds` or `counterexample` (negative controls and errata must be refuted).",
         "",
+        "*Strength* says what a passing run establishes: **proved** (the claim has a "
+        "prover: a symbolic certificate for the activation at hand), **exhaustive ≤ n** "
+        "(the claim enumerates its whole finite domain, named after it, e.g. every SLP of "
+        "length ≤ 3; the run checks every element), **sampled** (Hypothesis-generated "
+        "instances; a pass prints `holds`). A refutation prints `refuted` whatever the "
+        "strength.",
+        "",
         f"{len(claims)} claims; activations under test: "
         + ", ".join(f"`{a.name}`" for a in acts) + ".",
         "",
@@ -65,6 +72,9 @@ def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
         out.append(_markdown_text(c.statement))
         out.append("")
         meta = [f"status: **{c.status}**", f"expected: **{c.expect}**"]
+        if c.expect == "holds":
+            meta.append("strength: **" + (f"exhaustive over {c.exhaustive}" if c.exhaustive
+                                          else c.strength) + "**")
         if c.assumption:
             meta.append(f"assumes: {c.assumption}")
         if c.control_of:
@@ -77,6 +87,8 @@ def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
                         + (", ".join(f"`{n}`" for n in names) if names else "none registered"))
         if c.prover is not None:
             meta.append("symbolic proof attempted")
+        if c.exhaustive and c.expect != "holds":
+            meta.append(f"exhaustive over {c.exhaustive}")
         out.append("- " + "\n- ".join(meta))
         if c.doc:
             out += ["", _markdown_text(c.doc)]

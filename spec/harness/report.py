@@ -19,7 +19,15 @@ from spec.claims import Claim
 from spec.harness.runner import Figures, Result
 from spec.harness.version import SCHEMA_VERSION, version
 
-OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "proved")
+OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "exhaustive", "proved")
+"""Worst first.  Evidence strength of a passing run: ``proved`` (a certificate) >
+``exhaustive`` (every element of a stated finite domain) > ``holds`` (sampled)."""
+
+
+def outcome_text(outcome: str, domain: str | None) -> str:
+    """The outcome as printed: ``exhaustive`` names its domain (``exhaustive: SLPs of
+    length ≤ 3``); the other outcomes print as they are."""
+    return f"exhaustive: {domain}" if outcome == "exhaustive" and domain else outcome
 
 
 @dataclass
@@ -50,7 +58,8 @@ class Row:
             cur = per.get(r.activation)
             if cur is None or OUTCOME_ORDER.index(r.outcome) < OUTCOME_ORDER.index(cur.outcome):
                 per[r.activation] = r
-        counts = Counter(r.outcome_label for r in per.values())
+        domain = next((r.domain for r in self.results if r.domain), None)
+        counts = Counter(outcome_text(r.outcome_label, domain) for r in per.values())
         if len(counts) == 1:
             word = next(iter(counts))
             n = counts[word]
@@ -275,6 +284,7 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
             "claim": cid, "reference": rs[0].ref, "status": rs[0].status, "activation": act,
             "outcome": worst.outcome, "expectation": rs[0].expect,
             "checked_by": worst.checked_by if worst.outcome == "proved" else None,
+            "domain": rs[0].domain,
             "meets_expectation": all(r.meets_expectation for r in rs),
             "examples": sum(r.examples for r in rs),
             "figures": {k: _frac(v) for k, v in sorted(f.maxima.items())},

@@ -5,7 +5,11 @@ Outcomes (DESIGN.md):
 * **proved** — the claim's prover gave a symbolic certificate *and* testing found nothing;
   its typed certificates were re-checked by Coq, z3 or the Python checker
   (:mod:`spec.harness.certify`), shown as ``proved (Coq)`` etc.;
-* **holds** — no counterexample within the example budget;
+* **exhaustive** — the claim declares a finite domain (``exhaustive="SLPs of length ≤ 3"``,
+  its instances ``st.sampled_from`` over the whole list) and EVERY element was checked
+  (the runner enumerates the list itself and verifies the count; printed
+  ``exhaustive: <domain>``);
+* **holds** — no counterexample within the example budget (sampled);
 * **refuted** — a check raised :class:`~spec.claims.ClaimFailure`; the shrunk instance is
   kept, printed with the claim's ``show`` (code or file format);
 * **inconclusive** — Hypothesis could not generate enough valid examples (unsatisfiable
@@ -36,7 +40,7 @@ from checkers.errors import BitBudgetExceeded
 from spec.claims import Claim, ClaimFailure, Evidence, as_fraction, get_claim
 from spec.harness import certify, profiles
 
-Outcome = Literal["proved", "holds", "refuted", "inconclusive", "error"]
+Outcome = Literal["proved", "exhaustive", "holds", "refuted", "inconclusive", "error"]
 
 
 @dataclass(frozen=True)
@@ -155,11 +159,12 @@ class Result:
         if self.outcome == "proved" and self.checked_by:
             return f"proved ({self.checked_by})"
         return self.outcome
+    domain: str | None = None
 
     @property
     def meets_expectation(self) -> bool:
         if self.expect == "holds":
-            return self.outcome in ("proved", "holds")
+            return self.outcome in ("proved", "exhaustive", "holds")
         return self.outcome == "refuted"
 
     def to_json(self) -> dict[str, Any]:
@@ -271,6 +276,17 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             return res
         res.checked_by = verification.checker
 
+    if claim.exhaustive:
+        _run_exhaustive(claim, act, item, res, stats, certificate)
+        res.seconds = time.perf_counter() - start
+        res.figures = {k: _fmt_num(v) for k, v in stats.figures.maxima.items()}
+        if stats.figures.worst is not None:
+            k, v, b = stats.figures.worst
+            res.worst = {"figure": k, "value": _fmt_num(v), "bound": _fmt_num(b)}
+        if certificate is not None:
+            res.certificate = certificate.text
+        return res
+
     def test(inst: Any) -> None:
         stats.calls += 1
         key = _key(inst)
@@ -359,6 +375,70 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
     if certificate is not None:
         res.certificate = certificate.text
     return res
+
+
+class ExhaustiveDomainError(TypeError):
+    """An ``exhaustive`` claim whose instances are not ``st.sampled_from`` over a list."""
+
+
+def domain_elements(strategy: Any) -> tuple[Any, ...]:
+    """The full list behind ``st.sampled_from(...)`` (unwrapping lazy strategies)."""
+    s = strategy
+    for _ in range(4):
+        elements = getattr(s, "elements", None)
+        if isinstance(elements, Sequence) and type(s).__name__ == "SampledFromStrategy":
+            if getattr(s, "_transformations", ()):
+                raise ExhaustiveDomainError("exhaustive claim: map/filter on sampled_from")
+            return tuple(elements)
+        s = getattr(s, "wrapped_strategy", None)
+        if s is None:
+            break
+    raise ExhaustiveDomainError(
+        f"an exhaustive claim needs st.sampled_from(full list), got {strategy!r}")
+
+
+def _run_exhaustive(claim: Claim, act: Activation | None, item: Item, res: Result,
+                    stats: _Stats, certificate: Any) -> None:
+    """Check every element of the declared domain (this chunk's share, ``k::chunks``), in
+    the list's order, so the first failure is the smallest counterexample the list order
+    gives; the outcome is ``exhaustive`` only if every element ran and passed."""
+    res.domain = claim.exhaustive
+    try:
+        elements = domain_elements(claim.strategy(act))[item.chunk::item.chunks]
+    except ExhaustiveDomainError as e:
+        res.outcome, res.message = "error", str(e)
+        return
+    for inst in elements:
+        stats.calls += 1
+        try:
+            ev = claim.run_check(act, inst)
+        except BitBudgetExceeded as e:
+            res.outcome = "inconclusive"
+            res.message = f"element {stats.calls} of the domain exceeded the bit budget: {e}"
+            res.counterexample = _describe_instance(claim, inst)
+            res.examples = stats.passed
+            return
+        except ClaimFailure as e:
+            res.outcome, res.message = "refuted", str(e)
+            res.counterexample = _describe_instance(claim, inst)
+            res.examples = stats.calls
+            return
+        except Exception as e:
+            res.outcome = "error"
+            res.message = (f"check crashed: {type(e).__name__}: {e}\n"
+                           + "".join(traceback.format_exception(e))[-3000:])
+            res.counterexample = _describe_instance(claim, inst)
+            res.examples = stats.calls
+            return
+        stats.passed += 1
+        if ev is not None:
+            stats.figures.add(ev)
+    res.examples = stats.passed
+    if stats.passed != len(elements):  # every element of the domain ran
+        res.outcome = "inconclusive"
+        res.message = f"only {stats.passed} of {len(elements)} domain elements ran"
+        return
+    res.outcome = "proved" if certificate is not None else "exhaustive"
 
 
 def run_many(items: Sequence[Item], *, profile: str | None = None,

@@ -112,12 +112,17 @@ CELLS: tuple[Cell, ...] = (
              Backing("Theorem E.2", "a candidate θ is verified in polynomial time "
                                     "(restricted ERM_bit ∈ P, piecewise-linear σ)"),
              Backing("Theorem E.1", "exact forward/backward values stay polynomially "
-                                    "bounded in bits (piecewise-linear σ)"),
+                                    "bounded in bits (piecewise-linear σ); for polynomial σ "
+                                    "at constant depth the output size is at most an "
+                                    "explicit B_d + E_d = O(μ^d·N) "
+                                    "(theorem14.chain_upper_bound_holds), beside the lower "
+                                    "bound μ^d + 2 (piecewise.chain_lower_bound)"),
              _NP_HARD_REDUCTION,
              _NP_HARD_CITED_STEP,
          ),
          not_executable=_NP_HARD_REMAINDER + " For polynomial σ at constant depth membership "
-         "is the introduction's counting argument (degree μ^depth = O(1)), stated in words."),
+         "is the introduction's counting argument (degree μ^depth = O(1)); its size half is "
+         "checked by theorem14.chain_upper_bound_holds."),
     Cell("Deep ERM, poly σ", "real", "·", "left blank in the paper", not_executable=_BLANK),
     Cell("Deep ERM, poly σ", "bit", "∉ NP*",
          "#P-hard under Turing reductions (Theorem 1.1), hence not in NP unless PH ⊆ Δ₂ᴾ "
