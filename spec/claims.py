@@ -39,12 +39,15 @@ from hypothesis import strategies as st
 
 from checkers.activations import Activation, Traits
 
-Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
+Status = Literal["theorem", "conditional", "cited", "erratum", "definition", "beyond"]
 Expect = Literal["holds", "counterexample"]
 Number = int | Fraction | fmpq | fmpz
 T = TypeVar("T")
 
-STATUSES: tuple[Status, ...] = ("theorem", "conditional", "cited", "erratum", "definition")
+STATUSES: tuple[Status, ...] = ("theorem", "conditional", "cited", "erratum", "definition",
+                               "beyond")
+"""``beyond``: a result that goes beyond the paper (``spec/beyond/``, reference "Beyond the
+paper: ..."); standard mathematics checked here, never presented as the paper's theorem."""
 
 
 # --------------------------------------------------------------------------- failures
@@ -197,6 +200,9 @@ def _register(c: Claim) -> Claim:
         raise ValueError(f"claim {c.id}: a conditional claim must name its assumption")
     if c.status not in STATUSES:
         raise ValueError(f"claim {c.id}: unknown status {c.status!r}")
+    if (c.status == "beyond") != c.ref.startswith("Beyond"):
+        raise ValueError(f"claim {c.id}: status 'beyond' goes with a reference 'Beyond the "
+                         f"paper: ...' and only with it (got {c.status!r}, {c.ref!r})")
     _REGISTRY[c.id] = c
     return c
 
@@ -351,7 +357,11 @@ def paper_order(ref: str) -> tuple[int, int, int]:
 
     >>> paper_order("Lemma 3.1") < paper_order("Claim B.1") < paper_order("Theorem E.1")
     True
+    >>> paper_order("Beyond the paper: local gadget") > paper_order("Table 1")
+    True
     """
+    if ref.startswith("Beyond"):
+        return (3, 0, 0)
     m = re.search(r"\b([0-9]+|[A-F])\.([0-9]+)\b", ref)
     if m:
         sec = m.group(1)
