@@ -94,6 +94,15 @@ def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile
 def _check(args: argparse.Namespace) -> int:
     profile = args.profile or profiles.default_profile()
     acts = activations(args.activation or [])
+    if args.only:  # only the given activations' items, each announced by its verdict
+        if not args.activation:
+            raise UsageError("--only needs --activation EXPR")
+        from checkers.activations import parse_activation
+        from spec.beyond.classify import classify
+
+        acts = list(dict.fromkeys(parse_activation(a) for a in args.activation))
+        for a in acts:
+            print(classify(a, measured=False).line())
     claims = select_claims(args.claim)
     if args.list:
         for it in items_for(claims, acts):
@@ -102,8 +111,13 @@ def _check(args: argparse.Namespace) -> int:
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet)
     registered = activations()
-    added = [a for a in acts if a not in registered]
+    added = acts if args.only else [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
+    for a in added:  # the coverage line, also when --claim selects no covering claim
+        if not any(r.activation == a.name for r in run.results):
+            n = sum(1 for c in load_all() if c.covers is not None and c.applies_to(a))
+            print(f"activation {a.name}: covered by 0 of the selected claims ({n} claims in "
+                  f"the registry cover it; whyrelu classify '{a.name}' lists them)")
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
     if not args.no_report:
         from spec.cli.report import write
@@ -169,5 +183,8 @@ def register(cli: CLI) -> None:
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
+    p.add_argument("--only", action="store_true",
+                   help="run only the --activation items (not the registered activations), "
+                        "starting with each one's verdict line")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)

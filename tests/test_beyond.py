@@ -1,0 +1,210 @@
+"""Unit tests of spec/beyond (gadgets beyond the paper) and of ``classify``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+import pytest
+from flint import fmpq, fmpq_poly
+
+from checkers.activations import Activation, Traits, parse_activation
+from checkers.errors import DegreeError
+from checkers.slp import SLP
+from spec.beyond._kinds import Moebius, moebius_of, pieces_of
+from spec.beyond.classify import TABLE_ROWS, classify
+from spec.beyond.local_gadget import (
+    breakpoint_gadget,
+    check_local,
+    choose_window,
+    local_gadget,
+    piecewise_sigma,
+    prove_local,
+)
+from spec.beyond.reciprocal import SHIFT, MoebiusActivation, check_multiplication
+from spec.beyond.simulation import compile_beyond, simulate
+from spec.bnslp import with_bn_constant
+from spec.claims import STATUSES, ClaimFailure, load_all
+from spec.cli import main
+
+
+class PPoly(Activation):
+    """A piecewise polynomial fixture (the activation language has its own class)."""
+
+    def __init__(self, name: str, pieces: list[tuple[fmpq | None, fmpq | None, fmpq_poly]]):
+        self.name = name
+        self._pieces = pieces
+        self._sigma = piecewise_sigma(pieces)
+        self.traits = Traits(cast(Any, "piecewise_polynomial"))
+
+    def intervals(self) -> list[tuple[fmpq | None, fmpq | None, fmpq_poly]]:
+        return list(self._pieces)
+
+    def __call__(self, z: fmpq) -> fmpq:
+        return self._sigma(z)
+
+    def derivative(self, z: fmpq) -> fmpq:
+        return fmpq(piecewise_sigma([(lo, hi, p.derivative())
+                                     for lo, hi, p in self._pieces])(z))
+
+    def describe(self) -> dict[str, Any]:
+        return {}
+
+
+Q = fmpq
+RELU2 = PPoly("relu^2_fixture", [(None, Q(0), fmpq_poly([0])), (Q(0), None, fmpq_poly([0, 0, 1]))])
+HARDSWISH = PPoly("hardswish_fixture", [
+    (None, Q(-3), fmpq_poly([0])), (Q(-3), Q(3), fmpq_poly([0, Q(1, 2), Q(1, 6)])),
+    (Q(3), None, fmpq_poly([0, 1]))])
+RECIPROCAL = MoebiusActivation(Moebius(Q(0), Q(1), Q(1), Q(0)))
+SLP_HARD = with_bn_constant(SLP.of(1, [("-", 0, 0), ("-", 1, 0), ("*", 1, 1), ("*", 2, 0),
+                                       ("*", 4, 2), ("+", 5, 5), ("*", 6, 6), ("*", 7, 2)]))
+
+
+@pytest.mark.parametrize(("lo", "hi", "mu"), [(Q(0), None, 3), (None, Q(2), 2),
+                                              (Q(-3), Q(3), 2), (None, None, 4),
+                                              (Q(1, 7), Q(2, 7), 5)])
+def test_window_inside_interval(lo: fmpq | None, hi: fmpq | None, mu: int) -> None:
+    c, s = choose_window(lo, hi, mu)
+    assert s > 0
+    a, b = c - 2 * s, c + (mu + 2) * s
+    assert (lo is None or lo < a) and (hi is None or b < hi)
+
+
+@pytest.mark.parametrize("act", [RELU2, HARDSWISH])
+def test_local_gadget_proved_and_checked(act: PPoly) -> None:
+    g = local_gadget(act)
+    assert g.inside()
+    assert "x*y" in prove_local(g, act.name).text
+    for x, y in [(Q(-1), Q(1)), (Q(0), Q(0)), (Q(1, 3), Q(-2, 5)), (Q(1), Q(1))]:
+        check_local(act, g, x, y)
+
+
+def test_hardswish_window() -> None:
+    g = local_gadget(HARDSWISH)
+    assert (g.c, g.s) == (Q(-1, 2), Q(1, 2))
+    assert g.window == (Q(-3, 2), Q(3, 2))
+
+
+def test_breakpoint_gadget_refuted() -> None:
+    g = breakpoint_gadget(RELU2)
+    assert not g.inside()
+    with pytest.raises(ClaimFailure, match="= x·y"):
+        check_local(RELU2, g, Q(-1, 2), Q(1, 3))
+
+
+def test_polynomial_has_no_breakpoint_control() -> None:
+    with pytest.raises(DegreeError):
+        breakpoint_gadget([(None, None, fmpq_poly([0, 0, 1]))])
+
+
+@pytest.mark.parametrize("act", [RELU2, HARDSWISH, RECIPROCAL])
+def test_simulation_and_control(act: Activation) -> None:
+    ev = simulate(SLP_HARD, act)
+    assert ev.figures["gates"] == SLP_HARD.length
+    with pytest.raises(ClaimFailure, match="reproduces every gate value"):
+        simulate(SLP_HARD, act, planted="leave_piece")
+
+
+def test_simulation_gate_values_match_slp() -> None:
+    c = compile_beyond(SLP_HARD, RELU2)
+    assert c.gate_values(SLP_HARD.a0) == SLP_HARD.evaluate()
+    assert c.how == "local gadget"
+
+
+def test_reciprocal_network_and_pole() -> None:
+    check_multiplication(RECIPROCAL, Q(0), Q(-1), SHIFT)
+    with pytest.raises(ClaimFailure, match="pole"):
+        check_multiplication(RECIPROCAL, Q(0), Q(1, 2), Q(0))
+
+
+def test_moebius_detection() -> None:
+    m = moebius_of(MoebiusActivation(Moebius(Q(1), Q(1), Q(1), Q(2))))
+    assert m is not None and m.kappa == Q(-1)
+    assert moebius_of(parse_activation("x^2")) is None
+    assert pieces_of(parse_activation("relu")) == [(None, Q(0), fmpq_poly([0])),
+                                                   (Q(0), None, fmpq_poly([0, 1]))]
+
+
+def test_beyond_claims_never_theorems() -> None:
+    assert "beyond" in STATUSES
+    for c in load_all():
+        if c.module.startswith("spec.beyond"):
+            assert c.status == "beyond" and c.ref.startswith("Beyond the paper"), c.id
+        else:
+            assert c.status != "beyond", c.id
+    beyond = [c for c in load_all() if c.status == "beyond"]
+    controls = {c.control_of for c in beyond if c.expect == "counterexample"}
+    for c in beyond:
+        if c.expect == "holds":
+            assert c.id in controls, f"{c.id} has no negative control"
+
+
+@pytest.mark.parametrize(("expr", "side", "strength"), [
+    ("x^2", "hard", "proved"), ("x^4 - x", "hard", "proved"), ("relu", "tractable", "proved"),
+    ("2*x", "tractable", "proved"), ("leaky_relu(1)", "tractable", "proved"),
+    ("phi_4(x^2)", "tractable", "proved"), ("1/8*x^2 + 1/2*x + 1/4", "hard", "proved"),
+])
+def test_classify_paper_rules(expr: str, side: str, strength: str) -> None:
+    v = classify(expr)
+    assert (v.side, v.strength) == (side, strength)
+    assert v.claims and v.reason and v.evidence
+    assert v.measured is not None and len(v.measured.depths) >= 3
+
+
+def test_classify_growth_separates_the_sides() -> None:
+    hard, easy = classify("x^4 - x").measured, classify("relu").measured
+    assert hard is not None and easy is not None
+    assert hard.growth.startswith("multiplicative")
+    assert not easy.growth.startswith("multiplicative")
+
+
+def test_classify_local_gadget_fixture() -> None:
+    v = classify(RELU2)
+    assert (v.side, v.strength, v.beyond_paper) == ("hard", "gadget", True)
+    assert any("Claim B.1" in e for e in v.evidence)
+    assert "local_gadget.identity" in v.claims and "relu_k.identity" in v.claims
+    w = classify(RECIPROCAL, measured=False)
+    assert (w.side, w.strength) == ("hard", "gadget")
+    assert "reciprocal.identity" in w.claims and "reciprocal.multiplication" in w.claims
+
+
+def test_classify_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", "x^4 - x", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("activation", "kind", "side", "strength", "reason", "evidence", "claims"):
+        assert key in out
+    assert out["side"] == "hard" and "gadget.identity" in out["claims"]
+
+
+def test_classify_cli_check(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", "phi_4(x^2)", "--check", "--json", "--jobs", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["check_ok"] is True
+    assert {r["claim"] for r in out["check"]} == set(out["claims"])
+    assert all(r["activation"] in (None, "phi_4(x^2)") for r in out["check"])
+
+
+def test_check_only_starts_with_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--activation", "x^3", "--only", "--claim", "gadget.identity",
+                 "--no-report", "--jobs", "1", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0].startswith("x^3: hard (proved)")
+    assert "activation x^3: covered by" in out
+
+
+def test_check_coverage_line_with_unrelated_claim(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", "--activation", "x^3", "--only", "--claim", "piecewise.layered",
+          "--no-report", "--jobs", "1", "--quiet"])
+    assert "activation x^3: covered by 0 of the selected claims" in capsys.readouterr().out
+
+
+def test_classify_unknown_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", "frobnicate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("whyrelu: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_table_rows_listed() -> None:
+    assert "x^(1/2)" in TABLE_ROWS and "1/x" in TABLE_ROWS and "phi_8(tanh)" in TABLE_ROWS
