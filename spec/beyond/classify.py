@@ -295,10 +295,10 @@ def _piecewise_linear(act: Activation, kind: str, covering: list[Claim],
 
 
 def _local(act: Activation, kind: str, covering: list[Claim], m: Measurement | None) -> Verdict:
+    from checkers.slp import SLP
     from spec.beyond.local_gadget import local_gadget, prove_local
     from spec.beyond.simulation import simulate
     from spec.bnslp import with_bn_constant
-    from checkers.slp import SLP
 
     g = local_gadget(act)
     prove_local(g, act.name)
