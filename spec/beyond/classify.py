@@ -164,6 +164,34 @@ def measure(act: Activation, *, max_depth: int = 6, seed: int = 0) -> Measuremen
                        tuple(seeds))
 
 
+def measure_on_piece(act: Activation, c: fmpq, s: fmpq, shifted: fmpq_poly, *,
+                     max_depth: int = 6) -> Measurement:
+    """Exact sizes over depth on chains that stay inside σ's polynomial piece: v_i =
+    σ(c + s·v_{i−1}/M) = p̃(v_{i−1}/M) with M a power of 2 >= Σ|coefficients of p̃|, input
+    M/3, so every argument is c + s·U with |U| <= 1 (the local gadget's window)."""
+    from checkers.network import Sample
+    from spec.piecewise import chain_network, measure_network
+
+    bound = sum((abs(shifted[k]) for k in range(int(shifted.degree()) + 1)), fmpq(0))
+    m = fmpq(1)
+    while m < bound:
+        m *= 2
+    depths: list[int] = []
+    fwd: list[int] = []
+    bwd: list[int] = []
+    note = "chains inside the piece"
+    for d in range(1, max_depth + 1):
+        net = chain_network(act, [s / m] * d, [c] * d)
+        sizes = measure_network(net, [Sample.of({"x": m / 3}, [0])], SQUARE)
+        depths.append(d)
+        fwd.append(sizes.forward)
+        bwd.append(max(sizes.backward, sizes.grad))
+        if max(fwd[-1], bwd[-1]) > MAX_MEASURE_BITS:
+            note += f"; stopped past {MAX_MEASURE_BITS} bits"
+            break
+    return Measurement(act.name, tuple(depths), tuple(fwd), tuple(bwd), _growth(fwd), note)
+
+
 def _growth(sizes: list[int]) -> str:
     if len(sizes) < 3:
         return "unknown (fewer than 3 depths)"
@@ -314,6 +342,10 @@ def _local(act: Activation, kind: str, covering: list[Claim], m: Measurement | N
     simulate(demo, act)
     ev.append("exact SLP simulation checked on a 6-gate BN-SLP (Lemma A.4: values in [−1, 1]); "
               "claim simulation.simulates runs random BN-SLPs")
+    on_piece = measure_on_piece(act, g.c, g.s, g.shifted)
+    ev.append(f"measured inside the piece (chains v_i = σ(c + s·v_(i−1)/M)): forward bits "
+              f"{', '.join(map(str, on_piece.forward))} for depths 1..{len(on_piece.depths)}: "
+              f"{on_piece.growth}")
     ids = _ids(covering, extra_prefixes=("local_gadget.",))
     if _is_relu_power(act):
         ev.append("t^k = ReLU(t)^k + (−1)^k·ReLU(−t)^k: two units compute t^k on all of ℝ")
@@ -324,7 +356,7 @@ def _local(act: Activation, kind: str, covering: list[Claim], m: Measurement | N
                    f"σ has a piece of degree {g.mu} >= 2, where a local multiplication gadget "
                    "simulates SLPs exactly (beyond the paper; hardness transfer not proved)",
                    tuple(ev), ids, m, beyond_paper=True,
-                   extra={"gadget": g.describe()})
+                   extra={"gadget": g.describe(), "measured_on_piece": on_piece.to_json()})
 
 
 def _is_relu_power(act: Activation) -> bool:
@@ -423,6 +455,8 @@ def which_side_markdown(rows: tuple[str, ...] = TABLE_ROWS) -> str:
         growth = v.measured.growth if v.measured is not None else "—"
         if v.measured is not None and v.measured.activation != v.activation:
             growth += f" ({v.measured.activation})"
+        if "measured_on_piece" in v.extra:
+            growth += f"; inside the piece: {v.extra['measured_on_piece']['growth']}"
         out.append(f"| `{text}` → `{v.activation}` | {v.kind} | **{v.side}** | {v.strength} | "
                    f"{v.reason.replace('|', '/')} | {growth} | {len(v.claims)} |")
     out += ["", "## Evidence", ""]
