@@ -422,6 +422,15 @@ def _fractional(act: Activation, kind: str, covering: list[Claim], measure_or_no
 
 def _transcendental(act: Activation, kind: str, covering: list[Claim], measure_or_none: Any
                     ) -> Verdict:
+    if act.name == "gelu":
+        return Verdict(act.name, kind, "outside", "none",
+                       "GELU = x·Φ(x) involves erf, which has no exact rational values to "
+                       "compute with (irrationality at rational q ≠ 0 is not known from "
+                       "Lindemann–Weierstrass), so it is not usable as a map ℚ → ℚ",
+                       ("exact evaluation is refused except at 0 (gelu(0) = 0)",
+                        "round it with phi_K: e.g. phi_8(gelu) is tractable (Remark 1.5, "
+                        "Theorem E.1); the measured profile is that of phi_8(σ)"),
+                       _ids(covering), _rounded(act, measure_or_none))
     return Verdict(act.name, kind, "outside", "proved",
                    "σ takes irrational values at rational inputs (Lindemann–Weierstrass: e^q is "
                    "transcendental for rational q ≠ 0), so it is not a map ℚ → ℚ",
