@@ -3,44 +3,59 @@
 Every activation has a canonical ``name`` (an expression :func:`parse_activation` reads
 back), declares its :class:`Traits` (the extension point of the claim registry matches on
 them) and exposes a plain-data :meth:`Activation.describe` that the Fraction reference
-engine re-implements independently.
+engine re-implements independently.  The syntax of activation strings is documented in
+:mod:`checkers.activation_parser` and ``docs/adding-an-activation.md``.
 
-Syntax of activation strings:
+Kinds (``Traits.kind``):
 
-* ``id`` — the identity;
-* a polynomial in ``x`` with rational coefficients, e.g. ``x^2 + 1/2*x``;
-* ``relu``, ``leaky_relu(1/8)``;
-* ``pwl(P0 | t1 | P1 | t2 | P2 ...)`` — piecewise linear: affine pieces ``P_i`` in ``x``
-  separated by increasing breakpoints ``t_i``; piece ``P_i`` applies on ``(t_i, t_{i+1}]``;
-  continuity at every breakpoint is checked;
-* ``phi_K(BASE)`` or ``phi_K(BASE, C)`` — the bit-bounded activation of Remark 1.5: the
-  base activation rounded down to a multiple of ``2^-K`` and clipped to ``[-C, C]``
-  (default ``C = 1``).
+* ``identity``, ``affine`` (a polynomial of degree <= 1; however it is spelled: ``2*x``,
+  ``pwl(2*x)`` and ``leaky_relu(1)`` are the same activation), ``polynomial`` (degree >= 2);
+* ``piecewise_linear`` — continuous, rational breakpoints, affine pieces (App. E):
+  ``relu``, ``leaky_relu(a)``, ``relu6``, ``hardtanh``, ``abs``, ``hard_sigmoid``, ``pwl``;
+* ``piecewise_polynomial`` — rational breakpoints, polynomial pieces, at least one of
+  degree >= 2 or a jump: ``relu^k``, ``hardswish``, ``ppoly``;
+* ``rational`` — ``p(x)/q(x)`` in lowest terms, undefined at the roots of ``q``
+  (:class:`~checkers.errors.PoleError`);
+* ``fractional_power`` (``x^(p/q)``) and ``transcendental`` (``tanh``, ``sigmoid``, ...):
+  values are irrational in general, so ``Traits.exact`` is false and asking for a value
+  that is not rational raises :class:`~checkers.errors.InexactActivationError`;
+* ``bit_bounded`` — ``phi_K(f)`` or ``phi_K(f, C)`` of Remark 1.5 for any ``f`` above: exact
+  multiples of ``2^-K``, computed with FLINT ball arithmetic when ``f`` is not exact.
 
 **Derivative convention at breakpoints.**  The derivative at a breakpoint is the slope of
-the piece to its *left* (so ``relu'(0) = 0`` and ``leaky_relu(a)'(0) = a``, as in common
-deep-learning frameworks).  For ``phi_K`` the backprop rule is the straight-through
-estimator: ``phi'(z) = round_K(base'(z))`` where the rounded output lies in ``[-C, C]``
-and ``0`` where it is clipped; it is itself a multiple of ``2^-K``.
+the piece to its *left* (so ``relu'(0) = 0``, ``leaky_relu(a)'(0) = a`` and
+``abs'(0) = -1``); piece ``i`` applies on ``(t_i, t_{i+1}]``, so the value at a jump is the
+left piece's.  For ``phi_K`` the backprop rule is the straight-through estimator:
+``phi'(z) = round_K(base'(z))`` where the rounded output lies in ``[-C, C]`` and ``0``
+where it is clipped; it is itself a multiple of ``2^-K``.
 """
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 from typing import Any, Literal
 
-from flint import fmpq, fmpq_poly, fmpz
+from flint import arb, ctx, fmpq, fmpq_poly, fmpz
 
-from checkers.errors import ActivationError, PolynomialError, RationalParseError
-from checkers.poly import SizeBounds, coefficients, parse_poly, poly_str
+from checkers.errors import (
+    ActivationError,
+    InexactActivationError,
+    PoleError,
+    RoundingPrecisionError,
+)
+from checkers.poly import SizeBounds, coefficients, poly_str
 from checkers.rationals import RationalLike, fmt, to_q
 
-Kind = Literal["identity", "polynomial", "piecewise_linear", "bit_bounded"]
+Kind = Literal["identity", "affine", "polynomial", "piecewise_linear", "piecewise_polynomial",
+               "rational", "fractional_power", "transcendental", "bit_bounded"]
+
+MAX_ACTIVATION_DEGREE = 512
+"""Largest degree of a piece of ``ppoly``/``relu^k`` and of the numerator or denominator of
+a rational activation (polynomial activations keep :data:`checkers.poly.MAX_DEGREE`)."""
 
 
 @dataclass(frozen=True)
@@ -48,14 +63,20 @@ class Traits:
     """What an activation is, for the claim registry's predicates.
 
     ``degree`` is set for polynomials (identity: 1); ``piecewise_linear`` holds for the
-    identity, affine polynomials, ReLU-type and ``pwl`` activations; ``bit_bounded_k`` is
-    the ``K`` of ``phi_K``.
+    identity, affine polynomials and the (continuous) ``piecewise_linear`` kind;
+    ``bit_bounded_k`` is the ``K`` of ``phi_K``; ``exact`` says the values are exact on
+    ℚ → ℚ (false for unrounded transcendental functions and non-integer powers);
+    ``piece_degree`` is the largest degree of a piece (piecewise kinds only) and
+    ``continuous`` is false for a ``ppoly`` with a jump.
     """
 
     kind: Kind
     degree: int | None = None
     piecewise_linear: bool = False
     bit_bounded_k: int | None = None
+    exact: bool = True
+    piece_degree: int | None = None
+    continuous: bool = True
 
     @property
     def is_polynomial(self) -> bool:
@@ -116,6 +137,10 @@ def _share(vals: Sequence[fmpq]) -> tuple[list[fmpz], fmpz]:
     return [v.p * (den // v.q) for v in vals], den
 
 
+def _deg(p: fmpq_poly) -> int:
+    return max(int(p.degree()), 0)
+
+
 class Identity(Activation):
     """The identity ``id``."""
 
@@ -132,6 +157,14 @@ class Identity(Activation):
     def describe(self) -> dict[str, Any]:
         return {"kind": "identity"}
 
+    def intervals(self) -> list[tuple[fmpq | None, fmpq | None, fmpq_poly]]:
+        """One piece, ``x`` on ℝ."""
+        return [(None, None, fmpq_poly([0, 1]))]
+
+    def piece_on(self, lo: RationalLike | None, hi: RationalLike | None) -> fmpq_poly | None:
+        """``x`` (the identity agrees with it everywhere)."""
+        return fmpq_poly([0, 1])
+
     def apply_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
         return list(nums), den
 
@@ -140,10 +173,12 @@ class Identity(Activation):
 
 
 class Polynomial(Activation):
-    """σ(T) = Σ r_k T^k with rational coefficients (§2)."""
+    """σ(T) = Σ r_k T^k with rational coefficients (§2); kind ``affine`` for degree <= 1."""
 
     def __init__(self, p: fmpq_poly | str | Sequence[RationalLike]) -> None:
         if isinstance(p, str):
+            from checkers.poly import parse_poly
+
             p = parse_poly(p)
         elif not isinstance(p, fmpq_poly):
             p = fmpq_poly([to_q(c) for c in p])
@@ -154,7 +189,8 @@ class Polynomial(Activation):
         self.degree = int(p.degree())
         self.coeffs: list[fmpq] = coefficients(p)
         self.name = poly_str(p)
-        self.traits = Traits("polynomial", degree=self.degree, piecewise_linear=self.degree <= 1)
+        self.traits = Traits("affine" if self.degree <= 1 else "polynomial",
+                             degree=self.degree, piecewise_linear=self.degree <= 1)
         # integer form: σ(n/d) = Σ_k (D r_k) n^k d^(μ-k) / (D d^μ)
         self._den = fmpz(1)
         for c in self.coeffs:
@@ -169,6 +205,14 @@ class Polynomial(Activation):
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "polynomial", "coefficients": [fmt(c) for c in self.coeffs]}
+
+    def intervals(self) -> list[tuple[fmpq | None, fmpq | None, fmpq_poly]]:
+        """One piece, σ itself on ℝ."""
+        return [(None, None, self.poly)]
+
+    def piece_on(self, lo: RationalLike | None, hi: RationalLike | None) -> fmpq_poly | None:
+        """σ itself (a polynomial agrees with itself on every interval)."""
+        return self.poly
 
     @cached_property
     def size_bounds(self) -> SizeBounds:
@@ -196,12 +240,67 @@ class Polynomial(Activation):
         return out, self._den * dpow[mu]
 
 
-class PiecewiseLinear(Activation):
+# --------------------------------------------------------------------------- piecewise
+
+
+class _Piecewise:
+    """Shared by the piecewise kinds: ``breakpoints`` t_1 < ... < t_m, one polynomial per
+    interval ``(t_i, t_{i+1}]`` (t_0 = -∞, t_{m+1} = +∞)."""
+
+    breakpoints: list[fmpq]
+
+    def _polys(self) -> list[fmpq_poly]:
+        raise NotImplementedError
+
+    def _index(self, z: fmpq) -> int:
+        # piece i applies on (t_i, t_{i+1}]: count breakpoints strictly below z
+        lo, hi = 0, len(self.breakpoints)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.breakpoints[mid] < z:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def intervals(self) -> list[tuple[fmpq | None, fmpq | None, fmpq_poly]]:
+        """``(t_i, t_{i+1}, P_i)`` for every piece; ``None`` stands for -∞ / +∞."""
+        bounds: list[fmpq | None] = [None, *self.breakpoints, None]
+        return [(bounds[i], bounds[i + 1], p) for i, p in enumerate(self._polys())]
+
+    def piece_on(self, lo: RationalLike | None, hi: RationalLike | None) -> fmpq_poly | None:
+        """The polynomial that agrees with σ on the open interval ``(lo, hi)`` (``None`` =
+        unbounded), or ``None`` if σ is not one polynomial there."""
+        a = None if lo is None else to_q(lo)
+        b = None if hi is None else to_q(hi)
+        if a is not None and b is not None and not a < b:
+            raise ActivationError(f"piece_on: empty interval ({fmt(a)}, {fmt(b)})")
+        first = 0 if a is None else sum(1 for t in self.breakpoints if t <= a)
+        last = len(self.breakpoints) if b is None else sum(1 for t in self.breakpoints if t < b)
+        polys = self._polys()[first:last + 1]
+        return polys[0] if all(p == polys[0] for p in polys) else None
+
+
+# data -> canonical name of the named piecewise-linear activations
+_PWL_NAMES: dict[tuple[tuple[fmpq, ...], tuple[tuple[fmpq, fmpq], ...]], str] = {
+    ((fmpq(0),), ((fmpq(0), fmpq(0)), (fmpq(1), fmpq(0)))): "relu",
+    ((fmpq(0), fmpq(6)), ((fmpq(0), fmpq(0)), (fmpq(1), fmpq(0)), (fmpq(0), fmpq(6)))): "relu6",
+    ((fmpq(-1), fmpq(1)),
+     ((fmpq(0), fmpq(-1)), (fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)))): "hardtanh",
+    ((fmpq(0),), ((fmpq(-1), fmpq(0)), (fmpq(1), fmpq(0)))): "abs",
+    ((fmpq(-3), fmpq(3)),
+     ((fmpq(0), fmpq(0)), (fmpq(1, 6), fmpq(1, 2)), (fmpq(0), fmpq(1)))): "hard_sigmoid",
+}
+
+
+class PiecewiseLinear(_Piecewise, Activation):
     """Continuous piecewise-linear activation with rational breakpoints, slopes, intercepts.
 
     ``breakpoints`` t_1 < ... < t_m and ``pieces`` (s_0, c_0), ..., (s_m, c_m); piece i is
     ``s_i x + c_i`` on ``(t_i, t_{i+1}]`` (t_0 = -∞, t_{m+1} = +∞).  Continuity
-    ``s_{i-1} t_i + c_{i-1} = s_i t_i + c_i`` is checked (App. E).
+    ``s_{i-1} t_i + c_{i-1} = s_i t_i + c_i`` is checked (App. E).  Breakpoints where both
+    sides agree are dropped; with none left the activation is affine (kind ``affine``,
+    named and described as the polynomial), so traits follow the function, not the spelling.
     """
 
     def __init__(
@@ -231,27 +330,39 @@ class PiecewiseLinear(Activation):
                     f"piecewise-linear: discontinuous at breakpoint {fmt(t)}: left piece "
                     f"gives {fmt(s0 * t + c0)}, right piece gives {fmt(s1 * t + c1)}"
                 )
-        self.breakpoints = ts
-        self.pieces = ps
-        self.name = name if name is not None else self._canonical()
-        self.traits = Traits("piecewise_linear", piecewise_linear=True)
+        keep_t: list[fmpq] = []
+        keep_p = [ps[0]]
+        for t, p in zip(ts, ps[1:], strict=True):
+            if p != keep_p[-1]:
+                keep_t.append(t)
+                keep_p.append(p)
+        self.breakpoints = keep_t
+        self.pieces = keep_p
+        if not keep_t:
+            s, c = keep_p[0]
+            self.name = _affine_str(s, c) if s != 0 or c != 0 else "pwl(0)"
+            self.traits = Traits("affine", degree=1 if s != 0 else 0, piecewise_linear=True)
+        else:
+            self.name = self._canonical() if name is None or len(keep_t) < len(ts) else name
+            self.traits = Traits("piecewise_linear", piecewise_linear=True, piece_degree=1)
 
     def _canonical(self) -> str:
+        key = (tuple(self.breakpoints), tuple(self.pieces))
+        if key in _PWL_NAMES:
+            return _PWL_NAMES[key]
+        if (len(self.breakpoints) == 1 and self.breakpoints[0] == 0
+                and self.pieces[1] == (fmpq(1), fmpq(0)) and self.pieces[0][1] == 0):
+            return f"leaky_relu({fmt(self.pieces[0][0])})"
         parts = [_affine_str(*self.pieces[0])]
         for t, p in zip(self.breakpoints, self.pieces[1:], strict=True):
             parts += [fmt(t), _affine_str(*p)]
         return "pwl(" + " | ".join(parts) + ")"
 
+    def _polys(self) -> list[fmpq_poly]:
+        return [fmpq_poly([c, s]) for s, c in self.pieces]
+
     def _piece(self, z: fmpq) -> tuple[fmpq, fmpq]:
-        # piece i applies on (t_i, t_{i+1}]: count breakpoints strictly below z
-        lo, hi = 0, len(self.breakpoints)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.breakpoints[mid] < z:
-                lo = mid + 1
-            else:
-                hi = mid
-        return self.pieces[lo]
+        return self.pieces[self._index(z)]
 
     def __call__(self, z: fmpq) -> fmpq:
         s, c = self._piece(z)
@@ -261,6 +372,10 @@ class PiecewiseLinear(Activation):
         return self._piece(z)[0]
 
     def describe(self) -> dict[str, Any]:
+        if not self.breakpoints:
+            s, c = self.pieces[0]
+            return {"kind": "polynomial", "coefficients": [fmt(c), fmt(s)] if s != 0
+                    else [fmt(c)]}
         return {
             "kind": "piecewise_linear",
             "breakpoints": [fmt(t) for t in self.breakpoints],
@@ -289,11 +404,12 @@ class ReLU(PiecewiseLinear):
 
 
 class LeakyReLU(PiecewiseLinear):
-    """z for z > 0, a·z for z <= 0 (``leaky_relu(a)``); derivative a at 0."""
+    """z for z > 0, a·z for z <= 0 (``leaky_relu(a)``); derivative a at 0.  ``a = 0`` is
+    ``relu``, ``a = 1`` the affine ``x``, ``a = -1`` is ``abs`` (canonical names)."""
 
     def __init__(self, slope: RationalLike) -> None:
         a = to_q(slope)
-        super().__init__([0], [(a, 0), (1, 0)], name=f"leaky_relu({fmt(a)})")
+        super().__init__([0], [(a, 0), (1, 0)])
         self.slope = a
 
     def apply_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
@@ -305,6 +421,336 @@ class LeakyReLU(PiecewiseLinear):
         return [q if n > 0 else p for n in nums], q
 
 
+def relu6() -> PiecewiseLinear:
+    """``min(max(0, x), 6)`` (``torch.nn.ReLU6``)."""
+    return PiecewiseLinear([0, 6], [(0, 0), (1, 0), (0, 6)])
+
+
+def hardtanh() -> PiecewiseLinear:
+    """``min(max(-1, x), 1)`` (``torch.nn.Hardtanh`` with its defaults)."""
+    return PiecewiseLinear([-1, 1], [(0, -1), (1, 0), (0, 1)])
+
+
+def abs_activation() -> PiecewiseLinear:
+    """``|x|``; ``abs'(0) = -1`` by the left-slope convention."""
+    return PiecewiseLinear([0], [(-1, 0), (1, 0)])
+
+
+def hard_sigmoid() -> PiecewiseLinear:
+    """``relu6(x + 3)/6``: 0 for x <= -3, 1 for x >= 3, x/6 + 1/2 between — PyTorch's
+    ``torch.nn.Hardsigmoid`` (documented as exactly this piecewise formula)."""
+    return PiecewiseLinear([-3, 3], [(0, 0), (fmpq(1, 6), fmpq(1, 2)), (0, 1)])
+
+
+class PiecewisePolynomial(_Piecewise, Activation):
+    """Polynomial pieces with rational breakpoints: ``pieces[i]`` on ``(t_i, t_{i+1}]``.
+
+    Continuity at every breakpoint is checked unless ``continuous=False``.  Adjacent equal
+    pieces are merged.  A continuous function whose pieces are all affine is the
+    ``piecewise_linear`` kind and a single piece is a polynomial: build those through
+    :func:`piecewise`, which picks the canonical class (this constructor refuses them, so
+    that traits follow the function, not the spelling).
+    """
+
+    def __init__(self, breakpoints: Sequence[RationalLike],
+                 pieces: Sequence[fmpq_poly | Sequence[RationalLike]], *,
+                 continuous: bool = True, name: str | None = None) -> None:
+        ts, ps, jumps = _check_pieces(breakpoints, pieces, continuous)
+        if len(ps) == 1:
+            raise ActivationError("piecewise polynomial with a single piece is a polynomial; "
+                                  "use piecewise(...) or Polynomial")
+        if not jumps and all(_deg(p) <= 1 for p in ps):
+            raise ActivationError("continuous piecewise polynomial with affine pieces is "
+                                  "piecewise linear; use piecewise(...) or PiecewiseLinear")
+        self.breakpoints = ts
+        self.pieces = ps
+        self.derivatives = [p.derivative() for p in ps]
+        self.continuous = not jumps
+        self.traits = Traits("piecewise_polynomial", piece_degree=max(_deg(p) for p in ps),
+                             continuous=not jumps)
+        self.name = name if name is not None else self._canonical()
+
+    def _canonical(self) -> str:
+        ts, ps = self.breakpoints, self.pieces
+        if ts == [0] and ps[0].is_zero() and ps[1].degree() >= 2 and \
+                ps[1] == fmpq_poly([0, 1]) ** int(ps[1].degree()):
+            return f"relu^{int(ps[1].degree())}"
+        if ts == [-3, 3] and ps == [fmpq_poly([]), fmpq_poly([0, fmpq(1, 2), fmpq(1, 6)]),
+                                    fmpq_poly([0, 1])]:
+            return "hardswish"
+        parts = [poly_str(ps[0])]
+        for t, p in zip(ts, ps[1:], strict=True):
+            parts += [fmt(t), poly_str(p)]
+        flag = "" if self.continuous else ", continuous=false"
+        return "ppoly(" + " | ".join(parts) + flag + ")"
+
+    def _polys(self) -> list[fmpq_poly]:
+        return list(self.pieces)
+
+    def __call__(self, z: fmpq) -> fmpq:
+        return self.pieces[self._index(z)](z)
+
+    def derivative(self, z: fmpq) -> fmpq:
+        return self.derivatives[self._index(z)](z)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "piecewise_polynomial",
+                "breakpoints": [fmt(t) for t in self.breakpoints],
+                "pieces": [[fmt(c) for c in coefficients(p)] for p in self.pieces]}
+
+
+def _check_pieces(breakpoints: Sequence[RationalLike],
+                  pieces: Sequence[fmpq_poly | Sequence[RationalLike]],
+                  continuous: bool) -> tuple[list[fmpq], list[fmpq_poly], bool]:
+    """Validated, merged breakpoints and pieces, and whether there is a jump."""
+    ts = [to_q(t) for t in breakpoints]
+    ps = [p if isinstance(p, fmpq_poly) else fmpq_poly([to_q(c) for c in p]) for p in pieces]
+    if len(ps) != len(ts) + 1:
+        raise ActivationError(f"piecewise polynomial: {len(ts)} breakpoints need "
+                              f"{len(ts) + 1} pieces, got {len(ps)}")
+    for a, b in pairwise(ts):
+        if not a < b:
+            raise ActivationError(f"piecewise polynomial: breakpoints must increase "
+                                  f"strictly, got {fmt(a)} then {fmt(b)}")
+    for p in ps:
+        if p.degree() > MAX_ACTIVATION_DEGREE:
+            raise ActivationError(f"piecewise polynomial: a piece of degree {p.degree()} "
+                                  f"exceeds the limit {MAX_ACTIVATION_DEGREE}")
+    jumps = False
+    for i, t in enumerate(ts):
+        left, right = ps[i](t), ps[i + 1](t)
+        if left != right:
+            if continuous:
+                raise ActivationError(
+                    f"piecewise polynomial: discontinuous at breakpoint {fmt(t)}: left piece "
+                    f"gives {fmt(left)}, right piece gives {fmt(right)} (write "
+                    "continuous=false to allow jumps)")
+            jumps = True
+    keep_t: list[fmpq] = []
+    keep_p = [ps[0]]
+    for t, p in zip(ts, ps[1:], strict=True):
+        if p != keep_p[-1]:
+            keep_t.append(t)
+            keep_p.append(p)
+    return keep_t, keep_p, jumps
+
+
+class ReLUPower(PiecewisePolynomial):
+    """``relu^k = relu(x)^k`` for ``k >= 2``: 0 for x <= 0, x^k for x > 0."""
+
+    def __init__(self, k: int) -> None:
+        if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+            raise ActivationError(f"relu^k needs an integer k >= 2 here, got {k!r} "
+                                  "(relu^1 is relu)")
+        if k > MAX_ACTIVATION_DEGREE:
+            raise ActivationError(f"relu^{k}: degree exceeds the limit {MAX_ACTIVATION_DEGREE}")
+        super().__init__([0], [fmpq_poly([]), fmpq_poly([0, 1]) ** k])
+        self.k = k
+
+    def apply_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
+        zero, k = fmpz(0), self.k
+        return [n**k if n > zero else zero for n in nums], den**k
+
+    def derivative_shared(self, nums: Sequence[fmpz], den: fmpz) -> tuple[list[fmpz], fmpz]:
+        zero, k = fmpz(0), self.k
+        return [k * n ** (k - 1) if n > zero else zero for n in nums], den ** (k - 1)
+
+
+def hardswish() -> PiecewisePolynomial:
+    """``x·relu6(x + 3)/6``: 0 for x <= -3, x for x >= 3, x(x + 3)/6 between —
+    PyTorch's ``torch.nn.Hardswish``."""
+    return PiecewisePolynomial([-3, 3], [fmpq_poly([]), fmpq_poly([0, fmpq(1, 2), fmpq(1, 6)]),
+                                         fmpq_poly([0, 1])])
+
+
+def piecewise(breakpoints: Sequence[RationalLike],
+              pieces: Sequence[fmpq_poly | Sequence[RationalLike]], *,
+              continuous: bool = True) -> Activation:
+    """The canonical activation for polynomial pieces on ``(t_i, t_{i+1}]``: a polynomial
+    (one piece), :class:`PiecewiseLinear` (continuous, all pieces affine), :class:`ReLUPower`
+    or else :class:`PiecewisePolynomial`."""
+    ts, ps, jumps = _check_pieces(breakpoints, pieces, continuous)
+    if len(ps) == 1:
+        return Polynomial(ps[0])
+    if not jumps and all(_deg(p) <= 1 for p in ps):
+        act = PiecewiseLinear(ts, [(p[1], p[0]) for p in ps])
+        return RELU if act == RELU else act
+    if ts == [0] and ps[0].is_zero() and ps[1] == fmpq_poly([0, 1]) ** max(_deg(ps[1]), 1):
+        return ReLUPower(int(ps[1].degree()))
+    return PiecewisePolynomial(ts, ps, continuous=continuous)
+
+
+# --------------------------------------------------------------------------- rational
+
+
+def _paren(p: fmpq_poly) -> str:
+    s = poly_str(p)
+    return s if s == "x" or s.isdigit() else f"({s})"
+
+
+class Rational(Activation):
+    """``p(x)/q(x)`` with ``q`` non-constant, in lowest terms (``gcd(p, q) = 1``, ``q`` an
+    integer polynomial with content 1 and positive leading coefficient).  Undefined at the
+    rational roots of ``q`` (:class:`~checkers.errors.PoleError`); ``1/x`` and the Möbius
+    maps ``(ax + b)/(cx + d)`` are examples.  Build through :func:`rational_function` to get
+    a polynomial when the denominator cancels."""
+
+    def __init__(self, numerator: fmpq_poly, denominator: fmpq_poly) -> None:
+        num, den = _lowest_terms(numerator, denominator)
+        if den.degree() < 1:
+            raise ActivationError("rational activation with a constant denominator is a "
+                                  "polynomial; use rational_function(...) or Polynomial")
+        for what, p in (("numerator", num), ("denominator", den)):
+            if p.degree() > MAX_ACTIVATION_DEGREE:
+                raise ActivationError(f"rational activation: {what} of degree {p.degree()} "
+                                      f"exceeds the limit {MAX_ACTIVATION_DEGREE}")
+        self.numerator = num
+        self.denominator = den
+        self._dnum = num.derivative() * den - num * den.derivative()
+        self.name = f"{_paren(num)}/{_paren(den)}"
+        self.traits = Traits("rational")
+
+    def poles(self) -> list[fmpq]:
+        """The rational roots of the denominator, increasing."""
+        _, factors = self.denominator.factor()
+        return sorted(-f[0] / f[1] for f, _ in factors if f.degree() == 1)
+
+    def __call__(self, z: fmpq) -> fmpq:
+        d = self.denominator(z)
+        if d == 0:
+            raise PoleError(self.name, fmt(z))
+        return self.numerator(z) / d
+
+    def derivative(self, z: fmpq) -> fmpq:
+        d = self.denominator(z)
+        if d == 0:
+            raise PoleError(self.name, fmt(z), derivative=True)
+        return self._dnum(z) / (d * d)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": "rational",
+                "numerator": [fmt(c) for c in coefficients(self.numerator)],
+                "denominator": [fmt(c) for c in coefficients(self.denominator)]}
+
+
+def _lowest_terms(num: fmpq_poly, den: fmpq_poly) -> tuple[fmpq_poly, fmpq_poly]:
+    if den.is_zero():
+        raise ActivationError("rational activation: the denominator is the zero polynomial")
+    if num.is_zero():
+        raise ActivationError("the zero function is not an activation")
+    g = num.gcd(den)
+    if g.degree() > 0:
+        num, r1 = divmod(num, g)
+        den, r2 = divmod(den, g)
+        assert r1.is_zero() and r2.is_zero()
+    # scale so that den is an integer polynomial with content 1 and positive lead
+    cs = coefficients(den)
+    lcm = fmpz(1)
+    for c in cs:
+        lcm = lcm.lcm(c.q)
+    ints = [c.p * (lcm // c.q) for c in cs]
+    content = fmpz(0)
+    for i in ints:
+        content = content.gcd(i)
+    f = fmpq(lcm, content)
+    if ints[-1] < 0:
+        f = -f
+    return num * f, den * f
+
+
+def rational_function(num: fmpq_poly, den: fmpq_poly) -> Activation:
+    """``num/den`` reduced: a :class:`Polynomial` when the denominator cancels to a constant,
+    else a :class:`Rational`."""
+    n, d = _lowest_terms(num, den)
+    if d.degree() == 0:
+        return Polynomial(n / d[0])
+    return Rational(n, d)
+
+
+# --------------------------------------------------------------------------- inexact
+
+
+MAX_ROUNDING_PREC = 1 << 16
+"""Precision cap (bits) of the ball arithmetic that certifies ``⌊2^K f(q)⌋`` for an inexact
+``f``; past it :class:`~checkers.errors.RoundingPrecisionError` is raised."""
+
+Ball = tuple[fmpq, arb]
+"""``(shift, ball)``: the value is ``shift + x`` for some ``x`` in the ball (the exact shift
+keeps the relative precision where the value is close to a rational, e.g. tanh near 1)."""
+
+
+class InexactActivation(Activation):
+    """An activation ℚ → ℝ whose values are irrational in general (``Traits.exact`` false).
+
+    ``__call__``/``derivative`` return the value only where it is rational and raise
+    :class:`~checkers.errors.InexactActivationError` elsewhere; ``phi_K`` rounds it with
+    :meth:`ball` / :meth:`derivative_ball` (FLINT ``arb`` at the current precision)."""
+
+    @abstractmethod
+    def exact_value(self, z: fmpq) -> fmpq | None:
+        """f(z) when it is rational, else ``None`` (may raise for z outside the domain)."""
+
+    @abstractmethod
+    def exact_derivative(self, z: fmpq) -> fmpq | None:
+        """f'(z) when it is rational, else ``None``."""
+
+    @abstractmethod
+    def ball(self, z: fmpq) -> Ball:
+        """An enclosure of f(z) at ``flint.ctx.prec`` bits."""
+
+    @abstractmethod
+    def derivative_ball(self, z: fmpq) -> Ball:
+        """An enclosure of f'(z) at ``flint.ctx.prec`` bits."""
+
+    def _inexact(self, z: fmpq, what: str) -> InexactActivationError:
+        return InexactActivationError(
+            f"{what}{self.name} at x = {fmt(z)} is not rational (no exact value); round it "
+            f"with phi_K, e.g. phi_8({self.name})")
+
+    def __call__(self, z: fmpq) -> fmpq:
+        v = self.exact_value(z)
+        if v is None:
+            raise self._inexact(z, "")
+        return v
+
+    def derivative(self, z: fmpq) -> fmpq:
+        v = self.exact_derivative(z)
+        if v is None:
+            raise self._inexact(z, "the derivative of ")
+        return v
+
+
+def certified_floor(fn: Callable[[], Ball], scale: fmpz, bound: fmpz | None = None,
+                    *, where: str = "") -> fmpz:
+    """``⌊scale·f⌋`` where ``fn`` encloses ``f`` at ``flint.ctx.prec``: the precision is
+    doubled from 64 bits until the floor of the ball is one integer (at most
+    :data:`MAX_ROUNDING_PREC` bits).  With ``bound = M``, returns ``M + 1`` as soon as
+    ``scale·f >= M + 1`` is certain and ``-M - 1`` as soon as ``scale·f < -M`` is (the
+    clipped cases need no digits)."""
+    prec = 64
+    while prec <= MAX_ROUNDING_PREC:
+        with ctx.workprec(prec):
+            shift, b = fn()
+            s = shift * scale
+            n = s.floor()
+            c = arb(s - n) + b * arb(scale)
+            if bound is not None:
+                if c >= arb(bound + 1 - n):
+                    return bound + 1
+                if c < arb(-bound - n):
+                    return -bound - 1
+            fl = c.floor().unique_fmpz() if c.is_finite() else None
+            if fl is not None:
+                return n + fl
+        prec *= 2
+    raise RoundingPrecisionError(
+        f"could not certify the rounding of {where} within {MAX_ROUNDING_PREC} bits of ball "
+        "arithmetic (MAX_ROUNDING_PREC)")
+
+
+# --------------------------------------------------------------------------- phi_K
+
+
 MAX_PHI_K = 1 << 20
 """Largest ``K`` of ``phi_K`` (outputs are multiples of ``2^-K``)."""
 
@@ -313,7 +759,9 @@ class BitBounded(Activation):
     """φ_K of Remark 1.5: ``clip(floor(2^K base(z)) / 2^K, -C, C)``.
 
     Outputs are multiples of ``2^-K`` in ``[-C, C]``, so every output has size at most
-    ``bitlen(floor(C 2^K)) + K + 1``.  Backprop rule: see the module doc.
+    ``bitlen(floor(C 2^K)) + K + 1``.  Backprop rule: see the module doc.  For an inexact
+    base (transcendental, ``x^(p/q)``) the floor is certified with ball arithmetic
+    (:func:`certified_floor`); where the base value is rational it is used exactly.
     """
 
     def __init__(self, base: Activation, k: int, clip: RationalLike = 1) -> None:
@@ -330,6 +778,7 @@ class BitBounded(Activation):
         self.k = k
         self.clip = c
         self._scale = fmpz(2) ** k
+        self._bound = (c * self._scale).floor()
         suffix = "" if c == 1 else f", {fmt(c)}"
         self.name = f"phi_{k}({base.name}{suffix})"
         self.traits = Traits("bit_bounded", bit_bounded_k=k)
@@ -346,15 +795,34 @@ class BitBounded(Activation):
             return -cap
         return None
 
+    def _rounded_value(self, z: fmpq) -> fmpq:
+        base = self.base
+        if isinstance(base, InexactActivation):
+            ex = base.exact_value(z)
+            if ex is None:
+                n = certified_floor(lambda: base.ball(z), self._scale, self._bound,
+                                    where=f"{self.name} at x = {fmt(z)}")
+                return fmpq(n, self._scale)
+            return self.round(ex)
+        return self.round(base(z))
+
     def __call__(self, z: fmpq) -> fmpq:
-        v = self.round(self.base(z))
+        v = self._rounded_value(z)
         c = self._clipped(v)
         return v if c is None else c
 
     def derivative(self, z: fmpq) -> fmpq:
-        if self._clipped(self.round(self.base(z))) is not None:
+        if self._clipped(self._rounded_value(z)) is not None:
             return fmpq(0)
-        return self.round(self.base.derivative(z))
+        base = self.base
+        if isinstance(base, InexactActivation):
+            ex = base.exact_derivative(z)
+            if ex is None:
+                n = certified_floor(lambda: base.derivative_ball(z), self._scale,
+                                    where=f"the derivative of {self.name} at x = {fmt(z)}")
+                return fmpq(n, self._scale)
+            return self.round(ex)
+        return self.round(base.derivative(z))
 
     def output_size_bound(self) -> int:
         """Upper bound on ``size(φ_K(z))`` for every z: ``bitlen(floor(C 2^K)) + K + 1``."""
@@ -368,80 +836,15 @@ class BitBounded(Activation):
 IDENTITY = Identity()
 RELU = ReLU()
 
-_LEAKY_RE = re.compile(r"leaky_relu\((.*)\)", re.S)
-_PHI_RE = re.compile(r"phi_([0-9]+)\((.*)\)", re.S)
-_PWL_RE = re.compile(r"pwl\((.*)\)", re.S)
-_MAX_ACTIVATION_TEXT = 100_000
-
 
 def parse_activation(text: str) -> Activation:
-    """Read an activation from its string form (see the module doc).
+    """Read an activation from its string form (see :mod:`checkers.activation_parser`).
 
     >>> parse_activation("leaky_relu(1/8)").name
     'leaky_relu(1/8)'
     >>> parse_activation("pwl(0 | 0 | x | 1 | 1)").traits.piecewise_linear
     True
     """
-    if not isinstance(text, str):
-        raise ActivationError(f"expected an activation string, got {type(text).__name__}")
-    if len(text) > _MAX_ACTIVATION_TEXT:
-        raise ActivationError(f"activation string too long ({len(text)} characters)")
-    s = text.strip()
-    act = _parse_activation(s)
-    if len(act.name) > _MAX_ACTIVATION_TEXT:  # the canonical name must read back
-        raise ActivationError(f"activation {s[:80]!r} too large: its canonical form "
-                              f"{act.name[:40]!r}... has {len(act.name)} characters (limit "
-                              f"{_MAX_ACTIVATION_TEXT})")
-    return act
+    from checkers.activation_parser import parse
 
-
-def _parse_activation(s: str) -> Activation:
-    try:
-        if s in ("id", "identity"):
-            return IDENTITY
-        if s == "relu":
-            return RELU
-        if m := _LEAKY_RE.fullmatch(s):
-            return LeakyReLU(to_q(m.group(1).strip()))
-        if m := _PHI_RE.fullmatch(s):
-            if len(m.group(1)) > len(str(MAX_PHI_K)):
-                k_text = m.group(1) if len(m.group(1)) <= 20 else m.group(1)[:20] + "..."
-                raise ActivationError(f"phi_K: K = {k_text} exceeds the limit {MAX_PHI_K}")
-            k = int(m.group(1))
-            inner, clip = _split_phi_args(m.group(2))
-            return BitBounded(parse_activation(inner), k, to_q(clip) if clip else 1)
-        if m := _PWL_RE.fullmatch(s):
-            return _parse_pwl(m.group(1))
-        return Polynomial(parse_poly(s))
-    except (PolynomialError, RationalParseError) as e:
-        raise ActivationError(f"bad activation {s[:80]!r}: {e}") from None
-    except RecursionError:
-        raise ActivationError(f"bad activation {s[:80]!r}: nested too deeply") from None
-
-
-def _split_phi_args(body: str) -> tuple[str, str | None]:
-    depth = 0
-    for i, ch in enumerate(body):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            return body[:i].strip(), body[i + 1 :].strip()
-    return body.strip(), None
-
-
-def _parse_pwl(body: str) -> PiecewiseLinear:
-    parts = [p.strip() for p in body.split("|")]
-    if len(parts) % 2 == 0:
-        raise ActivationError(
-            f"pwl(...) needs pieces and breakpoints alternating, starting and ending with a "
-            f"piece; got {len(parts)} fields"
-        )
-    pieces: list[tuple[fmpq, fmpq]] = []
-    for p in parts[0::2]:
-        poly = parse_poly(p)
-        if poly.degree() > 1:
-            raise ActivationError(f"pwl piece {p!r} is not affine")
-        pieces.append((poly[1], poly[0]))
-    return PiecewiseLinear([to_q(t) for t in parts[1::2]], pieces)
+    return parse(text)

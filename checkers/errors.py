@@ -71,3 +71,23 @@ class BitBudgetExceeded(WhyReluError, ArithmeticError):
         super().__init__(
             f"bit budget exceeded at {where}: size {size_text} bits > budget {budget_bits} bits"
         )
+
+
+class PoleError(ActivationError, ArithmeticError):
+    """A rational activation ``p(x)/q(x)`` evaluated at a pole (a root of ``q``);
+    ``point`` is the rational where it happened."""
+
+    def __init__(self, activation: str, point: str, *, derivative: bool = False) -> None:
+        self.activation = activation
+        self.point = point
+        what = "derivative of " if derivative else ""
+        super().__init__(f"{what}{activation} has a pole at x = {point} (undefined there)")
+
+
+class InexactActivationError(ActivationError, ArithmeticError):
+    """An activation whose values are not rational (tanh, sigmoid, ``x^(1/2)``, ...) was
+    asked for an exact value at a point where it has none; round it with ``phi_K(...)``."""
+
+
+class RoundingPrecisionError(InexactActivationError):
+    """Ball arithmetic reached the precision cap without certifying ``⌊2^K f(q)⌋``."""

@@ -54,8 +54,35 @@ def activation_functions(desc: Mapping[str, Any]) -> tuple[Fn, Fn]:
             return i
 
         return (lambda z: ss[piece(z)] * z + cs2[piece(z)]), (lambda z: ss[piece(z)])
+    if kind == "piecewise_polynomial":
+        tps = [_q(t) for t in desc["breakpoints"]]
+        polys = [[_q(c) for c in p] for p in desc["pieces"]]
+
+        def ppiece(z: Fraction) -> list[Fraction]:
+            i = 0
+            while i < len(tps) and tps[i] < z:  # piece i lives on (t_i, t_{i+1}]
+                i += 1
+            return polys[i]
+
+        return (lambda z: _horner(ppiece(z), z)), (lambda z: _horner(_diff(ppiece(z)), z))
+    if kind == "rational":
+        num = [_q(c) for c in desc["numerator"]]
+        den = [_q(c) for c in desc["denominator"]]
+
+        def rat(z: Fraction) -> Fraction:
+            d = _horner(den, z)
+            if d == 0:
+                raise ValueError(f"reference engine: pole at {z}")
+            return _horner(num, z) / d
+
+        def drat(z: Fraction) -> Fraction:
+            d = _horner(den, z)
+            if d == 0:
+                raise ValueError(f"reference engine: pole at {z}")
+            return (_horner(_diff(num), z) * d - _horner(num, z) * _horner(_diff(den), z)) / d**2
+
+        return rat, drat
     if kind == "bit_bounded":
-        base, dbase = activation_functions(desc["base"])
         k = int(desc["k"])
         clip = _q(desc["clip"])
 
@@ -63,15 +90,170 @@ def activation_functions(desc: Mapping[str, Any]) -> tuple[Fn, Fn]:
             return Fraction((q * 2**k).__floor__(), 2**k)
 
         cap = rnd(clip)
+        bound = (clip * 2**k).__floor__()
+        if desc["base"]["kind"] in ("transcendental", "fractional_power"):
+            bdesc = desc["base"]
+
+            def rbase(z: Fraction) -> Fraction:
+                return Fraction(inexact_floor(bdesc, z, 2**k, False, bound), 2**k)
+
+            def rdbase(z: Fraction) -> Fraction:
+                return Fraction(inexact_floor(bdesc, z, 2**k, True), 2**k)
+        else:
+            base, dbase = activation_functions(desc["base"])
+
+            def rbase(z: Fraction) -> Fraction:
+                return rnd(base(z))
+
+            def rdbase(z: Fraction) -> Fraction:
+                return rnd(dbase(z))
 
         def phi(z: Fraction) -> Fraction:
-            return min(max(rnd(base(z)), -cap), cap)
+            return min(max(rbase(z), -cap), cap)
 
         def dphi(z: Fraction) -> Fraction:
-            return rnd(dbase(z)) if -cap <= rnd(base(z)) <= cap else Fraction(0)
+            return rdbase(z) if -cap <= rbase(z) <= cap else Fraction(0)
 
         return phi, dphi
+    if kind in ("transcendental", "fractional_power"):
+        raise ValueError(f"reference engine: {kind} activations have no exact values; "
+                         "round them with phi_K")
     raise ValueError(f"reference engine: unknown activation kind {kind!r}")
+
+
+def _horner(cs: Sequence[Fraction], z: Fraction) -> Fraction:
+    acc = Fraction(0)
+    for c in reversed(cs):
+        acc = acc * z + c
+    return acc
+
+
+def _diff(cs: Sequence[Fraction]) -> list[Fraction]:
+    return [k * c for k, c in enumerate(cs)][1:]
+
+
+# ------------------------------------------------------------ inexact bases (phi_K only)
+
+
+def _iroot(m: int, b: int) -> int:
+    """⌊m^(1/b)⌋ for an integer m >= 0, by bisection on integers."""
+    lo, hi = 0, 1
+    while hi**b <= m:
+        hi *= 2
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if mid**b <= m:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def _floor_power(c: Fraction, z: Fraction, a: int, b: int) -> int:
+    """⌊c·z^(a/b)⌋ (real b-th root; b odd when z < 0), in integers only."""
+    if z == 0:
+        if a < 0:
+            raise ValueError("reference engine: pole of x^(p/q) at 0")
+        return 0 if a > 0 else c.__floor__()
+    if z < 0 and b % 2 == 0:
+        raise ValueError(f"reference engine: even root of {z}")
+    sign = (1 if c > 0 else -1) * (-1 if z < 0 and a % 2 else 1)
+    w = abs(c) ** b * abs(z) ** a  # (|c| |z|^(a/b))^b
+    n = _iroot(w.__floor__(), b)
+    exact = Fraction(n) ** b == w
+    return n if sign > 0 else (-n if exact else -n - 1)
+
+
+def _mp_value(name: str, x: Any, derivative: bool) -> Any:
+    import mpmath as mp  # type: ignore[import-untyped]
+
+    def sig(t: Any) -> Any:
+        return 1 / (1 + mp.exp(-t))
+
+    def dsig(t: Any) -> Any:  # σ(t)(1 - σ(t)) without cancellation
+        e = mp.exp(-abs(t))
+        return e / (1 + e) ** 2
+
+    if not derivative:
+        return {"tanh": lambda: mp.tanh(x), "sigmoid": lambda: sig(x),
+                "softplus": lambda: mp.log1p(mp.exp(x)), "silu": lambda: x * sig(x),
+                "gelu": lambda: x * mp.ncdf(x), "exp": lambda: mp.exp(x)}[name]()
+    return {"tanh": lambda: mp.sech(x) ** 2, "sigmoid": lambda: dsig(x),
+            "softplus": lambda: sig(x), "silu": lambda: sig(x) + x * dsig(x),
+            "gelu": lambda: mp.ncdf(x) + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi),
+            "exp": lambda: mp.exp(x)}[name]()
+
+
+def _strict_bounds(name: str, z: Fraction, derivative: bool
+                   ) -> tuple[Fraction | None, Fraction | None]:
+    """Rationals lo < f(z) < hi (or None), for z != 0: used where the value is closer to
+    one of them than any working precision shows (tanh(10^30) < 1)."""
+    one, zero = Fraction(1), Fraction(0)
+    if not derivative:
+        if name == "tanh":
+            return -one, one
+        if name == "sigmoid":
+            return zero, one
+        if name == "softplus":
+            return max(zero, z), None
+        if name in ("silu", "gelu"):
+            return (zero, z) if z > 0 else (z, zero)
+        return zero, None  # exp
+    if name == "tanh" or name in ("sigmoid", "softplus"):
+        return zero, (Fraction(1, 4) if name == "sigmoid" else one)
+    if name == "silu" and z >= Fraction(3, 2):
+        return one, None
+    if name == "gelu" and z >= 1:
+        return one, None
+    if name == "exp":
+        return zero, None
+    return None, None
+
+
+_AT_ZERO = {"tanh": ("0", "1"), "sigmoid": ("1/2", "1/4"), "softplus": (None, "1/2"),
+            "silu": ("0", "1/2"), "gelu": ("0", "1/2"), "exp": ("1", "1")}
+
+
+def inexact_floor(desc: Mapping[str, Any], z: Fraction, scale: int, derivative: bool,
+                  bound: int | None = None) -> int:
+    """⌊scale·f(z)⌋ (or of f'(z)) for a transcendental or fractional-power ``f``: integer
+    roots for ``x^(p/q)``; for transcendental ``f`` mpmath at doubling precision until the
+    floor is clear of the working error (a floating-point reference, independent of the
+    engine's ball arithmetic), with :func:`_strict_bounds` at the limits.  With ``bound``
+    M, any value clearly above M + 1 (below -M - 1) is reported as M + 1 (-M - 1)."""
+    import mpmath as mp
+
+    if desc["kind"] == "fractional_power":
+        e = _q(desc["exponent"])
+        a, b = e.numerator, e.denominator
+        if derivative:
+            return _floor_power(scale * e, z, a - b, b)
+        return _floor_power(Fraction(scale), z, a, b)
+    name = desc["function"]
+    if z == 0 and _AT_ZERO[name][int(derivative)] is not None:
+        return (scale * Fraction(str(_AT_ZERO[name][int(derivative)]))).__floor__()
+    lo, hi = _strict_bounds(name, z, derivative)
+    prec = 128
+    while prec <= 1 << 14:
+        with mp.workprec(prec):
+            x = mp.mpf(z.numerator) / z.denominator
+            y = _mp_value(name, x, derivative) * scale
+            if bound is not None and y > bound + 2:
+                return bound + 1
+            if bound is not None and y < -bound - 2:
+                return -bound - 1
+            n = int(mp.nint(y))
+            margin = mp.mpf(2) ** (16 - prec) * max(1, abs(y))
+            if abs(y - n) > margin:
+                return int(mp.floor(y))
+            if n == 0 and y != 0:  # relative precision: the sign is right
+                return 0 if y > 0 else -1
+            if hi is not None and n == hi * scale:
+                return n - 1
+            if lo is not None and n == lo * scale:
+                return n
+        prec *= 2
+    raise ValueError(f"reference engine: cannot round {name} at {z}")
 
 
 def loss_functions(name: str) -> tuple[Callable[[list[Fraction], list[Fraction]], Fraction],
