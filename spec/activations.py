@@ -26,6 +26,9 @@ REGISTERED: tuple[str, ...] = (
     "pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)",
     # bit-bounded rounding (Remark 1.5)
     "phi_4(x^2)",
+    # beyond the paper: a piece of degree >= 2 (local gadget, spec/beyond/)
+    "relu^2",
+    "hardswish",
 )
 
 

@@ -208,3 +208,55 @@ def test_classify_unknown_is_one_line_error(capsys: pytest.CaptureFixture[str]) 
 
 def test_table_rows_listed() -> None:
     assert "x^(1/2)" in TABLE_ROWS and "1/x" in TABLE_ROWS and "phi_8(tanh)" in TABLE_ROWS
+
+
+EXPECTED = {
+    "x^2": ("hard", "proved"), "x^4 - x": ("hard", "proved"), "relu": ("tractable", "proved"),
+    "leaky_relu(0.01)": ("tractable", "proved"), "relu6": ("tractable", "proved"),
+    "hardtanh": ("tractable", "proved"), "abs": ("tractable", "proved"),
+    "hard_sigmoid": ("tractable", "proved"), "hardswish": ("hard", "gadget"),
+    "relu^2": ("hard", "gadget"), "relu^3": ("hard", "gadget"), "gelu": ("outside", "none"),
+    "tanh": ("outside", "proved"), "sigmoid": ("outside", "proved"),
+    "silu": ("outside", "proved"), "softplus": ("outside", "proved"),
+    "exp": ("outside", "proved"), "x^(1/2)": ("outside", "proved"), "1/x": ("hard", "gadget"),
+    "(x+1)/(x+2)": ("hard", "gadget"), "(x^2+1)/(x+2)": ("open", "measured"),
+    "0.125*x^2 + 0.5*x + 0.25": ("hard", "proved"),
+    "0.1192*x^2 + 0.5*x + 0.0156": ("hard", "proved"),
+    "phi_8(tanh)": ("tractable", "proved"), "phi_4(x^2)": ("tractable", "proved"),
+}
+
+
+def test_table_rows_have_the_expected_verdicts() -> None:
+    assert set(EXPECTED) == set(TABLE_ROWS)
+    for expr in TABLE_ROWS:
+        v = classify(expr, measured=False)
+        assert (v.side, v.strength) == EXPECTED[expr], expr
+        if v.strength == "gadget":
+            assert v.beyond_paper and any("Claim B.1" in e for e in v.evidence), expr
+        assert v.claims or v.side == "open", expr
+
+
+def test_affine_spellings_get_one_verdict() -> None:
+    verdicts = [classify(e, measured=False) for e in ("2*x", "pwl(2*x)", "leaky_relu(2)",
+                                                     "3*x - 1")]
+    for v in verdicts[:2]:
+        assert (v.activation, v.kind, v.side) == ("2*x", "affine", "tractable")
+    assert verdicts[0].claims == verdicts[1].claims == verdicts[3].claims
+    assert verdicts[2].kind == "piecewise_linear"
+
+
+@pytest.mark.parametrize("expr", ["relu^2", "hardswish", "1/x", "(x+1)/(x+2)"])
+def test_simulation_with_the_language(expr: str) -> None:
+    act = parse_activation(expr)
+    simulate(SLP_HARD, act)
+    with pytest.raises(ClaimFailure):
+        simulate(SLP_HARD, act, planted="leave_piece")
+
+
+def test_local_gadget_claims_use_real_relu_k() -> None:
+    from spec.beyond.relu_k import relu_k_network, relu_power
+
+    sigma = relu_power(3)
+    assert isinstance(sigma, Activation) and sigma.name == "relu^3"
+    net = relu_k_network(sigma, 3)
+    assert net is not None and net({"x": Q(-2, 3)})[0] == Q(-8, 27)
