@@ -346,7 +346,7 @@ def _local(act: Activation, kind: str, covering: list[Claim], m: Measurement | N
     ev.append(f"measured inside the piece (chains v_i = σ(c + s·v_(i−1)/M)): forward bits "
               f"{', '.join(map(str, on_piece.forward))} for depths 1..{len(on_piece.depths)}: "
               f"{on_piece.growth}")
-    ids = _ids(covering, extra_prefixes=("local_gadget.",))
+    ids = _ids(covering, extra_prefixes=("local_gadget.", "simulation.named"))
     if _is_relu_power(act):
         ev.append("t^k = ReLU(t)^k + (−1)^k·ReLU(−t)^k: two units compute t^k on all of ℝ")
         ids = tuple(dict.fromkeys([*ids, *_ids([], extra_prefixes=("relu_k.",))]))
@@ -393,7 +393,7 @@ def _rational(act: Activation, kind: str, covering: list[Claim], measure_or_none
           "the paper (§1.2) lists 1/x as open",
           "NOT proved: the forcing argument (Claim B.1) is proved for polynomial σ only, so "
           "hardness transfer is not proved"]
-    ids = _ids(covering, extra_prefixes=("reciprocal.",))
+    ids = _ids(covering, extra_prefixes=("reciprocal.", "simulation.named"))
     return Verdict(act.name, kind, "hard", "gadget",
                    "a Möbius map squares exactly through 1/(1/x − 1/(x+1)) − x, hence multiplies "
                    "(beyond the paper, which lists 1/x as open; hardness transfer not proved)",

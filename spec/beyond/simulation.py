@@ -26,7 +26,7 @@ from typing import Literal
 from flint import fmpq
 from hypothesis import strategies as st
 
-from checkers.activations import Activation
+from checkers.activations import Activation, parse_activation
 from checkers.errors import ActivationError
 from checkers.network import Network
 from checkers.rationals import size
@@ -35,7 +35,7 @@ from spec.beyond._kinds import GADGET_BEYOND, moebius_of, nonlinear_pieces
 from spec.beyond.local_gadget import LocalGadget, breakpoint_gadget, local_gadget
 from spec.beyond.reciprocal import SHIFT, Builder, run_network
 from spec.bnslp import with_bn_constant
-from spec.claims import Evidence, check, check_eq, claim_for
+from spec.claims import Evidence, check, check_eq, claim, claim_for
 from strategies import slps
 
 REF = "Beyond the paper: SLP simulation"
@@ -174,3 +174,34 @@ def simulates(act: Activation, slp: SLP) -> Evidence:
 def unscaled_refuted(act: Activation, slp: SLP) -> Evidence:
     return simulate(slp, act, planted="leave_piece")
 
+
+
+NAMED = ("relu^2", "hardswish", "1/x")
+"""The activations the issue names for the simulation (run whether or not registered)."""
+
+
+def _show_named(inst: tuple[str, SLP]) -> str:
+    return f"# σ = {inst[0]}\n{inst[1].to_text()}"
+
+
+@claim(
+    REF,
+    "ReLU², hard-swish and 1/x: the compiled network reproduces every gate value of a random "
+    "BN-SLP exactly (simulation only; hardness transfer not proved)",
+    instances=st.tuples(st.sampled_from(NAMED), bn_slps()), status="beyond", examples=15,
+    show=_show_named, tags=("beyond",),
+)
+def named_simulate(inst: tuple[str, SLP]) -> Evidence:
+    return simulate(inst[1], parse_activation(inst[0]))
+
+
+@claim(
+    REF,
+    "Negative control: ReLU², hard-swish and 1/x compiled without a valid scaling do not "
+    "reproduce the gate values",
+    instances=st.tuples(st.sampled_from(NAMED), _hard_bn_slps()), status="beyond",
+    expect="counterexample", control_of="simulation.named_simulate", examples=15,
+    show=_show_named,
+)
+def named_unscaled_refuted(inst: tuple[str, SLP]) -> Evidence:
+    return simulate(inst[1], parse_activation(inst[0]), planted="leave_piece")
