@@ -589,8 +589,9 @@ def _paren(p: fmpq_poly) -> str:
 
 
 class Rational(Activation):
-    """``p(x)/q(x)`` with ``q`` non-constant, in lowest terms (``gcd(p, q) = 1``, ``q`` an
-    integer polynomial with content 1 and positive leading coefficient).  Undefined at the
+    """``p(x)/q(x)`` with ``q`` non-constant, in lowest terms (``gcd(p, q) = 1``; ``p`` and
+    ``q`` integer polynomials whose coefficients have no common factor, ``q`` with a positive
+    leading coefficient).  Undefined at the
     rational roots of ``q`` (:class:`~checkers.errors.PoleError`); ``1/x`` and the Möbius
     maps ``(ax + b)/(cx + d)`` are examples.  Build through :func:`rational_function` to get
     a polynomial when the denominator cancels."""
@@ -643,17 +644,16 @@ def _lowest_terms(num: fmpq_poly, den: fmpq_poly) -> tuple[fmpq_poly, fmpq_poly]
         num, r1 = divmod(num, g)
         den, r2 = divmod(den, g)
         assert r1.is_zero() and r2.is_zero()
-    # scale so that den is an integer polynomial with content 1 and positive lead
-    cs = coefficients(den)
+    # scale so that num and den are integer polynomials with joint content 1, lead(den) > 0
+    cs = coefficients(num) + coefficients(den)
     lcm = fmpz(1)
     for c in cs:
         lcm = lcm.lcm(c.q)
-    ints = [c.p * (lcm // c.q) for c in cs]
     content = fmpz(0)
-    for i in ints:
-        content = content.gcd(i)
+    for c in cs:
+        content = content.gcd(c.p * (lcm // c.q))
     f = fmpq(lcm, content)
-    if ints[-1] < 0:
+    if den[den.degree()] < 0:
         f = -f
     return num * f, den * f
 
