@@ -11,7 +11,7 @@ from flint import fmpq, fmpq_poly
 from checkers.activations import Activation, Traits, parse_activation
 from checkers.errors import DegreeError
 from checkers.slp import SLP
-from spec.beyond._kinds import Moebius, moebius_of, pieces_of
+from spec.beyond._kinds import ReciprocalForm, pieces_of, reciprocal_form_of
 from spec.beyond.classify import TABLE_ROWS, classify
 from spec.beyond.local_gadget import (
     breakpoint_gadget,
@@ -21,7 +21,7 @@ from spec.beyond.local_gadget import (
     piecewise_sigma,
     prove_local,
 )
-from spec.beyond.reciprocal import SHIFT, MoebiusActivation, check_multiplication
+from spec.beyond.reciprocal import SHIFT, FormActivation, check_multiplication
 from spec.beyond.simulation import compile_beyond, simulate
 from spec.bnslp import with_bn_constant
 from spec.claims import STATUSES, ClaimFailure, load_all
@@ -56,7 +56,8 @@ RELU2 = PPoly("relu^2_fixture", [(None, Q(0), fmpq_poly([0])), (Q(0), None, fmpq
 HARDSWISH = PPoly("hardswish_fixture", [
     (None, Q(-3), fmpq_poly([0])), (Q(-3), Q(3), fmpq_poly([0, Q(1, 2), Q(1, 6)])),
     (Q(3), None, fmpq_poly([0, 1]))])
-RECIPROCAL = MoebiusActivation(Moebius(Q(0), Q(1), Q(1), Q(0)))
+RECIPROCAL = FormActivation(ReciprocalForm.moebius(Q(0), Q(1), Q(1), Q(0)))
+AFFINE_PLUS = FormActivation(ReciprocalForm(Q(1), Q(-2), Q(5), Q(1), Q(2)))
 SLP_HARD = with_bn_constant(SLP.of(1, [("-", 0, 0), ("-", 1, 0), ("*", 1, 1), ("*", 2, 0),
                                        ("*", 4, 2), ("+", 5, 5), ("*", 6, 6), ("*", 7, 2)]))
 
@@ -98,7 +99,7 @@ def test_polynomial_has_no_breakpoint_control() -> None:
         breakpoint_gadget([(None, None, fmpq_poly([0, 0, 1]))])
 
 
-@pytest.mark.parametrize("act", [RELU2, HARDSWISH, RECIPROCAL])
+@pytest.mark.parametrize("act", [RELU2, HARDSWISH, RECIPROCAL, AFFINE_PLUS])
 def test_simulation_and_control(act: Activation) -> None:
     ev = simulate(SLP_HARD, act)
     assert ev.figures["gates"] == SLP_HARD.length
@@ -118,10 +119,16 @@ def test_reciprocal_network_and_pole() -> None:
         check_multiplication(RECIPROCAL, Q(0), Q(1, 2), Q(0))
 
 
-def test_moebius_detection() -> None:
-    m = moebius_of(MoebiusActivation(Moebius(Q(1), Q(1), Q(1), Q(2))))
-    assert m is not None and m.kappa == Q(-1)
-    assert moebius_of(parse_activation("x^2")) is None
+def test_reciprocal_form_detection() -> None:
+    f = reciprocal_form_of(parse_activation("(x+1)/(x+2)"))
+    assert f == ReciprocalForm(Q(0), Q(1), Q(-1), Q(1), Q(2))
+    g = reciprocal_form_of(parse_activation("(x^2+1)/(x+2)"))
+    assert g == ReciprocalForm(Q(1), Q(-2), Q(5), Q(1), Q(2))
+    assert reciprocal_form_of(AFFINE_PLUS) == g
+    for t in (Q(3), Q(-1, 7)):
+        assert g(t) == (t * t + 1) / (t + 2) == AFFINE_PLUS(t)
+    for text in ("x^2", "1/(x^2+1)", "(x^3+1)/(x+2)"):
+        assert reciprocal_form_of(parse_activation(text)) is None
     assert pieces_of(parse_activation("relu")) == [(None, Q(0), fmpq_poly([0])),
                                                    (Q(0), None, fmpq_poly([0, 1]))]
 
@@ -219,7 +226,8 @@ EXPECTED = {
     "tanh": ("outside", "proved"), "sigmoid": ("outside", "proved"),
     "silu": ("outside", "proved"), "softplus": ("outside", "proved"),
     "exp": ("outside", "proved"), "x^(1/2)": ("outside", "proved"), "1/x": ("hard", "gadget"),
-    "(x+1)/(x+2)": ("hard", "gadget"), "(x^2+1)/(x+2)": ("open", "measured"),
+    "(x+1)/(x+2)": ("hard", "gadget"), "(x^2+1)/(x+2)": ("hard", "gadget"),
+    "1/(x^2+1)": ("open", "measured"),
     "0.125*x^2 + 0.5*x + 0.25": ("hard", "proved"),
     "0.1192*x^2 + 0.5*x + 0.0156": ("hard", "proved"),
     "phi_8(tanh)": ("tractable", "proved"), "phi_4(x^2)": ("tractable", "proved"),
@@ -245,7 +253,8 @@ def test_affine_spellings_get_one_verdict() -> None:
     assert verdicts[2].kind == "piecewise_linear"
 
 
-@pytest.mark.parametrize("expr", ["relu^2", "hardswish", "1/x", "(x+1)/(x+2)"])
+@pytest.mark.parametrize("expr", ["relu^2", "hardswish", "1/x", "(x+1)/(x+2)",
+                                  "(x^2+1)/(x+2)"])
 def test_simulation_with_the_language(expr: str) -> None:
     act = parse_activation(expr)
     simulate(SLP_HARD, act)

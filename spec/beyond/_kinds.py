@@ -1,5 +1,5 @@
 """Structural views of an activation used beyond the paper: its polynomial pieces and, for a
-Möbius map, its coefficients.  (A helper module: no claims.)"""
+rational σ = αt + β + γ/(ct + d), its coefficients.  (A helper module: no claims.)"""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from flint import fmpq, fmpq_poly
 
 from checkers.activations import Activation, Identity, PiecewiseLinear, Polynomial
+from checkers.poly import poly_str
+from checkers.rationals import fmt
 from spec.claims import Covers
 
 Piece = tuple[fmpq | None, fmpq | None, fmpq_poly]
@@ -38,28 +40,42 @@ def nonlinear_pieces(act: Activation) -> list[Piece]:
 
 
 @dataclass(frozen=True)
-class Moebius:
-    """σ(t) = (a·t + b)/(c·t + d) with c ≠ 0 and a·d − b·c ≠ 0 (e.g. 1/x: a=0, b=1, c=1, d=0).
+class ReciprocalForm:
+    """σ(t) = α·t + β + γ/(c·t + d) with c ≠ 0 and γ ≠ 0: a Möbius map (α = 0, e.g. 1/x,
+    (x + 1)/(x + 2)) or an affine map plus one (numerator degree 2 over a linear denominator,
+    e.g. (x² + 1)/(x + 2) = x − 2 + 5/(x + 2)).
 
-    Then σ((u − d)/c) = a/c + κ/u with κ = (b·c − a·d)/c ≠ 0, so one σ unit computes 1/u up
-    to an affine map: 1/u = (σ((u − d)/c) − a/c)/κ.
+    At t = (v − d)/c one σ unit gives 1/v = (σ(t) − α·t − β)/γ: an affine map of the unit's
+    value and of its own pre-activation, which the next identity units can form.
     """
 
-    a: fmpq
-    b: fmpq
+    alpha: fmpq
+    beta: fmpq
+    gamma: fmpq
     c: fmpq
     d: fmpq
 
+    @staticmethod
+    def moebius(a: fmpq, b: fmpq, c: fmpq, d: fmpq) -> ReciprocalForm:
+        """(a·t + b)/(c·t + d) = a/c + ((b·c − a·d)/c)/(c·t + d)."""
+        return ReciprocalForm(fmpq(0), a / c, (b * c - a * d) / c, c, d)
+
     @property
-    def kappa(self) -> fmpq:
-        return (self.b * self.c - self.a * self.d) / self.c
+    def is_moebius(self) -> bool:
+        return self.alpha == 0
 
     def __call__(self, t: fmpq) -> fmpq:
-        return (self.a * t + self.b) / (self.c * t + self.d)
+        return self.alpha * t + self.beta + self.gamma / (self.c * t + self.d)
+
+    def text(self) -> str:
+        """E.g. ``x - 2 + 5/(x + 2)``."""
+        head = fmpq_poly([self.beta, self.alpha])
+        lead = "" if head.is_zero() else poly_str(head) + " + "
+        return f"{lead}{fmt(self.gamma)}/({poly_str(fmpq_poly([self.d, self.c]))})"
 
 
-def moebius_of(act: Activation) -> Moebius | None:
-    """σ's Möbius coefficients when σ = (a t + b)/(c t + d) in lowest terms with c ≠ 0."""
+def reciprocal_form_of(act: Activation) -> ReciprocalForm | None:
+    """σ = αt + β + γ/(ct + d) when σ = p/q in lowest terms with deg q = 1, deg p <= 2."""
     num = getattr(act, "numerator", None)
     den = getattr(act, "denominator", None)
     if not isinstance(num, fmpq_poly) or not isinstance(den, fmpq_poly):
@@ -67,10 +83,12 @@ def moebius_of(act: Activation) -> Moebius | None:
     g = num.gcd(den)
     if g.degree() > 0:
         num, den = num / g, den / g  # exact division: g divides both
-    if num.degree() > 1 or den.degree() != 1 or num.is_zero():
+    if den.degree() != 1 or num.degree() > 2 or num.is_zero():
         return None
-    m = Moebius(num[1], num[0], den[1], den[0])
-    return m if m.a * m.d - m.b * m.c != 0 else None
+    quo, rem = divmod(num, den)
+    if rem.is_zero():
+        return None
+    return ReciprocalForm(quo[1], quo[0], rem[0], den[1], den[0])
 
 
 @dataclass(frozen=True)
@@ -88,13 +106,13 @@ NONLINEAR_PIECE = ActivationCovers(
     lambda t: t.kind == "piecewise_polynomial",
     lambda act: bool(nonlinear_pieces(act)),
 )
-MOEBIUS = ActivationCovers(
-    "Möbius map (a·t + b)/(c·t + d), c ≠ 0, a·d ≠ b·c (e.g. 1/x)",
+RECIPROCAL = ActivationCovers(
+    "α·t + β + γ/(c·t + d), c, γ ≠ 0: Möbius maps such as 1/x, and (x² + 1)/(x + 2)",
     lambda t: t.kind == "rational",
-    lambda act: moebius_of(act) is not None,
+    lambda act: reciprocal_form_of(act) is not None,
 )
 GADGET_BEYOND = ActivationCovers(
-    "a piece of degree >= 2 or a Möbius map (gadgets beyond the paper)",
+    "a piece of degree >= 2, or α·t + β + γ/(c·t + d) (gadgets beyond the paper)",
     lambda t: t.kind in ("piecewise_polynomial", "rational"),
-    lambda act: bool(nonlinear_pieces(act)) or moebius_of(act) is not None,
+    lambda act: bool(nonlinear_pieces(act)) or reciprocal_form_of(act) is not None,
 )

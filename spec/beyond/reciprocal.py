@@ -1,4 +1,6 @@
-"""Beyond the paper: 1/x (and every Möbius map) squares, hence multiplies (PAPER.md §16).
+"""Beyond the paper: 1/x (and every σ = αt + β + γ/(ct + d)) squares, hence multiplies.
+
+(PAPER.md §16.)
 
 For x ∉ {0, −1}: 1/x − 1/(x + 1) = 1/(x(x + 1)), so
 
@@ -8,9 +10,11 @@ For x ∉ {0, −1}: 1/x − 1/(x + 1) = 1/(x(x + 1)), so
 zero polynomial).  With u = x + h for a shift h that keeps u and u + 1 away from 0 — h = 3
 gives u ∈ [1, 5] for |x| <= 2, i.e. for x = a + b with BN-SLP values |a|, |b| <= 1 — a
 network of σ(t) = 1/t units and identity units squares, hence multiplies:
-x·y = ((x + y)² − x² − y²)/2.  A Möbius map σ(t) = (at + b)/(ct + d) (c ≠ 0, ad ≠ bc) does
-the same, because σ((u − d)/c) = a/c + κ/u with κ ≠ 0: every 1/u is one σ unit read through
-an affine map that the next edges absorb.
+x·y = ((x + y)² − x² − y²)/2.  Any σ(t) = αt + β + γ/(ct + d) with c, γ ≠ 0 does the same
+— every Möbius map (at + b)/(ct + d) with ad ≠ bc (α = 0), and every p/q with deg q = 1,
+deg p = 2 such as (x² + 1)/(x + 2) = x − 2 + 5/(x + 2) — because at t = (v − d)/c one σ unit
+gives 1/v = (σ(t) − αt − β)/γ, an affine map of the unit's value and of its own
+pre-activation that the next identity units form (:class:`Builder`).
 
 The paper (§1.2) lists 1/x as open.  This is NOT a result of the paper and gives the
 simulation half of Lemma 3.2 only: the forcing argument (Claim B.1) is proved for polynomial
@@ -29,8 +33,9 @@ from hypothesis import strategies as st
 from checkers.activations import IDENTITY, Activation, Traits
 from checkers.errors import ActivationError, WhyReluError
 from checkers.network import Edge, Network
+from checkers.poly import coefficients
 from checkers.rationals import fmt
-from spec.beyond._kinds import MOEBIUS, Moebius, moebius_of
+from spec.beyond._kinds import RECIPROCAL, ReciprocalForm, reciprocal_form_of
 from spec.beyond.local_gadget import unit_points
 from spec.claims import (
     Certificate,
@@ -134,44 +139,53 @@ def dropped_x_refuted(x: fmpq) -> Evidence:
 # --------------------------------------------------------------------------- networks
 
 
+Linear = dict[str, fmpq]
+
+
 @dataclass
 class Builder:
-    """Builds a network of identity and σ units where every unit has a *meaning*
-    ``scale·value + offset`` (identity units: the value; σ units of a Möbius σ: 1/u)."""
+    """Builds a network of identity and σ units where every unit has a *meaning*: a linear
+    form Σ_k r_k·value(k) + offset in unit values (identity and plain σ units: their value;
+    the reciprocal units of σ = αt + β + γ/(ct + d): 1/v, read through their own value and
+    pre-activation)."""
 
     sigma: Activation | None = None
-    moebius: Moebius | None = None
+    form: ReciprocalForm | None = None
     acts: dict[str, Activation | None] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
-    reading: dict[str, tuple[fmpq, fmpq]] = field(default_factory=dict)
+    reading: dict[str, tuple[Linear, fmpq]] = field(default_factory=dict)
     sigma_nodes: list[str] = field(default_factory=list)
+
+    def _plain(self, name: str) -> None:
+        self.reading[name] = ({name: fmpq(1)}, fmpq(0))
 
     def input(self, name: str) -> str:
         self.acts[name] = None
-        self.reading[name] = (fmpq(1), fmpq(0))
+        self._plain(name)
         return name
 
     def _edges(self, node: str, terms: Sequence[tuple[str, fmpq]], const: fmpq,
-               factor: fmpq) -> None:
-        merged: dict[str, fmpq] = {}
-        for src, coeff in terms:
-            merged[src] = merged.get(src, fmpq(0)) + coeff
+               factor: fmpq) -> tuple[Linear, fmpq]:
+        """Edges into ``node`` giving pre-activation factor·(Σ coeff·meaning(src) + const);
+        returns the weights by source value and the bias, before the factor."""
+        w: Linear = {}
         bias = const
-        for src, coeff in merged.items():
-            bias += coeff * self.reading[src][1]
-        first = True
-        for src, coeff in merged.items():
-            w = coeff * self.reading[src][0] * factor
-            self.edges.append(Edge(src, node, w, bias * factor if first else fmpq(0)))
-            first = False
-        if first:
+        for src, coeff in terms:
+            lin, off = self.reading[src]
+            for k, r in lin.items():
+                w[k] = w.get(k, fmpq(0)) + coeff * r
+            bias += coeff * off
+        if not w:
             raise ActivationError(f"unit {node} has no inputs")
+        for i, (k, wk) in enumerate(w.items()):
+            self.edges.append(Edge(k, node, wk * factor, bias * factor if i == 0 else ZERO))
+        return w, bias
 
     def affine(self, name: str, terms: Sequence[tuple[str, fmpq]], const: fmpq = ZERO) -> str:
         """An identity unit with meaning Σ coeff·meaning(src) + const."""
         self.acts[name] = IDENTITY
         self._edges(name, terms, const, fmpq(1))
-        self.reading[name] = (fmpq(1), fmpq(0))
+        self._plain(name)
         return name
 
     def unit(self, name: str, terms: Sequence[tuple[str, fmpq]], const: fmpq = ZERO) -> str:
@@ -179,17 +193,20 @@ class Builder:
         assert self.sigma is not None
         self.acts[name] = self.sigma
         self._edges(name, terms, const, fmpq(1))
-        self.reading[name] = (fmpq(1), fmpq(0))
+        self._plain(name)
         self.sigma_nodes.append(name)
         return name
 
     def recip(self, name: str, terms: Sequence[tuple[str, fmpq]], const: fmpq = ZERO) -> str:
-        """A σ unit with meaning 1/v, v = Σ coeff·meaning(src) + const (σ Möbius)."""
-        assert self.sigma is not None and self.moebius is not None
-        m = self.moebius
+        """A σ unit with meaning 1/v, v = Σ coeff·meaning(src) + const: its pre-activation is
+        t = (v − d)/c and 1/v = (σ(t) − α·t − β)/γ."""
+        assert self.sigma is not None and self.form is not None
+        f = self.form
         self.acts[name] = self.sigma
-        self._edges(name, terms, const - m.d, 1 / m.c)
-        self.reading[name] = (1 / m.kappa, -m.a / (m.c * m.kappa))
+        w, bias = self._edges(name, terms, const - f.d, 1 / f.c)
+        lin: Linear = {k: -f.alpha * wk / (f.c * f.gamma) for k, wk in w.items()}
+        lin[name] = lin.get(name, ZERO) + 1 / f.gamma
+        self.reading[name] = (lin, -(f.alpha * bias / f.c + f.beta) / f.gamma)
         self.sigma_nodes.append(name)
         return name
 
@@ -217,44 +234,46 @@ class Builder:
         return Network(dict(self.acts), self.edges, outputs=list(outputs))
 
     def meaning(self, values: dict[str, fmpq], node: str) -> fmpq:
-        sc, off = self.reading[node]
-        return sc * values[node] + off
+        lin, off = self.reading[node]
+        return sum((r * values[k] for k, r in lin.items()), off)
 
 
-class MoebiusActivation(Activation):
-    """σ(t) = (at + b)/(ct + d) evaluated exactly; a pole raises ActivationError.  (A fixture
-    for random Möbius maps; the activation language parses ``1/x`` and ``p(x)/q(x)``.)"""
+class FormActivation(Activation):
+    """σ(t) = αt + β + γ/(ct + d) evaluated exactly; a pole raises ActivationError.  (A fixture
+    for random forms; the activation language parses ``1/x`` and ``p(x)/q(x)``.)"""
 
-    def __init__(self, m: Moebius) -> None:
-        self.m = m
-        self.name = f"({fmt(m.a)}*x + {fmt(m.b)})/({fmt(m.c)}*x + {fmt(m.d)})"
+    def __init__(self, f: ReciprocalForm) -> None:
+        self.f = f
+        self.name = f"[{f.text()}]"
         self.traits = Traits(cast(Any, "rational"))
-        self.numerator = fmpq_poly([m.b, m.a])
-        self.denominator = fmpq_poly([m.d, m.c])
+        self.denominator = fmpq_poly([f.d, f.c])
+        self.numerator = fmpq_poly([f.beta, f.alpha]) * self.denominator + f.gamma
+
+    def _den(self, z: fmpq) -> fmpq:
+        den = self.f.c * z + self.f.d
+        if den == 0:
+            raise ActivationError(f"{self.name} has a pole at {fmt(z)}")
+        return den
 
     def __call__(self, z: fmpq) -> fmpq:
-        den = self.m.c * z + self.m.d
-        if den == 0:
-            raise ActivationError(f"{self.name} has a pole at {fmt(z)}")
-        return (self.m.a * z + self.m.b) / den
+        return self.f.alpha * z + self.f.beta + self.f.gamma / self._den(z)
 
     def derivative(self, z: fmpq) -> fmpq:
-        den = self.m.c * z + self.m.d
-        if den == 0:
-            raise ActivationError(f"{self.name} has a pole at {fmt(z)}")
-        return (self.m.a * self.m.d - self.m.b * self.m.c) / (den * den)
+        den = self._den(z)
+        return self.f.alpha - self.f.gamma * self.f.c / (den * den)
 
     def describe(self) -> dict[str, Any]:
-        return {"kind": "rational", "numerator": [fmt(self.m.b), fmt(self.m.a)],
-                "denominator": [fmt(self.m.d), fmt(self.m.c)]}
+        return {"kind": "rational", "numerator": [fmt(v) for v in coefficients(self.numerator)],
+                "denominator": [fmt(self.f.d), fmt(self.f.c)]}
 
 
 def multiplication_network(sigma: Activation, shift: fmpq = SHIFT) -> tuple[Network, Builder]:
-    """Inputs x, y; output x·y through three shifted squarings (R) with σ Möbius."""
-    m = moebius_of(sigma)
-    if m is None:
-        raise ActivationError(f"{sigma.name} is not a Möbius map (at + b)/(ct + d)")
-    b = Builder(sigma, m)
+    """Inputs x, y; output x·y through three shifted squarings (R) with σ = αt + β +
+    γ/(ct + d)."""
+    f = reciprocal_form_of(sigma)
+    if f is None:
+        raise ActivationError(f"{sigma.name} is not of the form αt + β + γ/(ct + d)")
+    b = Builder(sigma, f)
     b.input("x")
     b.input("y")
     out = b.multiply("xy", "x", "y", shift)
@@ -264,10 +283,10 @@ def multiplication_network(sigma: Activation, shift: fmpq = SHIFT) -> tuple[Netw
 def pole_margin(net: Network, b: Builder, trace_pre: Sequence[fmpq]) -> fmpq:
     """The smallest |c·t + d| over the σ units' pre-activations t (distance to a pole,
     in units of u)."""
-    assert b.moebius is not None
-    m = b.moebius
+    assert b.form is not None
+    f = b.form
     idx = [net.index_of(n) for n in b.sigma_nodes]
-    return min(abs(m.c * trace_pre[i] + m.d) for i in idx)
+    return min(abs(f.c * trace_pre[i] + f.d) for i in idx)
 
 
 def run_network(net: Network, x: dict[str, fmpq], what: str) -> Any:
@@ -301,10 +320,11 @@ def _pole_points() -> st.SearchStrategy[fmpq]:
 
 @claim_for(
     REF,
-    "For Möbius σ (e.g. 1/x): the network of σ and identity units built from (R) with shift "
+    "For σ = αt + β + γ/(ct + d) (1/x, Möbius maps, (x²+1)/(x+2)): the network of σ and "
+    "identity units built from (R) with shift "
     "h = 3 computes x·y exactly for |x|, |y| <= 1, every σ argument at distance >= 1/30 "
     "from the pole (simulation only; the paper lists 1/x as open)",
-    covers=MOEBIUS, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
+    covers=RECIPROCAL, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
     status="beyond", examples=30, show=_show_xy, tags=("beyond",),
 )
 def multiplication(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
@@ -315,7 +335,7 @@ def multiplication(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
 @claim_for(
     REF,
     "Negative control: without the shift (h = 0) the network hits a pole at x = 0 or x = −1",
-    covers=MOEBIUS, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
+    covers=RECIPROCAL, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
     status="beyond", expect="counterexample", control_of="reciprocal.multiplication",
     examples=30, show=_show_xy,
 )
@@ -325,39 +345,41 @@ def unshifted_refuted(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
 
 
 @st.composite
-def moebius_maps(draw: st.DrawFn) -> MoebiusActivation:
-    """(at + b)/(ct + d) with c ≠ 0 and ad ≠ bc."""
-    a, b, d = (draw(rationals(4, den_bits=2)) for _ in range(3))
+def reciprocal_forms(draw: st.DrawFn) -> FormActivation:
+    """αt + β + γ/(ct + d) with c, γ ≠ 0; α = 0 (a Möbius map) half of the time."""
+    alpha = draw(st.one_of(st.just(fmpq(0)), rationals(4, den_bits=2)))
+    beta, d = draw(rationals(4, den_bits=2)), draw(rationals(4, den_bits=2))
+    gamma = draw(rationals(4, den_bits=2, nonzero=True))
     c = draw(rationals(4, den_bits=2, nonzero=True))
-    if a * d == b * c:
-        b += 1
-    return MoebiusActivation(Moebius(a, b, c, d))
+    return FormActivation(ReciprocalForm(alpha, beta, gamma, c, d))
 
 
-def _show_m(inst: tuple[MoebiusActivation, fmpq, fmpq]) -> str:
+def _show_m(inst: tuple[FormActivation, fmpq, fmpq]) -> str:
     return f"σ = {inst[0].name}; x = {fmt(inst[1])}, y = {fmt(inst[2])}"
 
 
 @claim(
     REF,
-    "For random Möbius maps σ, the shifted reciprocal-squaring network computes x·y for "
-    "|x|, |y| <= 1 (pole-prone values 0, −1 drawn often)",
-    instances=st.tuples(moebius_maps(), _pole_points(), _pole_points()), status="beyond",
+    "For random σ = αt + β + γ/(ct + d) (Möbius maps half of the time), the shifted "
+    "reciprocal-squaring network computes x·y for |x|, |y| <= 1 (pole-prone values 0, −1 "
+    "drawn often)",
+    instances=st.tuples(reciprocal_forms(), _pole_points(), _pole_points()), status="beyond",
     examples=30, show=_show_m, tags=("beyond",),
 )
-def multiplication_random_moebius(inst: tuple[MoebiusActivation, fmpq, fmpq]) -> Evidence:
+def multiplication_random_moebius(inst: tuple[FormActivation, fmpq, fmpq]) -> Evidence:
     sigma, x, y = inst
     return check_multiplication(sigma, x, y, SHIFT)
 
 
 @claim(
     REF,
-    "Negative control: for random Möbius maps, the unshifted network (h = 0) hits a pole",
-    instances=st.tuples(moebius_maps(), _pole_points(), _pole_points()), status="beyond",
+    "Negative control: for random σ = αt + β + γ/(ct + d), the unshifted network (h = 0) "
+    "hits a pole",
+    instances=st.tuples(reciprocal_forms(), _pole_points(), _pole_points()), status="beyond",
     expect="counterexample", control_of="reciprocal.multiplication_random_moebius",
     examples=30, show=_show_m,
 )
-def unshifted_random_moebius_refuted(inst: tuple[MoebiusActivation, fmpq, fmpq]) -> Evidence:
+def unshifted_random_moebius_refuted(inst: tuple[FormActivation, fmpq, fmpq]) -> Evidence:
     sigma, x, y = inst
     return check_multiplication(sigma, x, y, fmpq(0))
 

@@ -7,8 +7,8 @@ multiplication gate is
 * the local gadget (:mod:`spec.beyond.local_gadget`) when σ has a piece of degree >= 2
   (ReLU^k, hard-swish, splines): 3(μ + 1) σ units with pre-activations c + s(x + y + j),
   c + s(x + j), c + s(y + j) and an identity unit Σ_j λ_j(...);
-* three shifted reciprocal squarings (:mod:`spec.beyond.reciprocal`) when σ is a Möbius map
-  (1/x): x·y = ((x + y)² − x² − y²)/2.
+* three shifted reciprocal squarings (:mod:`spec.beyond.reciprocal`) when σ = αt + β +
+  γ/(ct + d) (1/x, Möbius maps): x·y = ((x + y)² − x² − y²)/2.
 
 The exact engine (:mod:`checkers.network`) evaluates the network and every gate value is
 compared with the SLP's exact value (:mod:`checkers.slp`).
@@ -31,7 +31,7 @@ from checkers.errors import ActivationError
 from checkers.network import Network
 from checkers.rationals import size
 from checkers.slp import SLP, Gate
-from spec.beyond._kinds import GADGET_BEYOND, moebius_of, nonlinear_pieces
+from spec.beyond._kinds import GADGET_BEYOND, nonlinear_pieces, reciprocal_form_of
 from spec.beyond.local_gadget import LocalGadget, breakpoint_gadget, local_gadget
 from spec.beyond.reciprocal import SHIFT, Builder, run_network
 from spec.bnslp import with_bn_constant
@@ -79,12 +79,12 @@ def compile_beyond(slp: SLP, sigma: Activation, *, planted: Planted = None) -> C
     ``planted="leave_piece"`` is the defect of the negative control: the local gadget's window
     centred on a breakpoint, or the reciprocal squaring without its shift (h = 0).
     """
-    m = moebius_of(sigma)
+    m = reciprocal_form_of(sigma)
     gadget: LocalGadget | None = None
     if m is None:
         if not nonlinear_pieces(sigma):
-            raise ActivationError(f"{sigma.name}: no piece of degree >= 2 and not a Möbius "
-                                  "map; no gadget beyond the paper applies")
+            raise ActivationError(f"{sigma.name}: no piece of degree >= 2 and not of the form "
+                                  "αt + β + γ/(ct + d); no gadget beyond the paper applies")
         gadget = breakpoint_gadget(sigma) if planted else local_gadget(sigma)
         how = "local gadget"
     else:
@@ -153,7 +153,8 @@ def _show(slp: SLP) -> str:
 
 @claim_for(
     REF,
-    "For σ with a piece of degree >= 2 (ReLU², hard-swish) or σ Möbius (1/x), the network "
+    "For σ with a piece of degree >= 2 (ReLU², hard-swish) or σ = αt + β + γ/(ct + d) (1/x), "
+    "the network "
     "compiled with the local gadget or the shifted reciprocal squaring reproduces every gate "
     "value of a random BN-SLP exactly (simulation only: Claim B.1's forcing is proved for "
     "polynomials only, so hardness transfer is not proved)",
