@@ -269,3 +269,14 @@ def test_local_gadget_claims_use_real_relu_k() -> None:
     assert isinstance(sigma, Activation) and sigma.name == "relu^3"
     net = relu_k_network(sigma, 3)
     assert net is not None and net({"x": Q(-2, 3)})[0] == Q(-8, 27)
+
+
+def test_jump_and_discontinuous_pieces() -> None:
+    v = classify("ppoly(0 | 0 | 1, continuous=false)", measured=False)
+    assert (v.side, v.strength) == ("open", "measured")
+    w = classify("ppoly(0 | 0 | x^2 + 1, continuous=false)", measured=False)
+    assert (w.side, w.strength) == ("hard", "gadget")
+    act = parse_activation("ppoly(0 | 0 | x^2 + 1, continuous=false)")
+    simulate(SLP_HARD, act)
+    with pytest.raises(ClaimFailure):
+        simulate(SLP_HARD, act, planted="leave_piece")

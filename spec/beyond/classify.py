@@ -255,6 +255,14 @@ def classify(expr_or_activation: str | Activation, *, measured: bool = True) -> 
         return _piecewise_linear(act, kind, covering, measure_or_none(act))
     if pieces_of(act) is not None and nonlinear_pieces(act):
         return _local(act, kind, covering, measure_or_none(act))
+    if pieces_of(act) is not None:  # every piece affine, with a jump
+        return Verdict(act.name, kind, "open", "measured",
+                       "piecewise linear with a jump: Theorem E.1's counting (additions, "
+                       "products with slopes, comparisons) applies verbatim, but the claims "
+                       "here cover continuous piecewise-linear activations only",
+                       ("Theorem E.1 as stated (App. E) asks for rational breakpoints, slopes "
+                        "and intercepts; whyrelu's explicit bound assumes continuity",),
+                       _ids(covering), measure_or_none(act))
     if kind == "rational":
         return _rational(act, kind, covering, measure_or_none)
     if kind == "fractional_power":
