@@ -214,10 +214,12 @@ def _covering(act: Activation) -> list[Claim]:
 
 def _ids(claims: list[Claim], extra_modules: tuple[str, ...] = (),
          extra_prefixes: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The covering claims' ids, then those of the activation-free claims (of the given
+    modules or id prefixes) that back the same rule."""
     ids = [c.id for c in claims]
     for c in load_all():
         if c.covers is None and (c.module in extra_modules
-                                 or c.id.startswith(extra_prefixes or ("\0",))):
+                                 or any(c.id.startswith(p) for p in extra_prefixes)):
             ids.append(c.id)
     return tuple(dict.fromkeys(ids))
 
