@@ -200,9 +200,11 @@ def _register(c: Claim) -> Claim:
         raise ValueError(f"claim {c.id}: a conditional claim must name its assumption")
     if c.status not in STATUSES:
         raise ValueError(f"claim {c.id}: unknown status {c.status!r}")
-    if (c.status == "beyond") != c.ref.startswith("Beyond"):
-        raise ValueError(f"claim {c.id}: status 'beyond' goes with a reference 'Beyond the "
-                         f"paper: ...' and only with it (got {c.status!r}, {c.ref!r})")
+    beyond_ref = c.ref.startswith("Beyond")
+    if (c.status == "beyond" and not beyond_ref) or (beyond_ref and c.status == "theorem"):
+        raise ValueError(f"claim {c.id}: status 'beyond' needs a reference 'Beyond the paper: "
+                         f"...', and such a reference is never a theorem of the paper (got "
+                         f"{c.status!r}, {c.ref!r})")
     _REGISTRY[c.id] = c
     return c
 
