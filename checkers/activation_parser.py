@@ -35,6 +35,7 @@ from flint import fmpq, fmpq_poly, fmpz
 
 from checkers.activations import (
     IDENTITY,
+    MAX_ACTIVATION_DEGREE,
     RELU,
     Activation,
     BitBounded,
@@ -51,8 +52,8 @@ from checkers.activations import (
     relu6,
 )
 from checkers.errors import ActivationError, PolynomialError, RationalParseError
-from checkers.poly import MAX_DEGREE, MAX_HEIGHT_BITS, height, parse_poly
-from checkers.rationals import fmt
+from checkers.poly import MAX_DEGREE, MAX_HEIGHT_BITS, parse_poly
+from checkers.rationals import fmt, to_q
 from checkers.transcendental import FractionalPower, Transcendental
 
 MAX_ACTIVATION_TEXT = 100_000
@@ -125,7 +126,11 @@ def _parse_lower(s: str) -> Activation:
             raise ActivationError(f"relu^k needs a positive integer k, got {fmt(k)}")
         if k == 1:
             return RELU
-        return ReLUPower(int(k.p)) if k <= 10**6 else ReLUPower(10**6)
+        if k > MAX_ACTIVATION_DEGREE:
+            shown = fmt(k) if len(fmt(k)) <= 20 else fmt(k)[:20] + "..."
+            raise ActivationError(f"relu^{shown}: degree exceeds the limit "
+                                  f"{MAX_ACTIVATION_DEGREE}")
+        return ReLUPower(int(k.p))
     if m := _LEAKY.fullmatch(s):
         return _canonical_pwl(LeakyReLU(_constant(m.group(1), "leaky_relu slope")))
     if m := _PHI.fullmatch(s):
@@ -144,7 +149,10 @@ def _parse_lower(s: str) -> Activation:
         return Polynomial(parse_poly(s))
     except PolynomialError:
         pass  # not a plain polynomial: decimals, a rational function, or a mistake
-    num, den = _RatParser(s).parse()
+    try:
+        num, den = _RatParser(s).parse()
+    except ActivationError as e:
+        raise ActivationError(f"bad activation {s[:80]!r}: {e}") from None
     return rational_function(num, den)
 
 
@@ -161,6 +169,11 @@ def _canonical_pwl(act: PiecewiseLinear) -> Activation:
 def _constant(text: str, what: str) -> fmpq:
     """A rational constant: ``p``, ``p/q``, a decimal, or any constant expression."""
     t = text.strip()
+    try:
+        return to_q(t)  # p or p/q, with its own messages ("zero denominator in '1/0'")
+    except RationalParseError as e:
+        if "zero denominator" in str(e):
+            raise ActivationError(f"{what}: not a rational: {t[:60]!r} ({e})") from None
     try:
         num, den = _RatParser(t).parse()
     except ActivationError as e:
@@ -234,6 +247,12 @@ _TOKEN = re.compile(
     r"|(\*\*|[-+*/^()])|([a-z_][a-z_0-9]*)|(\S))", re.ASCII)
 
 RatFn = tuple[fmpq_poly, fmpq_poly]
+
+
+def height(p: fmpq_poly) -> int:
+    """:func:`checkers.poly.height` in FLINT (bits of the largest numerator coefficient plus
+    bits of the denominator)."""
+    return int(p.numer().height_bits()) + int(p.denom().bit_length())
 
 
 def _decimal(text: str) -> fmpq:
@@ -321,8 +340,10 @@ class _RatParser:
             raise self.error(f"unexpected {tok[1]!r}", tok[2])
         return v
 
-    def _norm(self, n: fmpq_poly, d: fmpq_poly, pos: int) -> RatFn:
-        if d.degree() > 0 and not n.is_zero():
+    def _norm(self, n: fmpq_poly, d: fmpq_poly, pos: int, heights: bool = True) -> RatFn:
+        if d.degree() == 0 and d[0] == 1:
+            pass
+        elif d.degree() > 0 and not n.is_zero():
             g = n.gcd(d)
             if g.degree() > 0:
                 n, _ = divmod(n, g)
@@ -333,7 +354,7 @@ class _RatParser:
             n, d = n / d[0], fmpq_poly([1])
         if max(n.degree(), d.degree()) > MAX_DEGREE:
             raise self.error(f"degree exceeds the limit {MAX_DEGREE}", pos)
-        if max(height(n), height(d)) > MAX_HEIGHT_BITS:
+        if heights and max(height(n), height(d)) > MAX_HEIGHT_BITS:
             raise self.error(f"coefficients exceed {MAX_HEIGHT_BITS} bits", pos)
         return n, d
 
@@ -343,7 +364,8 @@ class _RatParser:
             self.take()
             b = self.term()
             n = a[0] * b[1] + b[0] * a[1] if tok[1] == "+" else a[0] * b[1] - b[0] * a[1]
-            a = self._norm(n, a[1] * b[1], tok[2])
+            # a sum grows the height by at most a bit: only products are checked
+            a = self._norm(n, a[1] * b[1], tok[2], heights=False)
         return a
 
     def term(self) -> RatFn:

@@ -493,6 +493,13 @@ class PiecewisePolynomial(_Piecewise, Activation):
     def derivative(self, z: fmpq) -> fmpq:
         return self.derivatives[self._index(z)](z)
 
+    def derivative_bound(self, radius: RationalLike) -> fmpq:
+        """An upper bound on ``|σ'(z)|`` over ``|z| <= radius``: the largest
+        ``Σ k |c_k| radius^(k-1)`` over the pieces."""
+        r = abs(to_q(radius))
+        return max(sum((k * abs(c) * r ** (k - 1) for k, c in enumerate(coefficients(p))
+                        if k >= 1), fmpq(0)) for p in self.pieces)
+
     def describe(self) -> dict[str, Any]:
         return {"kind": "piecewise_polynomial",
                 "breakpoints": [fmt(t) for t in self.breakpoints],

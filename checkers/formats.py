@@ -127,9 +127,14 @@ def network_from_json(doc: Any, *, source: str = "<network>") -> Network:
             if not isinstance(act, str):
                 raise DataError(f"{source}: node {name!r}: activation must be a string")
             try:
-                acts[name] = parse_activation(act)
+                parsed = parse_activation(act)
             except WhyReluError as e:
                 raise DataError(f"{source}: node {name!r}: {e}") from None
+            acts[name] = parsed
+            if not parsed.traits.exact:
+                raise DataError(f"{source}: node {name!r}: bad activation {act!r}: its values "
+                                f"are irrational (not exact on ℚ); round it with phi_K, e.g. "
+                                f"phi_8({act})")
     edges: list[Edge] = []
     for i, edge in enumerate(_list(d["edges"], f"{source}: edges")):
         ed = _obj(edge, f"{source}: edges[{i}]")

@@ -170,6 +170,9 @@ def _mp_value(name: str, x: Any, derivative: bool) -> Any:
     def sig(t: Any) -> Any:
         return 1 / (1 + mp.exp(-t))
 
+    def ncdf(t: Any) -> Any:  # Φ through erfc (mpmath's ncdf loses accuracy far out)
+        return mp.erfc(-t / mp.sqrt(2)) / 2
+
     def dsig(t: Any) -> Any:  # σ(t)(1 - σ(t)) without cancellation
         e = mp.exp(-abs(t))
         return e / (1 + e) ** 2
@@ -177,10 +180,10 @@ def _mp_value(name: str, x: Any, derivative: bool) -> Any:
     if not derivative:
         return {"tanh": lambda: mp.tanh(x), "sigmoid": lambda: sig(x),
                 "softplus": lambda: mp.log1p(mp.exp(x)), "silu": lambda: x * sig(x),
-                "gelu": lambda: x * mp.ncdf(x), "exp": lambda: mp.exp(x)}[name]()
+                "gelu": lambda: x * ncdf(x), "exp": lambda: mp.exp(x)}[name]()
     return {"tanh": lambda: mp.sech(x) ** 2, "sigmoid": lambda: dsig(x),
             "softplus": lambda: sig(x), "silu": lambda: sig(x) + x * dsig(x),
-            "gelu": lambda: mp.ncdf(x) + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi),
+            "gelu": lambda: ncdf(x) + x * mp.exp(-x * x / 2) / mp.sqrt(2 * mp.pi),
             "exp": lambda: mp.exp(x)}[name]()
 
 
@@ -233,8 +236,9 @@ def inexact_floor(desc: Mapping[str, Any], z: Fraction, scale: int, derivative: 
     if z == 0 and _AT_ZERO[name][int(derivative)] is not None:
         return (scale * Fraction(str(_AT_ZERO[name][int(derivative)]))).__floor__()
     lo, hi = _strict_bounds(name, z, derivative)
-    prec = 128
-    while prec <= 1 << 14:
+    # exp(±z²/2) needs z² to absolute precision 1 before its relative error is small
+    prec = 128 + 2 * (abs(z.numerator).bit_length() + z.denominator.bit_length())
+    while prec <= 1 << 15:
         with mp.workprec(prec):
             x = mp.mpf(z.numerator) / z.denominator
             y = _mp_value(name, x, derivative) * scale

@@ -156,6 +156,18 @@ class Transcendental(InexactActivation):
     def describe(self) -> dict[str, Any]:
         return {"kind": "transcendental", "function": self.name}
 
+    def derivative_bound(self, radius: fmpq) -> fmpq:
+        """A rational upper bound on ``|f'(z)|`` over ``|z| <= radius``: 1 (tanh, softplus),
+        1/4 (sigmoid), 11/10 (silu, max ≈ 1.0998), 113/100 (gelu, max ≈ 1.1289), and
+        ``3^⌈radius⌉ > e^radius`` (exp, radius <= 4096)."""
+        fixed = {"tanh": fmpq(1), "softplus": fmpq(1), "sigmoid": fmpq(1, 4),
+                 "silu": fmpq(11, 10), "gelu": fmpq(113, 100)}
+        if self.name in fixed:
+            return fixed[self.name]
+        if radius > 4096:
+            raise ActivationError(f"exp: no derivative bound computed for radius {fmt(radius)}")
+        return fmpq(3) ** int(radius.ceil())
+
 
 def _root(n: fmpz, b: int) -> fmpz | None:
     """The integer b-th root of ``n >= 0`` if ``n`` is a perfect b-th power."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from checkers.activations import Activation, parse_activation
+from checkers.errors import ActivationError
 
 REGISTERED: tuple[str, ...] = (
     # the hardness side: polynomials of degree >= 2 (Theorems 1.1, 1.3)
@@ -26,9 +27,12 @@ REGISTERED: tuple[str, ...] = (
     "pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)",
     # bit-bounded rounding (Remark 1.5)
     "phi_4(x^2)",
-    # beyond the paper: a piece of degree >= 2 (local gadget, spec/beyond/)
+    # beyond the paper's kinds (issue 15): named piecewise-linear and piecewise-polynomial
+    "relu6",
+    "abs",
     "relu^2",
     "hardswish",
+    "phi_8(tanh)",
 )
 
 
@@ -38,6 +42,11 @@ def activations(extra: Iterable[str] = ()) -> list[Activation]:
     out: list[Activation] = []
     for text in (*REGISTERED, *extra):
         act = parse_activation(text)
+        if not act.traits.exact:  # tanh, x^(1/2), ...: outside the exact model of §2
+            raise ActivationError(
+                f"bad activation {text!r}: {act.name} has irrational values, so the claims "
+                f"(exact ℚ → ℚ semantics) cannot run on it; round it with phi_K, e.g. "
+                f"phi_8({act.name})")
         if act not in out:
             out.append(act)
     return out

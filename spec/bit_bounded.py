@@ -67,6 +67,9 @@ def derivative_sup(base: Activation, radius: fmpq) -> fmpq:
             if k >= 1:
                 total += k * abs(c) * radius ** (k - 1)
         return total
+    bound = getattr(base, "derivative_bound", None)  # piecewise polynomial, transcendental
+    if bound is not None:
+        return fmpq(bound(radius))
     raise ActivationError(f"no derivative bound for base activation {base.name}")
 
 
@@ -242,8 +245,12 @@ def sizes_capped(act: Activation, inst: PhiInstance) -> Evidence:
 
 
 def unrounded(net: Network) -> Network:
-    """The same network with every φ_K replaced by its base activation."""
-    acts = {v: (a.base if isinstance(a, BitBounded) else a)
+    """The same network with every φ_K replaced by its base activation (an inexact base such
+    as tanh has no exact values, so it is rounded 64 bits finer instead, φ_{K+64})."""
+    def base(a: BitBounded) -> Activation:
+        return a.base if a.base.traits.exact else BitBounded(a.base, a.k + 64, a.clip)
+
+    acts = {v: (base(a) if isinstance(a, BitBounded) else a)
             for v, a in zip(net.nodes, net.arch.acts, strict=True)}
     return Network(acts, net.edge_list(), outputs=net.outputs, inputs=net.inputs)
 

@@ -421,3 +421,47 @@ def test_relu_power_fast_paths() -> None:
     dvals, dd = a.derivative_shared(nums, fmpz(3))
     for n, v, dv in zip(nums, vals, dvals, strict=True):
         assert fmpq(v, d) == a(fmpq(n, 3)) and fmpq(dv, dd) == a.derivative(fmpq(n, 3))
+
+
+def test_inexact_activations_are_refused_where_exact_values_are_needed() -> None:
+    from checkers.errors import DataError
+    from checkers.formats import network_from_json
+    from spec.activations import activations
+
+    with pytest.raises(ActivationError, match=r"round it with phi_K, e.g. phi_8\(gelu\)"):
+        activations(["GELU"])
+    assert [a.name for a in activations(["phi_8(gelu)"])][-1] == "phi_8(gelu)"
+    def doc(act: str) -> dict[str, object]:
+        return {"nodes": [{"name": "x"}, {"name": "h", "activation": act}], "inputs": ["x"],
+                "outputs": ["h"], "edges": [{"from": "x", "to": "h"}]}
+
+    with pytest.raises(DataError, match=r"node 'h': bad activation 'x\^\(1/2\)'.*phi_K"):
+        network_from_json(doc("x^(1/2)"))
+    net = network_from_json(doc("phi_4(x^(1/2), 2)"))
+    assert net.forward({"x": q(2)}).outputs == (q(22, 16),)  # ⌊16·√2⌋ = 22
+
+
+_ALPHABET = "x0123456789.e+-*/^()| ,=relutanhsigmodpwlyphi_k"
+
+
+_TOKENS = ["x", "1", "2", "0.5", "1/2", "+", "-", "*", "/", "^", "(", ")", "|", ",", "relu",
+           "tanh", "ppoly(", "pwl(", "phi_3(", "leaky_relu(", "continuous=false", "1e-2",
+           "x^(1/3)", "hardswish", "abs", "relu^2", " "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(_ALPHABET, max_size=30),
+                 st.lists(st.sampled_from(_TOKENS), max_size=12).map("".join)))
+def test_any_text_parses_or_is_a_typed_one_line_error(text: str) -> None:
+    try:
+        act = parse_activation(text)
+    except ActivationError as e:
+        assert "\n" not in str(e)
+        return
+    again = parse_activation(act.name)
+    assert again == act and again.traits == act.traits
+    try:
+        act(q(1, 3))
+        act.derivative(q(1, 3))
+    except ActivationError:
+        pass  # a pole, an irrational value, an even root of a negative number

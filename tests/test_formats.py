@@ -153,7 +153,7 @@ def _net_error(doc: Any, cls: type[WhyReluError] = DataError) -> str:
                     {"name": "o", "activation": "x"}]}, "node 'h': activation must be a string"),
         ({"nodes": [{"name": "x"}, {"name": "h", "activation": "tanh"},
                     {"name": "o", "activation": "x"}]}, "node 'h': bad activation 'tanh'"),
-        ({"nodes": [{"name": "x"}, {"name": "h", "activation": "leaky_relu(0.1)"},
+        ({"nodes": [{"name": "x"}, {"name": "h", "activation": "sqrt(x)"},
                     {"name": "o", "activation": "x"}]}, "node 'h': bad activation"),
         ({"inputs": "x"}, "inputs: expected a JSON list"),
         ({"outputs": [""]}, "outputs: expected a non-empty node name"),
