@@ -148,7 +148,11 @@ PIECEWISE_LINEAR = Covers(
     "piecewise-linear (ReLU-type)", lambda t: t.kind == "piecewise_linear"
 )
 BIT_BOUNDED = Covers("bit-bounded phi_K", lambda t: t.bit_bounded_k is not None)
-ANY_ACTIVATION = Covers("any activation", lambda t: True)
+ANY_ACTIVATION = Covers("any activation with exact values and no poles",
+                        lambda t: t.exact and t.kind != "rational")
+"""The engine's semantics claims (random networks, random inputs): activations that are maps
+ℚ → ℚ everywhere.  Rational activations (poles) and inexact ones (tanh, x^(1/2): rounded by
+phi_K) have their own semantics claims in :mod:`spec.beyond.activation_semantics`."""
 
 
 # --------------------------------------------------------------------------- the claim
