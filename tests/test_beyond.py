@@ -127,8 +127,10 @@ def test_reciprocal_form_detection() -> None:
     assert reciprocal_form_of(AFFINE_PLUS) == g
     for t in (Q(3), Q(-1, 7)):
         assert g(t) == (t * t + 1) / (t + 2) == AFFINE_PLUS(t)
-    for text in ("x^2", "1/(x^2+1)", "(x^3+1)/(x+2)"):
+    for text in ("x^2", "1/(x^2+1)", "(x^3+1)/(x+2)", "1/(x^2 - 1)"):
         assert reciprocal_form_of(parse_activation(text)) is None
+    h = reciprocal_form_of(parse_activation("3/(2*x+1)^3"))
+    assert h == ReciprocalForm(Q(0), Q(0), Q(3, 8), Q(1), Q(1, 2), 3)
     assert pieces_of(parse_activation("relu")) == [(None, Q(0), fmpq_poly([0])),
                                                    (Q(0), None, fmpq_poly([0, 1]))]
 
@@ -227,7 +229,7 @@ EXPECTED = {
     "silu": ("outside", "proved"), "softplus": ("outside", "proved"),
     "exp": ("outside", "proved"), "x^(1/2)": ("outside", "proved"), "1/x": ("hard", "gadget"),
     "(x+1)/(x+2)": ("hard", "gadget"), "(x^2+1)/(x+2)": ("hard", "gadget"),
-    "1/(x^2+1)": ("open", "measured"),
+    "1/x^2": ("hard", "gadget"), "1/(x^2+1)": ("open", "measured"),
     "0.125*x^2 + 0.5*x + 0.25": ("hard", "proved"),
     "0.1192*x^2 + 0.5*x + 0.0156": ("hard", "proved"),
     "phi_8(tanh)": ("tractable", "proved"), "phi_4(x^2)": ("tractable", "proved"),
@@ -254,7 +256,7 @@ def test_affine_spellings_get_one_verdict() -> None:
 
 
 @pytest.mark.parametrize("expr", ["relu^2", "hardswish", "1/x", "(x+1)/(x+2)",
-                                  "(x^2+1)/(x+2)"])
+                                  "(x^2+1)/(x+2)", "1/x^2", "(x^3+1)/x^2"])
 def test_simulation_with_the_language(expr: str) -> None:
     act = parse_activation(expr)
     simulate(SLP_HARD, act)

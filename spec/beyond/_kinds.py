@@ -41,12 +41,12 @@ def nonlinear_pieces(act: Activation) -> list[Piece]:
 
 @dataclass(frozen=True)
 class ReciprocalForm:
-    """σ(t) = α·t + β + γ/(c·t + d) with c ≠ 0 and γ ≠ 0: a Möbius map (α = 0, e.g. 1/x,
-    (x + 1)/(x + 2)) or an affine map plus one (numerator degree 2 over a linear denominator,
-    e.g. (x² + 1)/(x + 2) = x − 2 + 5/(x + 2)).
+    """σ(t) = α·t + β + γ/(c·t + d)^k with c ≠ 0, γ ≠ 0, k >= 1.
 
-    At t = (v − d)/c one σ unit gives 1/v = (σ(t) − α·t − β)/γ: an affine map of the unit's
-    value and of its own pre-activation, which the next identity units can form.
+    k = 1: a Möbius map (α = 0, e.g. 1/x, (x + 1)/(x + 2)) or an affine map plus one
+    (e.g. (x² + 1)/(x + 2) = x − 2 + 5/(x + 2)); k >= 2: e.g. 1/x².  At t = (v − d)/c one σ
+    unit gives 1/v^k = (σ(t) − α·t − β)/γ: an affine map of the unit's value and of its own
+    pre-activation, which the next identity units can form.
     """
 
     alpha: fmpq
@@ -54,6 +54,7 @@ class ReciprocalForm:
     gamma: fmpq
     c: fmpq
     d: fmpq
+    k: int = 1
 
     @staticmethod
     def moebius(a: fmpq, b: fmpq, c: fmpq, d: fmpq) -> ReciprocalForm:
@@ -62,20 +63,25 @@ class ReciprocalForm:
 
     @property
     def is_moebius(self) -> bool:
-        return self.alpha == 0
+        return self.alpha == 0 and self.k == 1
 
     def __call__(self, t: fmpq) -> fmpq:
-        return self.alpha * t + self.beta + self.gamma / (self.c * t + self.d)
+        return self.alpha * t + self.beta + self.gamma / (self.c * t + self.d) ** self.k
 
     def text(self) -> str:
-        """E.g. ``x - 2 + 5/(x + 2)``."""
+        """E.g. ``x - 2 + 5/(x + 2)`` or ``1/x^2``."""
         head = fmpq_poly([self.beta, self.alpha])
         lead = "" if head.is_zero() else poly_str(head) + " + "
-        return f"{lead}{fmt(self.gamma)}/({poly_str(fmpq_poly([self.d, self.c]))})"
+        base = poly_str(fmpq_poly([self.d, self.c]))
+        if self.k == 1:
+            return f"{lead}{fmt(self.gamma)}/({base})"
+        base = base if base == "x" else f"({base})"
+        return f"{lead}{fmt(self.gamma)}/{base}^{self.k}"
 
 
 def reciprocal_form_of(act: Activation) -> ReciprocalForm | None:
-    """σ = αt + β + γ/(ct + d) when σ = p/q in lowest terms with deg q = 1, deg p <= 2."""
+    """σ = αt + β + γ/(t + d)^k when σ = p/q in lowest terms, q = lead·(t + d)^k and
+    p = (αt + β)·q + γ·lead (the remainder of p mod q a non-zero constant)."""
     num = getattr(act, "numerator", None)
     den = getattr(act, "denominator", None)
     if not isinstance(num, fmpq_poly) or not isinstance(den, fmpq_poly):
@@ -83,12 +89,17 @@ def reciprocal_form_of(act: Activation) -> ReciprocalForm | None:
     g = num.gcd(den)
     if g.degree() > 0:
         num, den = num / g, den / g  # exact division: g divides both
-    if den.degree() != 1 or num.degree() > 2 or num.is_zero():
+    k = int(den.degree())
+    if k < 1 or num.is_zero():
         return None
+    lead = den[k]
+    d = den[k - 1] / (k * lead)
+    if den != lead * fmpq_poly([d, 1]) ** k:
+        return None  # not one pole
     quo, rem = divmod(num, den)
-    if rem.is_zero():
+    if rem.is_zero() or rem.degree() > 0 or quo.degree() > 1:
         return None
-    return ReciprocalForm(quo[1], quo[0], rem[0], den[1], den[0])
+    return ReciprocalForm(quo[1], quo[0], rem[0] / lead, fmpq(1), d, k)
 
 
 @dataclass(frozen=True)
@@ -107,12 +118,12 @@ NONLINEAR_PIECE = ActivationCovers(
     lambda act: bool(nonlinear_pieces(act)),
 )
 RECIPROCAL = ActivationCovers(
-    "α·t + β + γ/(c·t + d), c, γ ≠ 0: Möbius maps such as 1/x, and (x² + 1)/(x + 2)",
+    "α·t + β + γ/(c·t + d)^k, c, γ ≠ 0: Möbius maps such as 1/x, (x² + 1)/(x + 2), 1/x²",
     lambda t: t.kind == "rational",
     lambda act: reciprocal_form_of(act) is not None,
 )
 GADGET_BEYOND = ActivationCovers(
-    "a piece of degree >= 2, or α·t + β + γ/(c·t + d) (gadgets beyond the paper)",
+    "a piece of degree >= 2, or α·t + β + γ/(c·t + d)^k (gadgets beyond the paper)",
     lambda t: t.kind in ("piecewise_polynomial", "rational"),
     lambda act: bool(nonlinear_pieces(act)) or reciprocal_form_of(act) is not None,
 )

@@ -14,8 +14,9 @@ The rules (PAPER.md §§1, 4, 9, 11, 16):
 * a piece of degree >= 2 (ReLU^k, hard-swish, splines) → hard/gadget: the local gadget and
   exact SLP simulation, BEYOND the paper; Claim B.1's forcing argument is proved for
   polynomials only, so hardness transfer is not proved;
-* 1/x, Möbius maps and αt + β + γ/(ct + d) → hard/gadget through the reciprocal squaring,
-  BEYOND the paper (the paper lists 1/x as open); other rational functions → open;
+* 1/x, Möbius maps and αt + β + γ/(ct + d)^k (1/x²: σ∘σ = x⁴) → hard/gadget through the
+  reciprocal squaring or Lemma 3.1 on σ∘σ, BEYOND the paper (the paper lists 1/x as open);
+  other rational functions → open;
 * unrounded transcendental → outside (Lindemann–Weierstrass), round it with φ_K;
   x^(p/q) non-integer → outside (Theorem F.1: no gadget of the paper's form).
 
@@ -46,8 +47,8 @@ __all__ = ["TABLE_ROWS", "Measurement", "Verdict", "classify", "which_side_markd
 TABLE_ROWS: tuple[str, ...] = (
     "x^2", "x^4 - x", "relu", "leaky_relu(0.01)", "relu6", "hardtanh", "abs", "hard_sigmoid",
     "hardswish", "relu^2", "relu^3", "gelu", "tanh", "sigmoid", "silu", "softplus", "exp",
-    "x^(1/2)", "1/x", "(x+1)/(x+2)", "(x^2+1)/(x+2)", "1/(x^2+1)", "0.125*x^2 + 0.5*x + 0.25",
-    "0.1192*x^2 + 0.5*x + 0.0156", "phi_8(tanh)", "phi_4(x^2)",
+    "x^(1/2)", "1/x", "(x+1)/(x+2)", "(x^2+1)/(x+2)", "1/x^2", "1/(x^2+1)",
+    "0.125*x^2 + 0.5*x + 0.25", "0.1192*x^2 + 0.5*x + 0.0156", "phi_8(tanh)", "phi_4(x^2)",
 )
 """The activations of ``docs/which-side.md`` (HE-friendly quadratic approximations of ReLU
 included)."""
@@ -383,10 +384,10 @@ def _rational(act: Activation, kind: str, covering: list[Claim], measure_or_none
     if form is None:
         prof = measure_or_none(act)
         return Verdict(act.name, kind, "open", "measured",
-                       "a rational function not of the form αt + β + γ/(ct + d): no exact "
+                       "a rational function not of the form αt + β + γ/(ct + d)^k: no exact "
                        "multiplication gadget is known here (the paper lists 1/x as open)",
-                       ("the reciprocal squaring needs σ = αt + β + γ/(ct + d) (denominator of "
-                        "degree 1, numerator of degree <= 2); σ is not of that form",),
+                       ("the reciprocal gadgets need σ = αt + β + γ/(ct + d)^k (one pole; the "
+                        "remainder modulo the denominator a constant); σ is not of that form",),
                        _ids(covering), prof)
     from checkers.slp import SLP
     from spec.beyond.reciprocal import SHIFT, _prove_r, check_multiplication
@@ -397,19 +398,27 @@ def _rational(act: Activation, kind: str, covering: list[Claim], measure_or_none
     check_multiplication(act, fmpq(-1), fmpq(1, 3), SHIFT)
     simulate(with_bn_constant(SLP.of(1, [("-", 0, 0), ("*", 1, 1), ("-", 1, 0), ("*", 3, 3)])),
              act)
-    what = "a Möbius map" if form.is_moebius else "an affine map plus a Möbius term"
-    ev = [f"beyond the paper: σ(x) = {form.text()} ({what}): one σ unit gives 1/v up to an "
-          "affine map of its value and pre-activation; x² = 1/(1/x − 1/(x+1)) − x proved "
-          "in ℚ(x)",
+    if form.k == 1:
+        what = "a Möbius map" if form.is_moebius else "an affine map plus a Möbius term"
+        how = ("one σ unit gives 1/v up to an affine map of its value and pre-activation; "
+               "x² = 1/(1/x − 1/(x+1)) − x proved in ℚ(x)")
+        mechanism = "squares exactly through 1/(1/x − 1/(x+1)) − x, hence multiplies"
+    else:
+        what = f"a pole of order {form.k}"
+        how = (f"two σ units give v ↦ 1/(1/v^{form.k})^{form.k} = v^{form.k ** 2}, a "
+               f"polynomial of degree {form.k ** 2}; Lemma 3.1 for (U + 3)^{form.k ** 2}")
+        mechanism = (f"gives the polynomial v^{form.k ** 2} with two units (σ∘σ), hence "
+                     "multiplies by Lemma 3.1")
+    ev = [f"beyond the paper: σ(x) = {form.text()} ({what}): {how}",
           f"with the shift u = x + {fmt(SHIFT)} no σ argument reaches a pole for BN-SLP values: "
-          "x·y = ((x+y)² − x² − y²)/2 checked exactly, SLP simulation checked",
+          "x·y checked exactly through the network, SLP simulation checked",
           "the paper (§1.2) lists 1/x as open",
           "NOT proved: the forcing argument (Claim B.1) is proved for polynomial σ only, so "
           "hardness transfer is not proved"]
     ids = _ids(covering, extra_prefixes=("reciprocal.", "simulation.named"))
     return Verdict(act.name, kind, "hard", "gadget",
-                   f"{what} squares exactly through 1/(1/x − 1/(x+1)) − x, hence multiplies "
-                   "(beyond the paper, which lists 1/x as open; hardness transfer not proved)",
+                   f"{what} {mechanism} (beyond the paper, which lists 1/x as open; hardness "
+                   "transfer not proved)",
                    tuple(ev), ids, measure_or_none(act), beyond_paper=True)
 
 

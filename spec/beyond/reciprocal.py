@@ -14,7 +14,10 @@ x·y = ((x + y)² − x² − y²)/2.  Any σ(t) = αt + β + γ/(ct + d) with c
 — every Möbius map (at + b)/(ct + d) with ad ≠ bc (α = 0), and every p/q with deg q = 1,
 deg p = 2 such as (x² + 1)/(x + 2) = x − 2 + 5/(x + 2) — because at t = (v − d)/c one σ unit
 gives 1/v = (σ(t) − αt − β)/γ, an affine map of the unit's value and of its own
-pre-activation that the next identity units form (:class:`Builder`).
+pre-activation that the next identity units form (:class:`Builder`).  For a pole of order
+k >= 2, σ = αt + β + γ/(ct + d)^k (e.g. 1/x²), two σ units give v ↦ 1/(1/v^k)^k = v^(k²), a
+polynomial of degree k² >= 4, and Lemma 3.1 applied to f(U) = (U + 3)^(k²) multiplies (the
+shift keeps every v in [1, k² + 5], away from the pole).
 
 The paper (§1.2) lists 1/x as open.  This is NOT a result of the paper and gives the
 simulation half of Lemma 3.2 only: the forcing argument (Claim B.1) is proved for polynomial
@@ -198,8 +201,8 @@ class Builder:
         return name
 
     def recip(self, name: str, terms: Sequence[tuple[str, fmpq]], const: fmpq = ZERO) -> str:
-        """A σ unit with meaning 1/v, v = Σ coeff·meaning(src) + const: its pre-activation is
-        t = (v − d)/c and 1/v = (σ(t) − α·t − β)/γ."""
+        """A σ unit with meaning 1/v^k, v = Σ coeff·meaning(src) + const: its pre-activation
+        is t = (v − d)/c and 1/v^k = (σ(t) − α·t − β)/γ."""
         assert self.sigma is not None and self.form is not None
         f = self.form
         self.acts[name] = self.sigma
@@ -222,13 +225,31 @@ class Builder:
         return self.affine(name, [(d, fmpq(1)), *((s, k * c) for s, c in terms)],
                            k * const - h - h * h)
 
+    def power(self, name: str, terms: Sequence[tuple[str, fmpq]], const: fmpq) -> str:
+        """v^(k²) for v = Σ terms + const ≠ 0 with two σ units: 1/(1/v^k)^k (k >= 2)."""
+        inner = self.recip(f"{name}.inv", terms, const)
+        return self.recip(name, [(inner, fmpq(1))])
+
     def multiply(self, name: str, x: str, y: str, shift: fmpq) -> str:
-        """x·y = ((x + y)² − x² − y²)/2 with three squarings."""
-        s1 = self.square(f"{name}.sum2", [(x, fmpq(1)), (y, fmpq(1))], fmpq(0), shift)
-        s2 = self.square(f"{name}.x2", [(x, fmpq(1))], fmpq(0), shift)
-        s3 = self.square(f"{name}.y2", [(y, fmpq(1))], fmpq(0), shift)
-        half = fmpq(1, 2)
-        return self.affine(name, [(s1, half), (s2, -half), (s3, -half)])
+        """x·y: for k = 1, ((x + y)² − x² − y²)/2 with three squarings (R); for k >= 2,
+        Lemma 3.1 applied to f(U) = (U + h)^(k²), each f(·) two σ units (:meth:`power`)."""
+        assert self.form is not None
+        if self.form.k == 1:
+            s1 = self.square(f"{name}.sum2", [(x, fmpq(1)), (y, fmpq(1))], fmpq(0), shift)
+            s2 = self.square(f"{name}.x2", [(x, fmpq(1))], fmpq(0), shift)
+            s3 = self.square(f"{name}.y2", [(y, fmpq(1))], fmpq(0), shift)
+            half = fmpq(1, 2)
+            return self.affine(name, [(s1, half), (s2, -half), (s3, -half)])
+        terms: list[tuple[str, fmpq]] = []
+        one = fmpq(1)
+        for j, lj in enumerate(power_lambdas(self.form.k, shift)):
+            if lj == 0:
+                continue
+            p1 = self.power(f"{name}.P1_{j}", [(x, one), (y, one)], shift + j)
+            p2 = self.power(f"{name}.P2_{j}", [(x, one)], shift + j)
+            p3 = self.power(f"{name}.P3_{j}", [(y, one)], shift + j)
+            terms += [(p1, lj), (p2, -lj), (p3, -lj)]
+        return self.affine(name, terms)
 
     def network(self, outputs: Sequence[str]) -> Network:
         return Network(dict(self.acts), self.edges, outputs=list(outputs))
@@ -236,6 +257,13 @@ class Builder:
     def meaning(self, values: dict[str, fmpq], node: str) -> fmpq:
         lin, off = self.reading[node]
         return sum((r * values[k] for k, r in lin.items()), off)
+
+
+def power_lambdas(k: int, shift: fmpq) -> list[fmpq]:
+    """Lemma 3.1's λ for f(U) = (U + h)^(k²): Σ_j λ_j(f(x+y+j) − f(x+j) − f(y+j)) = x·y."""
+    from spec.gadget import gadget_lambdas
+
+    return gadget_lambdas(fmpq_poly([shift, 1]) ** (k * k))
 
 
 class FormActivation(Activation):
@@ -246,7 +274,7 @@ class FormActivation(Activation):
         self.f = f
         self.name = f"[{f.text()}]"
         self.traits = Traits(cast(Any, "rational"))
-        self.denominator = fmpq_poly([f.d, f.c])
+        self.denominator = fmpq_poly([f.d, f.c]) ** f.k
         self.numerator = fmpq_poly([f.beta, f.alpha]) * self.denominator + f.gamma
 
     def _den(self, z: fmpq) -> fmpq:
@@ -256,15 +284,15 @@ class FormActivation(Activation):
         return den
 
     def __call__(self, z: fmpq) -> fmpq:
-        return self.f.alpha * z + self.f.beta + self.f.gamma / self._den(z)
+        return self.f.alpha * z + self.f.beta + self.f.gamma / self._den(z) ** self.f.k
 
     def derivative(self, z: fmpq) -> fmpq:
         den = self._den(z)
-        return self.f.alpha - self.f.gamma * self.f.c / (den * den)
+        return self.f.alpha - self.f.k * self.f.gamma * self.f.c / den ** (self.f.k + 1)
 
     def describe(self) -> dict[str, Any]:
         return {"kind": "rational", "numerator": [fmt(v) for v in coefficients(self.numerator)],
-                "denominator": [fmt(self.f.d), fmt(self.f.c)]}
+                "denominator": [fmt(v) for v in coefficients(self.denominator)]}
 
 
 def multiplication_network(sigma: Activation, shift: fmpq = SHIFT) -> tuple[Network, Builder]:
@@ -303,10 +331,16 @@ def check_multiplication(sigma: Activation, x: fmpq, y: fmpq, shift: fmpq) -> Ev
     tr = run_network(net, {"x": x, "y": y}, what)
     check_eq(tr.outputs[0], x * y, what, x=x, y=y, shift=shift)
     margin = pole_margin(net, b, tr.pre)
-    if shift == SHIFT:  # u ∈ [1, 5], so 1/u − 1/(u+1) = 1/(u(u+1)) >= 1/30
-        check_le(1 / margin, 30, "every σ argument is at distance >= 1/30 from the pole")
+    assert b.form is not None
+    k = b.form.k
+    # k = 1: u ∈ [1, 5], so 1/u − 1/(u+1) = 1/(u(u+1)) >= 1/30; k >= 2: v ∈ [1, k² + 5]
+    # and the second unit's argument is v^-k >= (k² + 5)^-k
+    bound = fmpq(30) if k == 1 else fmpq(k * k + 5) ** k
+    if shift == SHIFT:
+        check_le(1 / margin, bound, "every σ argument is at distance >= 1/30 (k = 1) or "
+                 ">= (k² + 5)^-k from the pole", k=k)
     return Evidence.of(nodes=len(net.nodes), sigma_units=len(b.sigma_nodes)).bound(
-        "inverse_pole_margin", 1 / margin, 30)
+        "inverse_pole_margin", 1 / margin, bound)
 
 
 def _show_xy(inst: tuple[fmpq, fmpq]) -> str:
@@ -320,10 +354,10 @@ def _pole_points() -> st.SearchStrategy[fmpq]:
 
 @claim_for(
     REF,
-    "For σ = αt + β + γ/(ct + d) (1/x, Möbius maps, (x²+1)/(x+2)): the network of σ and "
-    "identity units built from (R) with shift "
-    "h = 3 computes x·y exactly for |x|, |y| <= 1, every σ argument at distance >= 1/30 "
-    "from the pole (simulation only; the paper lists 1/x as open)",
+    "For σ = αt + β + γ/(ct + d)^k (1/x, Möbius maps, (x²+1)/(x+2), 1/x²): the network of "
+    "σ and identity units built from (R) with shift h = 3 computes x·y exactly for "
+    "|x|, |y| <= 1 (k >= 2: Lemma 3.1 for (U + 3)^(k²) = σ∘σ), every σ argument at distance "
+    ">= 1/30 (k = 1) or (k² + 5)^-k from the pole (simulation only; the paper lists 1/x as open)",
     covers=RECIPROCAL, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
     status="beyond", examples=30, show=_show_xy, tags=("beyond",),
 )
@@ -334,7 +368,8 @@ def multiplication(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
 
 @claim_for(
     REF,
-    "Negative control: without the shift (h = 0) the network hits a pole at x = 0 or x = −1",
+    "Negative control: without the shift (h = 0) the network hits a pole (x = 0, or x = −1 "
+    "for k = 1)",
     covers=RECIPROCAL, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
     status="beyond", expect="counterexample", control_of="reciprocal.multiplication",
     examples=30, show=_show_xy,
@@ -346,12 +381,12 @@ def unshifted_refuted(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
 
 @st.composite
 def reciprocal_forms(draw: st.DrawFn) -> FormActivation:
-    """αt + β + γ/(ct + d) with c, γ ≠ 0; α = 0 (a Möbius map) half of the time."""
+    """αt + β + γ/(ct + d)^k with c, γ ≠ 0, k ∈ {1, 2}; α = 0 half of the time."""
     alpha = draw(st.one_of(st.just(fmpq(0)), rationals(4, den_bits=2)))
     beta, d = draw(rationals(4, den_bits=2)), draw(rationals(4, den_bits=2))
     gamma = draw(rationals(4, den_bits=2, nonzero=True))
     c = draw(rationals(4, den_bits=2, nonzero=True))
-    return FormActivation(ReciprocalForm(alpha, beta, gamma, c, d))
+    return FormActivation(ReciprocalForm(alpha, beta, gamma, c, d, draw(st.integers(1, 2))))
 
 
 def _show_m(inst: tuple[FormActivation, fmpq, fmpq]) -> str:
