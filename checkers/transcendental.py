@@ -20,7 +20,7 @@ from typing import Any
 
 from flint import arb, fmpq, fmpz
 
-from checkers.activations import MAX_ACTIVATION_DEGREE, Ball, InexactActivation, Traits
+from checkers.activation_base import MAX_ACTIVATION_DEGREE, Ball, InexactActivation, Traits
 from checkers.errors import ActivationError, PoleError
 from checkers.rationals import fmt
 

@@ -12,7 +12,7 @@ from flint import fmpq, fmpq_poly, fmpz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import checkers.activations as acts
+import checkers.activation_base as acts
 from checkers.activations import (
     RELU,
     Activation,
