@@ -51,3 +51,11 @@ def test_report_and_main(capsys: pytest.CaptureFixture[str]) -> None:
                  "--slp-steps", "2", "--dag-kinds", "dyadic", "random"]) == 0
     out = capsys.readouterr().out
     assert "engine/bare" in out and "MISMATCH" not in out
+
+
+def test_bench_classify_tiny() -> None:
+    from benchmarks.bench_classify import bench
+
+    rows = bench(("x^2", "relu"), repeats=1)
+    assert [(e, v) for e, v, _ in rows] == [("x^2", "hard/proved"), ("relu", "tractable/proved")]
+    assert all(s >= 0 for _, _, s in rows)

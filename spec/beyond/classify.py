@@ -483,6 +483,16 @@ def which_side_markdown(rows: tuple[str, ...] = TABLE_ROWS) -> str:
            "is proved for polynomials only, so hardness transfer is not proved), `measured`, "
            "`none`. *growth*: exact sizes of a small random network over depth. "
            "`whyrelu classify EXPR --check` runs the listed claims.", "",
+           "The gadgets beyond the paper (status `beyond` in the [catalogue](theorems.md)): "
+           "a *local gadget* — Lemma 3.1 applied to σ(c + s·U) on a piece of degree ≥ 2, with "
+           "c, s rational and c + s·[−2, μ+2] inside the piece, so that every argument stays "
+           "in the piece for BN-SLP values |x|, |y| ≤ 1 (`local_gadget.*`); the identity "
+           "t^k = ReLU(t)^k + (−1)^k·ReLU(−t)^k (`relu_k.*`); the *reciprocal squaring* "
+           "x² = 1/(1/x − 1/(x+1)) − x with the shift u = x + 3 for σ = αt + β + γ/(ct + d), "
+           "and σ∘σ = v^(k²) for a pole of order k ≥ 2 (`reciprocal.*`); exact simulation of "
+           "random BN-SLPs by the compiled networks (`simulation.*`). Each has a negative "
+           "control (arguments pushed across a breakpoint or onto a pole) that is refuted.",
+           "",
            "| activation | kind | side | strength | reason | growth | claims |",
            "|---|---|---|---|---|---|---|"]
     verdicts = [classify(text) for text in rows]
