@@ -125,10 +125,6 @@ class Verdict:
 # --------------------------------------------------------------------------- measurement
 
 
-def _rand_q(rng: random.Random) -> fmpq:
-    return fmpq(rng.randrange(-7, 8), rng.randrange(1, 4))
-
-
 def measure(act: Activation, *, max_depth: int = 6, seed: int = 0) -> Measurement:
     """Exact sizes over depth on a seeded random width-2 network (one sample, square loss).
 
