@@ -282,3 +282,11 @@ def test_jump_and_discontinuous_pieces() -> None:
     simulate(SLP_HARD, act)
     with pytest.raises(ClaimFailure):
         simulate(SLP_HARD, act, planted="leave_piece")
+
+
+def test_check_only_runs_only_the_activations_items(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--activation", "tanh", "--only", "--no-report", "--jobs", "1",
+                 "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("tanh: outside (proved)")
+    assert "2/2 claims met their expectation (2/2 items)." in out

@@ -93,7 +93,6 @@ def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile
 
 def _check(args: argparse.Namespace) -> int:
     profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
     if args.only:  # only the given activations' items, each announced by its verdict
         if not args.activation:
             raise UsageError("--only needs --activation EXPR")
@@ -101,9 +100,13 @@ def _check(args: argparse.Namespace) -> int:
         from spec.beyond.classify import classify
 
         acts = list(dict.fromkeys(parse_activation(a) for a in args.activation))
-        for a in acts:
+        for a in acts:  # an inexact σ (tanh) runs only the claims that cover it
             print(classify(a, measured=False).line())
+    else:
+        acts = activations(args.activation or [])
     claims = select_claims(args.claim)
+    if args.only:  # the activation's items only: no activation-free claims
+        claims = [c for c in claims if c.covers is not None]
     if args.list:
         for it in items_for(claims, acts):
             print(it.name)
