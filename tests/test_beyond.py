@@ -290,3 +290,10 @@ def test_check_only_runs_only_the_activations_items(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert out.splitlines()[0].startswith("tanh: outside (proved)")
     assert "2/2 claims met their expectation (2/2 items)." in out
+
+
+def test_classify_draws_the_profile(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "growth.png"
+    assert main(["classify", "relu^2", "-o", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    assert "figure written" in capsys.readouterr().out

@@ -29,8 +29,9 @@ def run_verdict_claims(v: Verdict, act: Activation, *, profile: str, jobs: int |
     return out, run.ok
 
 
-def draw(m: Measurement, path: Path) -> None:
-    """The size profile as a figure (floats for plotting only)."""
+def draw(m: Measurement, path: Path, on_piece: dict[str, Any] | None = None) -> None:
+    """The size profile as a figure (floats for plotting only); ``on_piece`` adds the
+    profile of chains inside the polynomial piece (gadget verdicts)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -39,10 +40,16 @@ def draw(m: Measurement, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
     ax.plot(m.depths, m.forward, "o-", label="forward (max bits)")
     ax.plot(m.depths, m.backward, "s--", label="backward (max bits)")
+    if on_piece is not None:
+        ax.plot(on_piece["depths"], on_piece["forward_bits"], "^-",
+                label="forward, inside the piece")
     ax.set_yscale("log")
     ax.set_xlabel("depth (hidden layers)")
     ax.set_ylabel("exact size (bits)")
-    ax.set_title(f"{m.activation}: {m.growth}", fontsize=9)
+    title = f"{m.activation}: random network {m.growth}"
+    if on_piece is not None:
+        title += f"\ninside the piece {on_piece['growth']}"
+    ax.set_title(title, fontsize=8)
     ax.legend()
     fig.tight_layout()
     fig.savefig(path)
@@ -68,7 +75,7 @@ def _classify(args: argparse.Namespace) -> int:
     if args.output:
         if v.measured is None or not v.measured.depths:
             raise UsageError(f"no measured size profile for {v.activation} to draw")
-        draw(v.measured, Path(args.output))
+        draw(v.measured, Path(args.output), v.extra.get("measured_on_piece"))
     if args.json:
         emit(out, True)
     else:
