@@ -1,7 +1,7 @@
 """Build and fully verify the ERM_bit instance I(P, j) of Lemma 3.2 for growing SLPs.
 
 For SLPs with 10, 100 and 1000 gates and σ of degree 2 and 4, the benchmark times:
-compiling P (:func:`spec.slp_network.compile_slp`), building I(P, j), and verifying θ∗
+compiling P (:func:`spec.lemma32.network.compile_slp`), building I(P, j), and verifying θ∗
 on *every* forcing template plus the main sample (:meth:`ERMInstance.verify`, incremental
 evaluation from the baseline), together with the simulation check f^{v_i} = a_i.  It prints
 the figures and the growth exponent of the verification time in |E| (least-squares slope
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
+from checkers.activations import parse_activation
 from checkers.rationals import size
 from checkers.slp import SLP, Gate, Op
-from spec.slp_network import build_instance, compile_slp
+from spec.lemma32 import build_instance, compile_slp
 
 SIGMAS = ("x^2", "x^4 - 2*x^3 + 1/3*x")
 SIZES = (10, 100, 1000)
@@ -73,7 +74,7 @@ def run_one(sigma: str, n: int, seed: int = 1, repeat: int = 1) -> Row:
     best: Row | None = None
     for _ in range(repeat):
         t0 = time.perf_counter()
-        c = compile_slp(slp, sigma)
+        c = compile_slp(slp, parse_activation(sigma))
         inst = build_instance(c, 0, a=0, b=1)
         t1 = time.perf_counter()
         ver = inst.verify()
@@ -90,7 +91,7 @@ def run_one(sigma: str, n: int, seed: int = 1, repeat: int = 1) -> Row:
 
 def naive_seconds(sigma: str, n: int, seed: int = 1) -> float:
     """One full engine forward pass per template (the O(|E|²) baseline)."""
-    c = compile_slp(bounded_slp(n, seed), sigma)
+    c = compile_slp(bounded_slp(n, seed), parse_activation(sigma))
     inst = build_instance(c, 0)
     t0 = time.perf_counter()
     for t in inst.templates():

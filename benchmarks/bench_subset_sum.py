@@ -19,6 +19,7 @@ import resource
 import sys
 import time
 
+from checkers.activations import parse_activation
 from spec.subset_sum import subset_sum_chain
 
 
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         for mode in ("shared", "reverify"):
             clock = _Clock()
             cpu0, wall0 = time.process_time(), time.perf_counter()
-            res = subset_sum_chain(ws, t, args.sigma, reverify=mode == "reverify",
+            res = subset_sum_chain(ws, t, parse_activation(args.sigma), reverify=mode == "reverify",
                                    progress=clock)
             cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
             spent = clock.finish()

@@ -17,9 +17,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from checkers.activations import parse_activation
 from checkers.rationals import fmt
 from checkers.slp import SLP
-from spec.slp_network import CompiledSLP, compile_slp
+from spec.lemma32 import CompiledSLP, compile_slp
 
 EXAMPLE = SLP.of(1, [("+", 0, 0), ("*", 1, 0), ("-", 2, 1)])
 """a0 = 1, a1 = a0 + a0 (merged: weight 2), a2 = a1·a0, a3 = a2 − a1."""
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--sigma", default="x^2 + x", help="activation (default x^2 + x)")
     ap.add_argument("--out", type=Path, default=OUT, help=f"output PNG (default {OUT})")
     args = ap.parse_args(argv)
-    draw(compile_slp(EXAMPLE, args.sigma), args.out)
+    draw(compile_slp(EXAMPLE, parse_activation(args.sigma)), args.out)
     print(f"wrote {args.out}")
 
 

@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 from flint import fmpq, fmpq_poly, fmpz
 
-from checkers.activations import (
+from checkers.activation_kinds import (
     IDENTITY,
     MAX_ACTIVATION_DEGREE,
     RELU,
@@ -184,7 +184,7 @@ def _constant(text: str, what: str) -> fmpq:
 
 
 def _parse_phi(k_text: str, body: str) -> Activation:
-    from checkers.activations import MAX_PHI_K
+    from checkers.activation_kinds import MAX_PHI_K
 
     if len(k_text) > len(str(MAX_PHI_K)):
         shown = k_text if len(k_text) <= 20 else k_text[:20] + "..."

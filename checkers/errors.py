@@ -73,6 +73,10 @@ class BitBudgetExceeded(WhyReluError, ArithmeticError):
         )
 
 
+class DegreeLimitError(ActivationError):
+    """A polynomial activation above the degree limit (:data:`checkers.limits.MAX_DEGREE`)."""
+
+
 class PoleError(ActivationError, ArithmeticError):
     """A rational activation ``p(x)/q(x)`` evaluated at a pole (a root of ``q``);
     ``point`` is the rational where it happened."""

@@ -250,8 +250,8 @@ class LayeredTrace:
 class LayeredGradient:
     """Loss and exact gradient of a batch (App. E).
 
-    ``grad_w[l][i][j]`` = ∂L/∂W_{l+1}[i][j] (per layer, out × in), ``grad_b[l][i]`` =
-    ∂L/∂b_{l+1}[i], ``trace`` the forward pass and ``deltas[l]`` = Δ_{l+1} = ∂L/∂Z_{l+1}.
+    ``grad_w[l][i][j]`` = ``∂L/∂W_{l+1}[i][j]`` (per layer, out × in), ``grad_b[l][i]`` =
+    ``∂L/∂b_{l+1}[i]``, ``trace`` the forward pass and ``deltas[l]`` = Δ_{l+1} = ∂L/∂Z_{l+1}.
     When built by :meth:`LayeredNetwork.gradient`, ``grad_w`` is read off the exact
     matrices ``grad_w_mats[l]`` = Δ_{l+1} H_lᵀ on first access (its entries are the same
     rationals; only the per-entry ``fmpq`` objects are made on demand).
@@ -413,6 +413,25 @@ class LayeredNetwork:
         loss: Loss,
     ) -> LayeredGradient:
         """L = Σ_i ℒ(f(x_i), y_i) and its exact gradient (matrix backprop, App. E)."""
+        total, tr, deltas, grad_w, grad_b = self._backprop(xs, ys, loss, first_only=False)
+        return LayeredGradient(total, None, grad_b, tr, deltas,
+                               grad_w_mats=[g for g in grad_w if g is not None])
+
+    def first_layer_gradient(
+        self, xs: Sequence[Sequence[RationalLike]], ys: Sequence[Sequence[RationalLike]],
+        loss: Loss,
+    ) -> tuple[fmpq, Mat, LayeredTrace]:
+        """L and ∂L/∂W₁ only (the quantity of Figure 1): the same backprop as
+        :meth:`gradient`, skipping the products Δ_l H_{l−1}ᵀ of the other layers, which
+        dominate the cost when values are large."""
+        total, tr, _, grad_w, _ = self._backprop(xs, ys, loss, first_only=True)
+        assert grad_w[0] is not None
+        return total, grad_w[0], tr
+
+    def _backprop(
+        self, xs: Sequence[Sequence[RationalLike]], ys: Sequence[Sequence[RationalLike]],
+        loss: Loss, *, first_only: bool,
+    ) -> tuple[fmpq, LayeredTrace, list[Mat], list[Mat | None], list[list[fmpq]]]:
         if loss.grad is None:
             raise DataError(f"loss {loss.name!r} has no derivative; backprop needs one")
         if len(ys) != len(xs):
@@ -432,16 +451,17 @@ class LayeredNetwork:
                                    [gcols[j][i] for i in range(n_out) for j in range(batch)])
         L = self.depth
         deltas: list[Mat] = [G] * L
-        grad_w: list[Mat] = [G] * L
+        grad_w: list[Mat | None] = [None] * L
         grad_b: list[list[fmpq]] = [[] for _ in range(L)]
         for l in range(L - 1, -1, -1):  # noqa: E741
             d = self._delta(l, G, tr.Z[l], memos[l])
             deltas[l] = d
-            grad_w[l] = d @ tr.H[l].transpose()
-            grad_b[l] = d.row_sums()
+            if not first_only or l == 0:
+                grad_w[l] = d @ tr.H[l].transpose()
+                grad_b[l] = d.row_sums()
             if l > 0:
                 G = self._WT[l] @ d
-        return LayeredGradient(total, None, grad_b, tr, deltas, grad_w_mats=grad_w)
+        return total, tr, deltas, grad_w, grad_b
 
 
 def _square_loss(out: Mat, ys: Sequence[Sequence[RationalLike]]) -> tuple[fmpq, Mat]:

@@ -21,8 +21,8 @@ ROOT=$(pwd)
 
 DEFAULT_MODULES=(
   checkers/
-  spec/gadget.py spec/slp_network.py spec/fractional.py
-  spec/piecewise.py spec/bit_bounded.py spec/np_membership.py spec/pac.py
+  spec/gadget.py spec/lemma32/ spec/fractional.py
+  spec/piecewise.py spec/bit_bounded.py spec/theorem_e2/ spec/pac.py
 )
 if [ "$#" -gt 0 ]; then MODULES=("$@"); else MODULES=("${DEFAULT_MODULES[@]}"); fi
 JOBS=${JOBS:-2}

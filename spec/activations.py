@@ -2,7 +2,7 @@
 
 Every claim whose coverage predicate matches an activation listed here runs on it.  To
 add an activation, append one line to ``REGISTERED`` (or pass ``--activation EXPR`` to
-``whyrelu check`` / ``--whyrelu-activation EXPR`` to pytest); see
+``whyrelu check`` / ``--activation EXPR`` to pytest); see
 ``docs/adding-an-activation.md``.  The syntax is that of
 :func:`checkers.activations.parse_activation`.
 """
@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from checkers.activations import Activation, parse_activation
 from checkers.errors import ActivationError
+from checkers.limits import MAX_DEGREE, check_degree
 
 REGISTERED: tuple[str, ...] = (
     # the hardness side: polynomials of degree >= 2 (Theorems 1.1, 1.3)
@@ -36,9 +37,10 @@ REGISTERED: tuple[str, ...] = (
 )
 
 
-def activations(extra: Iterable[str] = ()) -> list[Activation]:
+def activations(extra: Iterable[str] = (), *, max_degree: int = MAX_DEGREE) -> list[Activation]:
     """The registered activations plus ``extra`` ones, parsed, without duplicates, in a
-    deterministic order (registered first, then extras in the order given)."""
+    deterministic order (registered first, then extras in the order given); a polynomial
+    above ``max_degree`` is refused (:func:`checkers.limits.check_degree`)."""
     out: list[Activation] = []
     for text in (*REGISTERED, *extra):
         act = parse_activation(text)
@@ -47,6 +49,7 @@ def activations(extra: Iterable[str] = ()) -> list[Activation]:
                 f"bad activation {text!r}: {act.name} has irrational values, so the claims "
                 f"(exact ℚ → ℚ semantics) cannot run on it; round it with phi_K, e.g. "
                 f"phi_8({act.name})")
+        check_degree(act, max_degree)
         if act not in out:
             out.append(act)
     return out

@@ -17,7 +17,8 @@ becomes a BN-SLP I(P) of length m = O(n²) with value 2^{−m·2^n}·n_P.  The c
 
 **The power gadget G_t** (z ↦ z·b_0^t): with t = Σ_r t_r 2^r, the powers p_0 := b_0 and
 p_{r+1} := p_r·p_r = b_0^{2^{r+1}} (r < ⌊log₂ t⌋) are emitted once and **shared by every
-gadget** (PAPER.md §3 notes); then z is multiplied by each p_r with t_r = 1.
+gadget** (a variant of arXiv 2602.19017, App. A, proof of Lemma A.5, where each G_t squares anew);
+then z is multiplied by each p_r with t_r = 1.
 
 **Two passes** (no circularity): :func:`count_gates` computes m from the syntax of P alone,
 from the exponents e_i and the multiset T of non-zero alignment exponents (including the
@@ -37,9 +38,10 @@ squarings number <= n − 1.  Hence
 
 the explicit form of m = O(n²) (:func:`gate_bound`).
 
-**Bit index** (PAPER.md §3 notes, §14).  The output is 2^{−m·2^n}·n_P, so the digit of n_P at
-position j sits at position j − m·2^n of Q's value (:meth:`BNSLP.bit_position`); see
-``spec/theorem11.py`` for the network and the erratum about a shift by ℓ.
+**Bit index** (arXiv 2602.19017, Lemma A.5 and App. C).  The output is 2^{−m·2^n}·n_P, so
+the digit of n_P at position j sits at position j − m·2^n of Q's value
+(:meth:`BNSLP.bit_position`); see ``spec/theorem11.py`` for the network and the erratum
+about a shift by ℓ.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 The figure plots log₁₀‖∇_{W₁}L‖₂ against depth for randomly initialised MLPs with
 σ(x) = x² and with ReLU, every weight matrix scaled by 3.  The paper states neither its
-setup nor its code; PAPER.md §12 gives the digitised points (±0.01) and a reconstructed
-setup that reproduces them, used here:
+setup nor its code (arXiv 2602.19017, §1, Figure 1); whyrelu uses the points digitised from its
+vector graphic (±0.01) and a reconstructed setup that reproduces them:
 
 * ``depth`` hidden layers of width 64, input dimension 10, scalar linear output, no biases;
 * He-normal initialisation (std √(2/fan_in)) of every matrix, then each matrix × 3;
@@ -43,7 +43,7 @@ DIGITISED: dict[Act, tuple[float, ...]] = {
     "square": (4.09, 10.83, 25.21, 52.37, 112.00),
     "relu": (1.72, 2.53, 3.71, 4.31, 5.37, 6.35, 8.38, 10.41, 11.70),
 }
-"""The paper's points read from its vector graphic (PAPER.md §12), log₁₀‖∇_{W₁}L‖₂."""
+"""The paper's points read from its vector graphic (arXiv 2602.19017, Figure 1), log₁₀‖∇_{W₁}L‖₂."""
 
 RELU_TOLERANCE_DECADES = 0.75
 """Largest allowed |ours − digitised| for ReLU, in decades (log₁₀ units), at every depth.
@@ -74,7 +74,7 @@ SCALE = 3.0
 
 @dataclass(frozen=True)
 class Setup:
-    """The reconstructed setup of Figure 1 (PAPER.md §12)."""
+    """The reconstructed setup of Figure 1 (the paper, arXiv 2602.19017, states none)."""
 
     width: int = WIDTH
     input_dim: int = INPUT_DIM
@@ -212,7 +212,7 @@ def _check(setup: Setup) -> Evidence:
     instances=st.just(None), status="cited", examples=1,
 )
 def reproduces_digitised_points(inst: None) -> Evidence:
-    """Uses PAPER.md §12's reconstructed setup (width 64, input 10, batch 64, He-normal × 3,
+    """Uses the reconstructed setup of Figure 1 (width 64, input 10, batch 64, He-normal × 3,
     averaged MSE, mean of log₁₀ over seeds 0–4).  Floats are used only here; the outcome
     says the illustration is reproduced, not that anything is proved."""
     return _check(Setup())
@@ -260,7 +260,8 @@ def plot(path: Path, cmp: Comparison | None = None) -> Path:
                      alpha=0.12)
     ax2.legend(fontsize=8)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
+    from spec.plotting import save_figure
+
+    save_figure(fig, path)  # the suffix names the format; byte-reproducible
     plt.close(fig)
     return path

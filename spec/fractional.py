@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sympy
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, fmpq_poly
 from hypothesis import strategies as st
 
+from checkers.activations import Polynomial
 from checkers.rationals import fmt
 from spec.claims import Evidence, check, check_eq, claim
 from spec.gadget import gadget_lambdas
@@ -265,5 +266,5 @@ def theorem_f1_no_lambda(inst: tuple[fmpq, list[fmpq]]) -> Evidence:
 def integer_power_refuted(mu: int) -> Evidence:
     """α(α−1)(α−2) = 0 for μ = 2, and C(μ−3, k) = 0 for k > μ − 3 leaves a kernel."""
     alpha = fmpq(mu)
-    lam = gadget_lambdas(f"x^{mu}")
+    lam = gadget_lambdas(Polynomial(fmpq_poly([0] * mu + [1])))
     return _check_f1(alpha, lam, symbolic=False)

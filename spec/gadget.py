@@ -6,8 +6,8 @@ holds the coefficients of σ(U + j) (0 <= j <= μ), solves C λ̂ = e_2 exactly 
 
     Σ_{j=0}^{μ} λ_j (σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y.          (★)
 
-Naming (PAPER.md §4 notes): λ̂ = C^{-1} e_2, λ = λ̂/2 (the paper's proof calls it λ'),
-and Lemma 3.2's λ' is D·λ (see :mod:`spec.slp_network`).
+Naming (arXiv 2602.19017, §3 and App. B): λ̂ = C^{-1} e_2, λ = λ̂/2 (the paper's proof calls it λ'),
+and Lemma 3.2's λ' is D·λ (see :mod:`spec.lemma32.network`).
 
 (★) is a polynomial identity in x and y, so besides testing it on random rationals the
 claims *prove* it for each activation by expanding both sides exactly in ℚ[x, y]
@@ -44,8 +44,6 @@ from spec.claims import (
 )
 from strategies import polynomials, rationals, wide_rationals
 
-SigmaLike = Activation | fmpq_poly | str
-
 __all__ = [
     "basis_coordinates",
     "det_closed_form",
@@ -64,26 +62,20 @@ __all__ = [
 # --------------------------------------------------------------------------- the algorithm
 
 
-def sigma_polynomial(sigma: SigmaLike) -> fmpq_poly:
+def sigma_polynomial(sigma: Activation) -> fmpq_poly:
     """σ as an ``fmpq_poly`` of degree >= 2, or :class:`~checkers.errors.DegreeError`.
 
-    Accepts a :class:`~checkers.activations.Polynomial`, an ``fmpq_poly`` or a polynomial
-    expression such as ``"x^2 + x"``.
+    σ is an :class:`~checkers.activations.Activation` (text is parsed at the boundary, by
+    :func:`checkers.activations.parse_activation`); Lemma 3.1 needs a
+    :class:`~checkers.activations.Polynomial`.
     """
-    if isinstance(sigma, str):
-        from checkers.activations import parse_activation
-
-        sigma = parse_activation(sigma)
-    if isinstance(sigma, Activation):
-        if not isinstance(sigma, Polynomial):
-            raise DegreeError(
-                f"Lemma 3.1 needs a polynomial activation of degree >= 2; got {sigma.name} "
-                f"({sigma.traits.kind.replace('_', '-')}, not a polynomial)")
-        p = sigma.poly
-    elif isinstance(sigma, fmpq_poly):
-        p = sigma
-    else:
+    if not isinstance(sigma, Activation):
         raise DegreeError(f"expected a polynomial activation, got {type(sigma).__name__}")
+    if not isinstance(sigma, Polynomial):
+        raise DegreeError(
+            f"Lemma 3.1 needs a polynomial activation of degree >= 2; got {sigma.name} "
+            f"({sigma.traits.kind.replace('_', '-')}, not a polynomial)")
+    p = sigma.poly
     if p.degree() < 2:
         raise DegreeError(
             f"Lemma 3.1 needs a polynomial of degree >= 2 (a non-linear σ); "
@@ -91,7 +83,7 @@ def sigma_polynomial(sigma: SigmaLike) -> fmpq_poly:
     return p
 
 
-def shift_matrix(sigma: SigmaLike) -> fmpq_mat:
+def shift_matrix(sigma: Activation) -> fmpq_mat:
     """C ∈ ℚ^{(μ+1)×(μ+1)} with c_{q,j} = [U^q] σ(U + j) (Lemma 3.1, steps 1–2)."""
     p = sigma_polynomial(sigma)
     mu = int(p.degree())
@@ -102,7 +94,7 @@ def shift_matrix(sigma: SigmaLike) -> fmpq_mat:
 @functools.lru_cache(maxsize=256)
 def _solve(coeffs: tuple[tuple[int, int], ...], rhs_index: int) -> tuple[fmpq, ...]:
     p = fmpq_poly([fmpq(a, b) for a, b in coeffs])
-    c = shift_matrix(p)
+    c = shift_matrix(Polynomial(p))
     n = c.nrows()
     e = fmpq_mat(n, 1, [1 if q == rhs_index else 0 for q in range(n)])
     sol = c.solve(e)
@@ -113,30 +105,33 @@ def _key(p: fmpq_poly) -> tuple[tuple[int, int], ...]:
     return tuple((int(c.p), int(c.q)) for c in coefficients(p))
 
 
-def lambda_hat(sigma: SigmaLike) -> list[fmpq]:
+def lambda_hat(sigma: Activation) -> list[fmpq]:
     """λ̂ = C^{-1} e_2, the unique solution of C λ̂ = e_2 (Lemma 3.1 step 3, Claim B.4)."""
     return list(_solve(_key(sigma_polynomial(sigma)), 2))
 
 
-def gadget_lambdas(sigma: SigmaLike) -> list[fmpq]:
+def gadget_lambdas(sigma: Activation) -> list[fmpq]:
     """λ_0, ..., λ_μ of Lemma 3.1: λ = λ̂/2, so that (★) holds for all x, y.
 
-    >>> [fmt(v) for v in gadget_lambdas("x^2")]
-    ['1/2', '0', '0']
-    >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
+    Example::
+
+        >>> [fmt(v) for v in gadget_lambdas("x^2")]
+        ['1/2', '0', '0']
+        >>> gadget_lambdas("x")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        checkers.errors.DegreeError: Lemma 3.1 needs a polynomial of degree >= 2 ...
     """
     return [v / 2 for v in lambda_hat(sigma)]
 
 
-def solution_direction(sigma: SigmaLike) -> list[fmpq]:
-    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (PAPER.md §4 notes)."""
+def solution_direction(sigma: Activation) -> list[fmpq]:
+    """C^{-1} e_1: every λ + c·C^{-1}e_1 (c ∈ ℚ) also satisfies (★) (arXiv 2602.19017,
+    Lemma 3.1: λ is not unique)."""
     return list(_solve(_key(sigma_polynomial(sigma)), 1))
 
 
-def basis_coordinates(sigma: SigmaLike, target: fmpq_poly) -> list[fmpq]:
+def basis_coordinates(sigma: Activation, target: fmpq_poly) -> list[fmpq]:
     """The coordinates α with Σ_j α_j σ(U + j) = target (deg target <= μ), by Claim B.4."""
     c = shift_matrix(sigma)
     n = c.nrows()
@@ -146,7 +141,7 @@ def basis_coordinates(sigma: SigmaLike, target: fmpq_poly) -> list[fmpq]:
     return [sol[q, 0] for q in range(n)]
 
 
-def gadget_value(sigma: SigmaLike, lam: Sequence[fmpq], x: fmpq, y: fmpq,
+def gadget_value(sigma: Activation, lam: Sequence[fmpq], x: fmpq, y: fmpq,
                  *, drop_y_term: bool = False) -> fmpq:
     """Σ_j λ_j (σ(x+y+j) − σ(x+j) − σ(y+j)) at rationals x, y (the left side of (★)).
 
@@ -171,7 +166,7 @@ def _compose_mpoly(p: fmpq_poly, arg: fmpq_mpoly) -> fmpq_mpoly:
     return acc
 
 
-def gadget_polynomial(sigma: SigmaLike, lam: Sequence[fmpq]) -> fmpq_mpoly:
+def gadget_polynomial(sigma: Activation, lam: Sequence[fmpq]) -> fmpq_mpoly:
     """The left side of (★) expanded exactly as an element of ℚ[x, y]."""
     p = sigma_polynomial(sigma)
     x, y = _XY.gens()
@@ -185,7 +180,7 @@ def gadget_polynomial(sigma: SigmaLike, lam: Sequence[fmpq]) -> fmpq_mpoly:
 # --------------------------------------------------------------------------- independent oracles
 
 
-def det_closed_form(sigma: SigmaLike) -> fmpq:
+def det_closed_form(sigma: Activation) -> fmpq:
     """det C from the factorisation C = M·V of Claim B.4's proof, without forming C.
 
     M_{q,s} = r_{q+s} C(q+s, q) vanishes below the anti-diagonal q + s = μ, whose entries are
@@ -206,7 +201,7 @@ def det_closed_form(sigma: SigmaLike) -> fmpq:
     return sign * lead ** (mu + 1) * binoms * vandermonde
 
 
-def lambdas_by_sympy(sigma: SigmaLike) -> list[Fraction]:
+def lambdas_by_sympy(sigma: Activation) -> list[Fraction]:
     """λ computed by sympy from a different formulation: the coefficient equations of (★)
     in x and y, plus the normalisation Σ_j λ_j σ'(j) = 0 that picks λ̂/2 on the solution
     line (g(U) := Σ_j λ_j σ(U+j) has g'(0) = 0 exactly when g = U²/2)."""
@@ -256,7 +251,7 @@ def _prove_identity(act: Activation) -> Certificate:
         f"λ = ({', '.join(fmt(v) for v in lam)}) expands to x*y in ℚ[x, y]")
 
 
-def _check_identity(sigma: SigmaLike, lam: Sequence[fmpq], x: fmpq, y: fmpq,
+def _check_identity(sigma: Activation, lam: Sequence[fmpq], x: fmpq, y: fmpq,
                     *, drop_y_term: bool = False) -> Evidence:
     lhs = gadget_value(sigma, lam, x, y, drop_y_term=drop_y_term)
     check_eq(lhs, x * y, "Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y",
@@ -349,7 +344,7 @@ def perturbed_lambda_random_sigma_refuted(inst: tuple[Polynomial, int, fmpq]) ->
 # --------------------------------------------------------------------------- the solution line
 
 
-def _check_line(sigma: SigmaLike, c: fmpq, k: int, x: fmpq, y: fmpq) -> Evidence:
+def _check_line(sigma: Activation, c: fmpq, k: int, x: fmpq, y: fmpq) -> Evidence:
     n = int(sigma_polynomial(sigma).degree()) + 1
     direction = list(_solve(_key(sigma_polynomial(sigma)), k % n))
     lam = [v + c * d for v, d in zip(gadget_lambdas(sigma), direction, strict=True)]
@@ -408,7 +403,7 @@ def _prove_basis(act: Activation) -> Certificate:
                        "to (−1)^{μ(μ+1)/2} r_μ^{μ+1} Π_q C(μ,q) Π_{i<j}(j−i)")
 
 
-def _check_basis(sigma: SigmaLike, target: Sequence[fmpq], shifts: Sequence[int]) -> Evidence:
+def _check_basis(sigma: Activation, target: Sequence[fmpq], shifts: Sequence[int]) -> Evidence:
     p = sigma_polynomial(sigma)
     mu = int(p.degree())
     n = mu + 1
@@ -417,7 +412,7 @@ def _check_basis(sigma: SigmaLike, target: Sequence[fmpq], shifts: Sequence[int]
     check_eq(c.rank(), n, "the shifted copies σ(U + j) are linearly independent",
              shifts=list(shifts), det=c.det())
     if list(shifts) == list(range(n)):
-        check_eq(c.det(), det_closed_form(p),
+        check_eq(c.det(), det_closed_form(Polynomial(p)),
                  "det C = (−1)^{μ(μ+1)/2} r_μ^{μ+1} Π_q C(μ,q) Π_{i<j}(j−i)")
     # λ̂ is unique: it is C^{-1}e_2 and C λ̂ = e_2
     e2 = fmpq_mat(n, 1, [1 if q == 2 else 0 for q in range(n)])
@@ -493,13 +488,14 @@ def repeated_shift_random_sigma_refuted(inst: tuple[Polynomial, list[fmpq]]) -> 
 )
 def x_squared_example(c: fmpq) -> Evidence:
     """The expected values are the paper's (c = 1, checked every time) and 1/(2c)."""
-    check_eq(gadget_lambdas("x^2"), [fmpq(1, 2), fmpq(0), fmpq(0)], "paper: σ = x²")
-    check_eq(gadget_lambdas(fmpq_poly([0, 0, c])), [1 / (2 * c), fmpq(0), fmpq(0)],
+    check_eq(gadget_lambdas(Polynomial(fmpq_poly([0, 0, 1]))), [fmpq(1, 2), fmpq(0), fmpq(0)],
+             "paper: σ = x²")
+    check_eq(gadget_lambdas(Polynomial(fmpq_poly([0, 0, c]))), [1 / (2 * c), fmpq(0), fmpq(0)],
              "σ = c·x²", c=c)
     return Evidence()
 
 
-def _check_sympy(sigma: SigmaLike, halve: bool = True) -> Evidence:
+def _check_sympy(sigma: Activation, halve: bool = True) -> Evidence:
     ours = gadget_lambdas(sigma) if halve else lambda_hat(sigma)
     theirs = lambdas_by_sympy(sigma)
     check_eq([as_fraction(v) for v in ours], theirs, "λ (C^{-1}e_2/2) vs sympy's solution of the "
@@ -549,7 +545,7 @@ def unhalved_lambda_registered_refuted(act: Activation, _: int) -> Evidence:
 
 
 def superfactorial(mu: int) -> int:
-    """Π_{k=1}^{μ} k! (= det V of Claim B.4, PAPER.md §4 notes)."""
+    """Π_{k=1}^{μ} k! (= det V of Claim B.4, arXiv 2602.19017, App. B)."""
     out = 1
     for k in range(1, mu + 1):
         out *= factorial(k)

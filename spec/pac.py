@@ -15,12 +15,17 @@ c⁽¹⁾ = 0.b_1…b_{2q−1}000… and c⁽²⁾ = 0.b_1…b_{2q−1}100…, w
 differ by 2^{−q} at 2^q: a sample that misses 2^q (probability (q/(q+1))^m) cannot tell
 them apart, so some target fails with probability ≥ ½(q/(q+1))^m
 (:func:`failure_bound`), and requiring that to be ≤ δ forces m ≥ q·ln(1/(2δ))
-(:func:`minimal_sample_size`; the logarithm is natural, see PAPER.md §10 notes).
+(:func:`minimal_sample_size`; the logarithm is natural: arXiv 2602.19017, App. D, proof of Thm D.4).
 
 Everything here is exact: rationals are ``fmpq``, probabilities are ``fmpq``, and the
 logarithms of the sample-size bound are enclosed in rigorous ``arb`` balls.  The
 simulation of natural learners (:func:`simulate`) draws with a seeded ``random.Random``
 and counts failures exactly; :func:`plot_simulation` draws it with matplotlib.
+
+**Why one module of ~760 lines.**  It is one result, Appendix D (Theorems D.1 and D.4):
+the objects of Definition D.3, the exact probabilities of the proof, the simulation of the
+learners that the proof quantifies over, and the claims all speak of the same hard pair
+and the same learners, and their claims check one against the other.
 """
 
 from __future__ import annotations
@@ -452,8 +457,9 @@ def plot_simulation(points: Sequence[SimulationPoint], path: Path, *,
     ax2.grid(True, ls="--", alpha=0.5)
     ax2.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, metadata={"Software": None})  # byte-reproducible
+    from spec.plotting import save_figure
+
+    save_figure(fig, path)  # the suffix names the format; byte-reproducible
     plt.close(fig)
     return path
 
@@ -705,8 +711,8 @@ def sample_size_lower_bound(inst: tuple[int, int, int]) -> Evidence:
 )
 def log2_reading_refuted(inst: tuple[int, int, int]) -> Evidence:
     """The paper writes "log"; its step log(1 + 1/q) ≤ 1/q holds for the natural
-    logarithm only, so the bound must be read with ln (PAPER.md §10 notes).  With base 2
-    the comparison is exact: m ≥ q·log₂(r) ⟺ 2^m ≥ r^q."""
+    logarithm only, so the bound must be read with ln (arXiv 2602.19017, App. D, Thm D.4).
+    With base 2 the comparison is exact: m ≥ q·log₂(r) ⟺ 2^m ≥ r^q."""
     q, num, extra = inst
     return _check_sample_size(q, num, extra, "2")
 

@@ -33,6 +33,12 @@ A rational with denominator dividing ``Q`` and magnitude at most ``m`` has size 
 (they enter the intercepts' denominators through continuity).  The derivative at a
 breakpoint is the left slope (:mod:`checkers.activations`); any convention that returns one
 of the slopes gives the same bound.
+
+**Why one module of ~770 lines.**  It is one result, Theorem E.1: the profile, the bound,
+the measurement and the instances are the four parts of one comparison (measured sizes
+against the bound on the instances), and :mod:`spec.theorem_e2`, :mod:`spec.bit_bounded`
+and ``whyrelu bits`` import them together; split apart, each part would be read only
+with the others.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Remarks B.3 (hinge loss ⇒ PosSLP-hardness) and B.2 (one-dimensional data via a centred L2
-regulariser), PAPER.md §6 and §14.
+regulariser), arXiv 2602.19017, App. B.
 
 **Remark B.3** (:func:`posslp_program`, :class:`HingeInstance`).  For an SLP P with a_0 = 1
 the program Q appends a_{ℓ+1} = a_ℓ + a_ℓ and a_{ℓ+2} = a_{ℓ+1} − a_0, so n_Q = 2n_P − 1 ≠ 0:
@@ -23,7 +23,7 @@ least 1/(q·q∗) with q < 2^{K−1} and q∗ <= Q∗ (the largest denominator i
 
 the penalty is >= 2^{bitlen(b)} >= b.  M_K ≈ 2K exceeds K, so λ = 2^{M_K} must be given by
 its exponent (O(log K) bits); written in binary it has M + 1 bits and every budget
-C_1·|I|^{C_2} >= |I| > M.  Then (PAPER.md §14) moving a **zero** entry of θ∗ to 2^{−s},
+C_1·|I|^{C_2} >= |I| > M.  Then moving a **zero** entry of θ∗ to 2^{−s},
 s = ⌊M/2⌋ + 1, adds only s + 1 bits yet costs 2^{M−2s} < 1 <= b; for a program that amplifies
 the change (a_1 = a_0 + a_0 followed by squarings) it flips a digit of the output, so R(θ) < b
 although bit_j(n_P) = 0 (``remarks_b.binary_lambda_erratum``).  The rest of the remark stays
@@ -57,8 +57,7 @@ from spec.claims import (
     check_le,
     claim_for,
 )
-from spec.gadget import SigmaLike
-from spec.slp_network import (
+from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
     ERMInstance,
@@ -159,7 +158,7 @@ class HingeInstance:
                     for s, m in self.samples()), fmpq(0))
 
 
-def hinge_instance(p: SLP, sigma: SigmaLike, *, b: int = 1) -> HingeInstance:
+def hinge_instance(p: SLP, sigma: Activation, *, b: int = 1) -> HingeInstance:
     """Remark B.3: the hinge-loss instance of P (via Q with n_Q = 2n_P − 1)."""
     c = compile_slp(posslp_program(p), sigma)
     forcing = build_instance(c, 0, a=0, b=b)

@@ -1,4 +1,5 @@
-"""Theorem 2.4 illustrated end to end: #SubsetSum → BitSLP → ERM_bit (PAPER.md §15).
+"""Theorem 2.4 illustrated end to end: #SubsetSum → BitSLP → ERM_bit (the classical counting
+reduction, an illustration beyond arXiv 2602.19017, which cites Theorem 2.4).
 
 **The SLP** (:func:`subset_sum_slp`).  For weights a_1..a_n >= 0 pick M > n (default n + 1)
 and X = 2^M.  Then
@@ -16,7 +17,7 @@ uses a_0 + a_0 = 2); then n − 1 products.  With L := bitlen(M·max_i a_i) it h
 gates (:func:`gate_count_bound`): O(n·log(M·max a_i)).
 
 **The chain** (:func:`subset_sum_chain`).  The SLP is compiled once (Lemma 3.2,
-``spec/slp_network.py``) for the chosen σ; for each of the M bit positions p ∈ [tM, tM + M)
+``spec/lemma32/``) for the chosen σ; for each of the M bit positions p ∈ [tM, tM + M)
 the ERM_bit instance I(P, p) is built (:func:`instance_for_bit`: same network, same forcing
 samples, the bit extractor's index p) and decided at the forced θ∗: bit = 1 iff L(θ∗) <= a.
 The forcing samples 𝒟_a do not depend on p, so their loss at θ∗ is evaluated once and shared
@@ -44,8 +45,7 @@ from checkers.errors import DataError
 from checkers.rationals import bit
 from checkers.slp import SLP, Gate
 from spec.claims import NONLINEAR_POLYNOMIAL, Evidence, check, check_eq, check_le, claim, claim_for
-from spec.gadget import SigmaLike
-from spec.slp_network import (
+from spec.lemma32 import (
     CompiledSLP,
     ERMInstance,
     bit_extractor_loss,
@@ -196,7 +196,7 @@ class ChainResult:
                 "losses_at_theta_star": self.losses}
 
 
-def subset_sum_chain(weights: Sequence[int], target: int, sigma: SigmaLike, *, a: int = 0,
+def subset_sum_chain(weights: Sequence[int], target: int, sigma: Activation, *, a: int = 0,
                      b: int = 1, M: int | None = None, reverify: bool = False,
                      progress: Progress | None = None,
                      _compiled: Callable[[CompiledSLP], CompiledSLP] | None = None
@@ -233,7 +233,7 @@ def subset_sum_chain(weights: Sequence[int], target: int, sigma: SigmaLike, *, a
         bits.append(1 if loss <= ins.gamma else 0)
     tick("building and deciding I(P, j)", len(positions), len(positions))
     count = sum(v << r for r, v in enumerate(bits))
-    name = sigma.name if isinstance(sigma, Activation) else str(sigma)
+    name = sigma.name
     tick("enumerating the subsets (brute force)", 0, 1)
     brute = brute_force_count(ss.weights, target)
     return ChainResult(ss.weights, target, name, ss.M, count, brute, ss.slp.length,

@@ -1,7 +1,7 @@
 """Theorem 1.1 end to end: the promise gap (i), bounded intermediate values (ii) and the bit
-index of BN-SLP outputs (PAPER.md §5.7, §3 notes, §14).
+index of BN-SLP outputs (arXiv 2602.19017, App. B proof of Thm 1.1, Lemma A.5, App. C).
 
-**(i) Any fixed promise gap a < b.**  For I(P, j) of Lemma 3.2 (``spec/slp_network.py``) the
+**(i) Any fixed promise gap a < b.**  For I(P, j) of Lemma 3.2 (``spec/lemma32/``) the
 minimum of L over the parameters with zero loss on the forcing samples 𝒟_a is attained at θ∗
 and equals b·𝟏[bit_j(n_P) ≠ 1]; any θ that fails a forcing sample pays at least b + 1.  So
 min_θ L(θ) <= a iff bit_j(n_P) = 1, and otherwise every θ has L(θ) >= b.  The claim
@@ -60,8 +60,8 @@ from spec.claims import (
     claim,
     claim_for,
 )
-from spec.gadget import SigmaLike, sigma_polynomial
-from spec.slp_network import (
+from spec.gadget import sigma_polynomial
+from spec.lemma32 import (
     BUDGET_BITS,
     CompiledSLP,
     ERMInstance,
@@ -171,11 +171,11 @@ class ValueBound:
                    w * max(fmpq(1), delta), self.sigma_at_shifts)
 
 
-def value_bound(sigma: SigmaLike) -> ValueBound:
+def value_bound(sigma: Activation) -> ValueBound:
     """C_σ and T_σ of Theorem 1.1(ii) for σ (exact rationals)."""
     p = sigma_polynomial(sigma)
     mu = int(p.degree())
-    d, _, lam_prime = common_denominator(p)
+    d, _, lam_prime = common_denominator(sigma)
     lo, hi = sup_abs_on_interval(p, fmpq(-2), fmpq(mu + 2))
     s0 = p(fmpq(0))
     alpha1 = next(fmpq(t) for t in range(1, mu + 2) if p(fmpq(t)) != s0)
@@ -186,7 +186,7 @@ def value_bound(sigma: SigmaLike) -> ValueBound:
 # --------------------------------------------------------------------------- the network of Q
 
 
-def bn_network(p: SLP, sigma: SigmaLike) -> tuple[BNSLP, CompiledSLP]:
+def bn_network(p: SLP, sigma: Activation) -> tuple[BNSLP, CompiledSLP]:
     """Lemma A.5 then Lemma 3.2: the network of the BN-SLP of P; its main input is
     x_main = 2^{−m}·e_{v_0} (Q's own b_0)."""
     bn = to_bnslp(p)
@@ -330,7 +330,7 @@ def bit_index(p: SLP) -> Evidence:
     control_of="theorem11.bit_index", examples=20, show=lambda p: p.to_text(),
 )
 def shift_by_length_erratum(p: SLP) -> Evidence:
-    """False: the scale is 2^{−m·2^n}, not 2^{−m} (PAPER.md §14).  Only BitSLP indices
+    """False: the scale is 2^{−m·2^n} (Lemma A.5), not 2^{−m} (App. C).  Only BitSLP indices
     j >= 0 are tried."""
     return _check_bit_index(p, "m", 0)
 

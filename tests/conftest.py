@@ -13,7 +13,17 @@ from hypothesis import settings
 from spec.harness import profiles
 
 profiles.register()
-settings.load_profile(profiles.default_profile())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the default profile before Hypothesis's plugin applies ``--hypothesis-profile``;
+    an unknown ``HYPOTHESIS_PROFILE`` is a one-line usage error."""
+    try:
+        name = profiles.default_profile()
+    except profiles.ProfileError as e:
+        raise pytest.UsageError(str(e)) from None
+    settings.load_profile(name)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

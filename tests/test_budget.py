@@ -78,10 +78,9 @@ def test_default_budget_is_documented() -> None:
 
 def _cli_help(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            pytest.raises(SystemExit) as info:
-        main([*argv, "--help"])
-    return int(info.value.code or 0), out.getvalue(), err.getvalue()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([*argv, "--help"])
+    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_40_step_squaring_chain_stops_under_the_default_budget(files: dict[str, str]) -> None:
@@ -136,7 +135,7 @@ def test_a_high_degree_activation_is_refused_before_it_is_computed(
 def test_gadget_commands_refuse_huge_degrees_by_default(argv: list[str]) -> None:
     # the gadget solves a dense (mu+1)^2 rational system: x^4096 needed hours and 100 GB
     msg = _one_line(*_cli(*argv))
-    assert msg.startswith("σ has degree ") and "above --max-degree 512" in msg
+    assert "has degree " in msg and "above the limit 512" in msg and "--max-degree" in msg
     code, out, _ = _cli("gadget", "x^3", "--max-degree", "3", "--json")
     assert code == 0 and json.loads(out)["degree"] == 3
 

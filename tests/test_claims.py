@@ -14,4 +14,6 @@ def test_claim(whyrelu_item: Item, whyrelu_profile: str, request: pytest.Fixture
     if not result.meets_expectation:
         from spec.claims import get_claim
 
-        pytest.fail(text_table([get_claim(result.claim_id)], [result]), pytrace=False)
+        pytest.fail(text_table([get_claim(result.claim_id)], [result])
+                    + f"\nreplay: pytest '{request.node.nodeid}'\n    or: {result.replay}",
+                    pytrace=False)

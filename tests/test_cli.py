@@ -174,16 +174,16 @@ def test_net_grad_agrees_with_the_reference(capsys: pytest.CaptureFixture[str], 
         (["slp", "eval", d("missing.slp")], "no such file: "),
         (["slp", "eval", str(DATA)], "is a directory: "),
         (["slp", "eval", d("malformed.slp")], "malformed.slp:2: expected 'a<i> = a<j> <op> a<k>'"),
-        (["slp", "eval", d("float.slp")], "float.slp:1: not a rational: '0.5'"),
         (["slp", "eval", d("forward_reference.slp")],
          "forward_reference.slp:3: gate a2 refers to the later gate a3"),
-        (["slp", "eval", d("net.json")], "net.json:1: expected 'a0 = <rational>'"),
+        (["slp", "eval", d("net.json")], "net.json: an SLP needs the keys 'a0' and 'gates'"),
+        (["slp", "eval", d("chain.slp").replace("chain.slp", "net.json.slp")], "no such file"),
         (["net", "eval", d("missing.json")], "no such file: "),
         (["net", "eval", d("malformed.json")], "malformed.json: invalid JSON"),
         (["net", "eval", d("float_weight.json")], "JSON number 0.5 is a float"),
         (["net", "eval", d("cycle.json")], "the network has a directed cycle"),
         (["net", "eval", d("chain.slp")], "chain.slp: invalid JSON"),
-        (["net", "eval", d("net.json"), "--input", "x=0.5"], "not a rational: '0.5'"),
+        (["net", "eval", d("net.json"), "--input", "x=0.5.1"], "not a rational: '0.5.1'"),
         (["net", "eval", d("net.json"), "--input", "x=1/0"], "zero denominator"),
         (["net", "eval", d("net.json"), "--input", "q=1"], "--input: unknown node 'q'"),
         (["net", "eval", d("net.json"), "--input", "x"], "--input expects NAME=RATIONAL"),
@@ -238,9 +238,7 @@ def test_console_script_evaluates_and_rejects() -> None:
 
 
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["--help"])
-    assert info.value.code == 0
+    assert main(["--help"]) == 0
     out = capsys.readouterr().out
     for name in ("check", "catalogue", "slp", "net"):
         assert name in out

@@ -37,7 +37,8 @@ def test_nav_targets_exist() -> None:
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     pages = _nav_pages(config["nav"])
     assert "theorems.md" in pages and "index.md" in pages
-    missing = {p for p in pages if not (ROOT / "docs" / p).exists()}
+    # api/*.md are generated at build time by scripts/mkdocs_hooks.py
+    missing = {p for p in pages if not (ROOT / "docs" / p).exists() and not p.startswith("api/")}
     assert not missing, f"navigation names missing pages: {missing}"
 
 

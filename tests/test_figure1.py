@@ -58,8 +58,9 @@ def test_default_setup_is_within_tolerance_and_unscaled_is_not() -> None:
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "f.png"
-    assert main(["figure1", "-o", str(out), "--json", "--seeds", "2"]) == 0
+    code = main(["figure1", "-o", str(out), "--json", "--seeds", "2"])
     doc = json.loads(capsys.readouterr().out)
+    assert code == (0 if doc["within_tolerance"] else 1)  # a failed check exits non-zero
     assert doc["arithmetic"].startswith("floating point")
     assert out.read_bytes()[:4] == b"\x89PNG"
     assert main(["figure1", "--seeds", "0", "--no-plot"]) == 2

@@ -566,7 +566,8 @@ def test_whyrelu_check_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert err.startswith("whyrelu: error: bad activation 'tanh(x)'") and err.count("\n") == 1
     for jobs in ("0", "-1"):
         assert main(["check", "--claim", "engine.slp", "--jobs", jobs]) == 2
-        assert capsys.readouterr().err == f"whyrelu: error: --jobs must be at least 1, got {jobs}\n"
+        assert capsys.readouterr().err == (f"whyrelu: error: argument --jobs: must be at least "
+                                           f"1, got {jobs} (see 'whyrelu check --help')\n")
 
 
 def _env() -> dict[str, str]:
@@ -591,7 +592,7 @@ def test_console_script_lists_the_items_of_a_new_activation() -> None:
 
 def test_pytest_option_adds_an_activation_and_the_table_aggregates_workers() -> None:
     node = "tests/test_claims.py::test_claim[{}]"
-    ids = ["engine.dag_matches_reference[x^4 - x]", "engine.slp_matches_reference",
+    ids = ["engine.dag_matches_reference[x^4 - x|x4_minus_x]", "engine.slp_matches_reference",
            "engine.swapped_subtraction_refuted"]
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", *[node.format(i) for i in ids], "-n", "2", "-q",
@@ -614,7 +615,7 @@ def test_pytest_option_rejects_a_bad_activation() -> None:
          "-p", "no:cacheprovider", "--whyrelu-activation", "sqrt(x)"],
         capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120, check=False)
     assert proc.returncode == 4  # a usage error, before collection
-    assert "--whyrelu-activation: bad activation 'sqrt(x)'" in proc.stderr
+    assert "--activation: bad activation 'sqrt(x)'" in proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
 
 

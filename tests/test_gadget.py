@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from flint import fmpq, fmpq_mat, fmpq_poly
 
-from checkers.activations import RELU, Polynomial
+from checkers.activations import RELU, Polynomial, parse_activation
 from checkers.errors import DegreeError
 from spec.cli import main
 from spec.fractional import binomial, coefficient_matrix, series_witness
@@ -31,53 +31,56 @@ Q = fmpq
 
 
 def test_paper_example_x_squared() -> None:
-    assert gadget_lambdas("x^2") == [Q(1, 2), Q(0), Q(0)]
-    assert lambda_hat("x^2") == [Q(1), Q(0), Q(0)]
+    assert gadget_lambdas(parse_activation("x^2")) == [Q(1, 2), Q(0), Q(0)]
+    assert lambda_hat(parse_activation("x^2")) == [Q(1), Q(0), Q(0)]
 
 
 def test_shift_matrix_of_x_squared_by_hand() -> None:
     # columns: U², (U+1)² = U² + 2U + 1, (U+2)² = U² + 4U + 4
-    assert shift_matrix("x^2") == fmpq_mat(3, 3, [0, 1, 4, 0, 2, 4, 1, 1, 1])
-    assert shift_matrix("x^2").det() == -4 == det_closed_form("x^2")
+    assert shift_matrix(parse_activation("x^2")) == fmpq_mat(3, 3, [0, 1, 4, 0, 2, 4, 1, 1, 1])
+    x2 = parse_activation("x^2")
+    assert shift_matrix(x2).det() == -4 == det_closed_form(x2)
 
 
 @pytest.mark.parametrize("sigma", ["x^2 + x", "x^3", "1/3*x^2 - 1/2*x + 2/5",
                                    "x^5 - 2*x^3 + 1/7*x", "-7*x^4 + x + 3"])
 def test_identity_holds_symbolically_and_at_points(sigma: str) -> None:
-    lam = gadget_lambdas(sigma)
-    assert len(lam) == sigma_polynomial(sigma).degree() + 1
-    x, y = gadget_polynomial(sigma, lam).context().gens()
-    assert gadget_polynomial(sigma, lam) == x * y
+    lam = gadget_lambdas(parse_activation(sigma))
+    assert len(lam) == sigma_polynomial(parse_activation(sigma)).degree() + 1
+    x, y = gadget_polynomial(parse_activation(sigma), lam).context().gens()
+    assert gadget_polynomial(parse_activation(sigma), lam) == x * y
     for a, b in [(Q(3), Q(-5)), (Q(-1, 7), Q(2) ** 90), (Q(1, 2**70), Q(-3, 11))]:
-        assert gadget_value(sigma, lam, a, b) == a * b
-    assert gadget_value(sigma, lam, Q(2), Q(3), drop_y_term=True) != 6
+        assert gadget_value(parse_activation(sigma), lam, a, b) == a * b
+    assert gadget_value(parse_activation(sigma), lam, Q(2), Q(3), drop_y_term=True) != 6
 
 
 @pytest.mark.parametrize("sigma", ["x^2 + x", "x^3", "-7*x^4 + x + 3"])
 def test_solution_line_and_det(sigma: str) -> None:
-    lam = gadget_lambdas(sigma)
-    d = solution_direction(sigma)
+    lam = gadget_lambdas(parse_activation(sigma))
+    d = solution_direction(parse_activation(sigma))
     moved = [a + 5 * b for a, b in zip(lam, d, strict=True)]
-    x, y = gadget_polynomial(sigma, moved).context().gens()
-    assert gadget_polynomial(sigma, moved) == x * y
+    x, y = gadget_polynomial(parse_activation(sigma), moved).context().gens()
+    assert gadget_polynomial(parse_activation(sigma), moved) == x * y
     assert moved != lam
-    assert shift_matrix(sigma).det() == det_closed_form(sigma) != 0
+    act = parse_activation(sigma)
+    assert shift_matrix(act).det() == det_closed_form(act) != 0
 
 
 def test_lambda_matches_sympy() -> None:
-    assert lambdas_by_sympy("x^3") == [Fraction(int(v.p), int(v.q)) for v in gadget_lambdas("x^3")]
+    x3 = parse_activation("x^3")
+    assert lambdas_by_sympy(x3) == [Fraction(int(v.p), int(v.q)) for v in gadget_lambdas(x3)]
 
 
 def test_basis_coordinates_rebuild_a_polynomial() -> None:
-    p = sigma_polynomial("x^3 - x")
+    p = sigma_polynomial(parse_activation("x^3 - x"))
     target = fmpq_poly([1, -2, 3, 4])
-    alpha = basis_coordinates(p, target)
+    alpha = basis_coordinates(Polynomial(p), target)
     total = fmpq_poly([])
     for j, a in enumerate(alpha):
         total += a * p(fmpq_poly([j, 1]))
     assert total == target
     with pytest.raises(DegreeError):
-        basis_coordinates(p, fmpq_poly([0, 0, 0, 0, 1]))
+        basis_coordinates(Polynomial(p), fmpq_poly([0, 0, 0, 0, 1]))
 
 
 def test_superfactorial() -> None:
@@ -87,7 +90,7 @@ def test_superfactorial() -> None:
 @pytest.mark.parametrize("bad", ["x", "2*x + 1", "3", "0*x^2 + x"])
 def test_degree_below_two_is_a_degree_error(bad: str) -> None:
     with pytest.raises(DegreeError, match="degree >= 2"):
-        gadget_lambdas(bad)
+        gadget_lambdas(parse_activation(bad))
 
 
 def test_non_polynomials_are_degree_errors() -> None:

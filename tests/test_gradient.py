@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flint import fmpq
 
-from checkers.activations import IDENTITY, RELU, Polynomial
+from checkers.activations import IDENTITY, RELU, Polynomial, parse_activation
 from checkers.errors import DataError, DegreeError, NetworkError, SLPError
 from checkers.losses import SQUARE, Loss
 from checkers.network import Edge, Network, Sample
@@ -18,7 +18,7 @@ from checkers.rationals import bit
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
 from checkers.slp import SLP, parse_slp
 from spec.cli import main
-from spec.gradient import (
+from spec.theorem13 import (
     OUTPUT_NODE,
     BackpropBit,
     BackpropInstance,
@@ -49,7 +49,7 @@ NEG = SLP.of(1, [("+", 0, 0), ("-", 0, 1)])  # 1, 2, -1
 
 
 def test_app_c_network_shape() -> None:
-    a = app_c(P4, "x^2", copies=3)
+    a = app_c(P4, parse_activation("x^2"), copies=3)
     net = a.instance.network
     assert net.inputs == ("v0",) and net.outputs == (OUTPUT_NODE,)
     assert net.edges[a.instance.edge] == ("v2", OUTPUT_NODE)
@@ -64,25 +64,25 @@ def test_app_c_network_shape() -> None:
 @pytest.mark.parametrize("sigma", ["x^2", "x^3", "x^2 + x", "1/3*x^2 - 1/2*x + 2/5"])
 def test_gradient_by_hand(sigma: str) -> None:
     # n_P = 4, a0 = 1, B = 3: B·a0·n_P = 12 at θ∗; with w = 1/2: 3·(2 + 1)·4 = 36
-    a = app_c(P4, sigma, copies=3)
+    a = app_c(P4, parse_activation(sigma), copies=3)
     assert a.instance.gradient() == 12
     assert a.instance.loss_value() == Q(3, 2)  # (B/2)(0 + 1)²
     assert a.instance.with_weight(Q(1, 2)).gradient() == 36
-    assert app_c(P4, sigma, copies=3, w=Q(1, 2)).instance.gradient() == 36
+    assert app_c(P4, parse_activation(sigma), copies=3, w=Q(1, 2)).instance.gradient() == 36
     assert a.instance.sign() == 1 and a.instance.answer()
 
 
 def test_gradient_with_rational_a0() -> None:
     # chain.slp: a0 = 3/2, n_P = 27/16, B = 2, w = -1: 2·(-27/16 + 3/2)·27/16 = -81/128
     p = parse_slp((DATA / "chain.slp").read_text(encoding="utf-8"))
-    inst = app_c(p, "x^3", copies=2, w=-1).instance
+    inst = app_c(p, parse_activation("x^3"), copies=2, w=-1).instance
     assert inst.gradient() == Q(-81, 128)
     # L = (B/2)(w n_P + a0)² = (-3/16)² = 9/256
     assert inst.loss_value() == Q(9, 256)
 
 
 def test_central_difference_is_exact() -> None:
-    inst = app_c(NEG, "x^2", copies=2, w=Q(3, 7)).instance
+    inst = app_c(NEG, parse_activation("x^2"), copies=2, w=Q(3, 7)).instance
     g = inst.gradient()
     assert g == 2 * (Q(3, 7) * -1 + 1) * -1
     for h in (Q(1), Q(-5, 3), Q(1, 1000), Q(10**9)):
@@ -92,7 +92,7 @@ def test_central_difference_is_exact() -> None:
 
 
 def test_all_partials_agree_with_the_reference_by_hand() -> None:
-    a = app_c(SLP.of(Q(1, 2), [("*", 0, 0)]), "x^2", w=Q(2, 3))
+    a = app_c(SLP.of(Q(1, 2), [("*", 0, 0)]), parse_activation("x^2"), w=Q(2, 3))
     inst = a.instance
     g = inst.network.gradient(inst.samples(), SQUARE)
     loss, gw, gb = RefNetwork(inst.network).gradient(ref_samples(inst.samples()), "square")
@@ -104,13 +104,13 @@ def test_all_partials_agree_with_the_reference_by_hand() -> None:
 
 def test_zero_gate_program() -> None:
     # P = (a0): t0 = v0, f^t = w·a0, gradient B(w a0 + a0) a0
-    inst = app_c(SLP.of(3, []), "x^2", copies=2, w=1).instance
+    inst = app_c(SLP.of(3, []), parse_activation("x^2"), copies=2, w=1).instance
     assert inst.network.edges[inst.edge] == ("v0", OUTPUT_NODE)
     assert inst.gradient() == 2 * (3 + 3) * 3
 
 
 def test_gradient_sizes() -> None:
-    s = gradient_sizes(app_c(P4, "x^2", w=1))
+    s = gradient_sizes(app_c(P4, parse_activation("x^2"), w=1))
     # n_P = 4 (3 + 1 bits); ∂L/∂w_e∗ = (4 + 1)·4 = 20 (5 + 1 bits)
     assert (s.output_bits, s.e_star_bits) == (4, 6)
     assert s.max_entry_bits >= s.e_star_bits and s.entries == 2 * 30
@@ -121,7 +121,7 @@ def test_gradient_sizes() -> None:
 def test_size_bits_by_hand() -> None:
     # _simple(): w = 1, 2 (2 + 3 bits), b = 0, 0 (1 + 1), x = 3 (3), y = 1 (2), mult 1 (1)
     assert _simple().size_bits() == 5 + 2 + 3 + 2 + 1
-    inst = app_c(P4, "x^2", copies=5).instance
+    inst = app_c(P4, parse_activation("x^2"), copies=5).instance
     net = inst.network
     theta = sum(int(w.p.bit_length() + w.q.bit_length() + b.p.bit_length() + b.q.bit_length())
                 for w, b in zip(net.weights, net.biases, strict=True))
@@ -131,7 +131,7 @@ def test_size_bits_by_hand() -> None:
 def test_app_c_rejects_bad_copies() -> None:
     for bad in (0, -1, True):
         with pytest.raises(DataError, match="copies"):
-            app_c(P4, "x^2", copies=bad)
+            app_c(P4, parse_activation("x^2"), copies=bad)
 
 
 # ------------------------------------------------------------------ Definition 4.1 objects
@@ -200,27 +200,27 @@ def test_repaired_slp() -> None:
 
 def test_promise_sign() -> None:
     # n_Q = 2·4 − 1 = 7, B = b = 3: gradient 21 >= 3 (YES); NEG: n_Q = −3, gradient −9 (NO)
-    yes = posslp_to_promise_sign(P4, "x^2", 3)
+    yes = posslp_to_promise_sign(P4, parse_activation("x^2"), 3)
     assert yes.instance.gradient() == 21 and yes.answer() and yes.promise_holds()
-    no = posslp_to_promise_sign(NEG, "x^3", 3)
+    no = posslp_to_promise_sign(NEG, parse_activation("x^3"), 3)
     assert no.instance.gradient() == -9 and not no.answer()
     # n_P = 0: n_Q = −1, gradient −b (NO, as PosSLP says)
-    zero = posslp_to_promise_sign(ZERO, "x^2", 2)
+    zero = posslp_to_promise_sign(ZERO, parse_activation("x^2"), 2)
     assert zero.instance.gradient() == -2 and not zero.answer()
 
 
 def test_paper_reduction_breaks_at_zero() -> None:
-    red = paper_posslp_to_promise_sign(ZERO, "x^2", 2)
+    red = paper_posslp_to_promise_sign(ZERO, parse_activation("x^2"), 2)
     assert red.instance.gradient() == 0 and not red.promise_holds()
     with pytest.raises(PromiseViolation, match="strictly between"):
         red.answer()
-    assert paper_posslp_to_promise_sign(P4, "x^2", 2).answer()
+    assert paper_posslp_to_promise_sign(P4, parse_activation("x^2"), 2).answer()
     with pytest.raises(SLPError):
-        paper_posslp_to_promise_sign(SLP.of(Q(1, 2), []), "x^2", 1)
+        paper_posslp_to_promise_sign(SLP.of(Q(1, 2), []), parse_activation("x^2"), 1)
 
 
 def test_promise_gap_must_be_positive() -> None:
-    inst = app_c(P4, "x^2").instance
+    inst = app_c(P4, parse_activation("x^2")).instance
     for bad in (0, -2, True):
         with pytest.raises(DataError, match="gap"):
             PromiseBackpropSign(inst, bad)
@@ -240,17 +240,17 @@ def test_bitslp_to_backprop_bit() -> None:
     # negative.slp: n_P = −15 = −1111b; a0 = 1, so the gradient is −15 and j is unchanged
     p = parse_slp((DATA / "negative.slp").read_text(encoding="utf-8"))
     for j in range(-2, 7):
-        red = bitslp_to_backprop_bit(p, "x^2", j)
+        red = bitslp_to_backprop_bit(p, parse_activation("x^2"), j)
         assert red.j == j
         assert red.answer() == (ref_bit(Fraction(-15), j) == 1)
     # a0 = 1/4: a1 = a0·a0 = 1/16; the gradient a0·n_P = 1/64 holds bit j of 1/16 at j − 2
     q = SLP.of(Q(1, 4), [("*", 0, 0)])
     for j in range(-8, 2):
-        red = bitslp_to_backprop_bit(q, "x^2", j)
+        red = bitslp_to_backprop_bit(q, parse_activation("x^2"), j)
         assert red.j == j - 2
         assert red.answer() == (bit(Q(1, 16), j) == 1)
     with pytest.raises(SLPError, match="2\\^s"):
-        bitslp_to_backprop_bit(SLP.of(3, [("*", 0, 0)]), "x^2", 0)
+        bitslp_to_backprop_bit(SLP.of(3, [("*", 0, 0)]), parse_activation("x^2"), 0)
 
 
 # ------------------------------------------------------------------ bounded variant
@@ -279,22 +279,22 @@ def test_bounded_bit_position() -> None:
 def test_bounded_reduction_by_hand() -> None:
     # P = (1, 2): m = 2, n = 1; gradient = 2^{−2·3}·2 = 1/32; bit 1 of n_P = 2 sits at −5
     bn, m, n = to_bnslp(SLP.of(1, [("+", 0, 0)]))
-    red = bounded_bitslp_to_backprop_bit(bn, m, n, "x^2", 1)
+    red = bounded_bitslp_to_backprop_bit(bn, m, n, parse_activation("x^2"), 1)
     assert red.instance.gradient() == Q(1, 32)
     assert red.j == -5 and red.answer()
-    assert not bounded_bitslp_to_backprop_bit(bn, m, n, "x^2", 0).answer()
+    assert not bounded_bitslp_to_backprop_bit(bn, m, n, parse_activation("x^2"), 0).answer()
     with pytest.raises(SLPError, match="BN-SLP"):
-        bounded_bitslp_to_backprop_bit(bn, m + 1, n, "x^2", 0)
+        bounded_bitslp_to_backprop_bit(bn, m + 1, n, parse_activation("x^2"), 0)
     with pytest.raises(SLPError, match="BN-SLP"):
-        bounded_bitslp_to_backprop_bit(SLP.of(1, bn.gates), m, n, "x^2", 0)
+        bounded_bitslp_to_backprop_bit(SLP.of(1, bn.gates), m, n, parse_activation("x^2"), 0)
 
 
 def test_value_bound() -> None:
     # x²: μ + 2 = 4, D = 2, Σ|r_k|·4^k = 16
-    assert value_bound("x^2") == 16
+    assert value_bound(parse_activation("x^2")) == 16
     # x³: 5, D = 36, 125
-    assert value_bound("x^3") == 125
-    assert value_bound("1/3*x^2 - 1/2*x + 2/5") == 480  # D = 480 > 16/3 + 2 + 2/5
+    assert value_bound(parse_activation("x^3")) == 125
+    assert value_bound(parse_activation("1/3*x^2 - 1/2*x + 2/5")) == 480  # D = 480 > 16/3 + 2 + 2/5
 
 
 # ------------------------------------------------------------------ CLI
@@ -342,10 +342,9 @@ def test_cli_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     (["negative.slp", "--sigma", "x"], "degree >= 2"),
     (["negative.slp", "--sigma", "relu"], "degree >= 2"),
     (["negative.slp", "--sigma", "x^2", "--copies", "0"], "--copies"),
-    (["negative.slp", "--sigma", "x^2", "--weight", "0.5"], "--weight"),
+    (["negative.slp", "--sigma", "x^2", "--weight", "0.5.1"], "--weight"),
     (["malformed.slp", "--sigma", "x^2"], "malformed.slp:2"),
     (["forward_reference.slp", "--sigma", "x^2"], "refers to"),
-    (["float.slp", "--sigma", "x^2"], "float.slp:1"),
     (["missing.slp", "--sigma", "x^2"], "no such file"),
     (["squaring.slp", "--sigma", "x^2", "--budget-bits", "100"], "bit budget exceeded"),
 ])

@@ -1,4 +1,4 @@
-"""Unit tests of spec.np_membership: ERM_bit instances, the verifier, its cost, GD steps."""
+"""Unit tests of spec.theorem_e2: ERM_bit instances, the verifier, its cost, GD steps."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from checkers.errors import DataError, NetworkError
 from checkers.losses import HINGE, SQUARE
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import size
-from spec.np_membership import (
+from spec.theorem_e2 import (
     COST_CONSTANT,
     COST_EXPONENT,
     CostExceeded,

@@ -175,7 +175,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
                                      "q_ln_1_over_2delta": doc["sample_size"][0][
                                          "q_ln_1_over_2delta"]}
     assert out.exists() and doc["figure"] == str(out)
-    assert main(["pac", "--delta", "0.1", "--no-plot"]) == 2
+    assert main(["pac", "--delta", "one tenth", "--no-plot"]) == 2
     assert main(["pac", "--trials", "0", "--no-plot"]) == 2
     assert "--trials" in capsys.readouterr().err
 

@@ -8,6 +8,7 @@ from flint import fmpq
 from checkers.activations import parse_activation
 from checkers.slp import SLP
 from spec.bnslp import NotIntegerSLPError
+from spec.lemma32 import compile_slp
 from spec.remarks_b import (
     RegularisedInstance,
     amplifying_program,
@@ -16,7 +17,6 @@ from spec.remarks_b import (
     posslp_program,
     separating_exponent,
 )
-from spec.slp_network import compile_slp
 
 X2 = parse_activation("x^2")
 

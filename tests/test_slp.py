@@ -104,7 +104,7 @@ def test_comments_blank_lines_and_spacing() -> None:
     ("text", "line", "fragment"),
     [
         ("a1 = a0 + a0\n", 1, "expected 'a0 = <rational>'"),
-        ("a0 = 0.5\n", 1, "not a rational: '0.5'"),
+        ("a0 = 0.5.1\n", 1, "not a rational: '0.5.1'"),
         ("a0 = 1/0\n", 1, "zero denominator"),
         ("a0 =\n", 1, "expected 'a0 = <rational>'"),
         ("# c\na0 = 1\na1 = a0 / a0\n", 3, "expected 'a<i> = a<j> <op> a<k>'"),

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from flint import fmpq
 
-from checkers.activations import RELU
+from checkers.activations import RELU, Polynomial, parse_activation
 from checkers.errors import DataError, DegreeError, SLPError
 from checkers.slp import SLP
 from spec.cli import main
-from spec.slp_network import (
+from spec.lemma32 import (
     Counts,
     IncrementalEvaluator,
     Template,
@@ -34,7 +34,7 @@ P = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 0, 2), ("-", 3, 1)])  # 2, 4, 4, 
 def test_counts_by_hand() -> None:
     # μ = 2: v0..v4 plus two gadgets of 6·3 + 1 = 19 vertices; edges 1 + (9·3+1) + (10·3+1) + 2;
     # depths d1 = 1, d2 = 5, d3 = 9, d4 = 10
-    c = compile_slp(P, "x^2")
+    c = compile_slp(P, parse_activation("x^2"))
     assert c.counts() == Counts(43, 62, 10) == expected_counts(P, 2)
     assert c.gate_values() == P.evaluate() == [Q(1), Q(2), Q(4), Q(4), Q(2)]
     assert c.output == "v4" and c.source == "v0"
@@ -43,7 +43,7 @@ def test_counts_by_hand() -> None:
 
 
 def test_theta_star_and_merged_edges() -> None:
-    c = compile_slp(P, "x^2")
+    c = compile_slp(P, parse_activation("x^2"))
     assert c.D == 2 and [int(v) for v in c.lam_prime] == [1, 0, 0]
     net = c.network
     w = dict(zip(net.edges, net.weights, strict=True))
@@ -55,21 +55,21 @@ def test_theta_star_and_merged_edges() -> None:
     assert w[("U1_3_0", "z3")] == 1 and w[("U2_3_0", "z3")] == -1
     assert w[("U1_3_1", "z3")] == 0
     assert w[("z3", "v3")] == Q(1, 2)
-    minus = compile_slp(SLP.of(3, [("-", 0, 0)]), "x^3")
+    minus = compile_slp(SLP.of(3, [("-", 0, 0)]), parse_activation("x^3"))
     assert minus.network.weights == (Q(0),)
     assert minus.gate_values() == [Q(3), Q(0)]
 
 
 def test_gate_polynomials_and_gadgets() -> None:
-    c = compile_slp(P, "x^3 - x")
+    c = compile_slp(P, parse_activation("x^3 - x"))
     assert gate_polynomials(c) == slp_polynomials(P)
-    for got, want in gadget_polynomials("x^3 - x").values():
+    for got, want in gadget_polynomials(parse_activation("x^3 - x")).values():
         assert got == want
 
 
 def test_compile_errors() -> None:
     with pytest.raises(DegreeError):
-        compile_slp(P, "2*x + 1")
+        compile_slp(P, parse_activation("2*x + 1"))
     with pytest.raises(DegreeError):
         compile_slp(P, RELU)
     with pytest.raises(SLPError):
@@ -77,7 +77,7 @@ def test_compile_errors() -> None:
 
 
 def test_instance_at_theta_star() -> None:
-    c = compile_slp(P, "x^2 + x")
+    c = compile_slp(P, parse_activation("x^2 + x"))
     inst = build_instance(c, 1, a=1, b=3)  # n_P = 2 = 0b10: bit 1 is 1
     n_sigma = len(c.sigma_edges())
     assert n_sigma == 2 * 3 * 3
@@ -91,13 +91,13 @@ def test_instance_at_theta_star() -> None:
 
 
 def test_instance_rejects_bad_gap() -> None:
-    c = compile_slp(P, "x^2")
+    c = compile_slp(P, parse_activation("x^2"))
     with pytest.raises(DataError):
         build_instance(c, 0, a=2, b=2)
 
 
 def test_bit_extractor_loss() -> None:
-    c = compile_slp(SLP.of(1, [("+", 0, 0)]), "x^2")
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), parse_activation("x^2"))
     inst = build_instance(c, 1)
     n = len(c.network.nodes)
     assert inst.loss.value([Q(1), Q(2)], [Q(0)] * n + [Q(1)]) == 0
@@ -109,7 +109,7 @@ def test_bit_extractor_loss() -> None:
 
 
 def test_templates_are_realised_by_full_forward_passes() -> None:
-    c = compile_slp(P, "x^3")
+    c = compile_slp(P, parse_activation("x^3"))
     inst = build_instance(c, 0)
     for t in inst.templates():
         tr = c.network.forward(inst.template_input(t))
@@ -118,7 +118,7 @@ def test_templates_are_realised_by_full_forward_passes() -> None:
 
 
 def test_incremental_evaluator_matches_full_at_a_perturbed_theta() -> None:
-    c = compile_slp(P, "x^2")
+    c = compile_slp(P, parse_activation("x^2"))
     inst = build_instance(c, 0)
     e = c.network.edge_of("v0", "L1_3_0")
     theta = c.theta_star.replace(e, weight=Q(3), bias=Q(1, 2))
@@ -135,7 +135,7 @@ def test_incremental_evaluator_matches_full_at_a_perturbed_theta() -> None:
 
 
 def test_forcing_detects_weights_and_biases_but_not_bias_shifts() -> None:
-    c = compile_slp(P, "x^2")
+    c = compile_slp(P, parse_activation("x^2"))
     inst = build_instance(c, 0)
     t0 = c.theta_star
     e = c.network.edge_of("U1_3_0", "z3")
@@ -148,12 +148,12 @@ def test_forcing_detects_weights_and_biases_but_not_bias_shifts() -> None:
 
 
 def test_sigma_symmetries() -> None:
-    assert sigma_symmetries("x^2") == [(Q(1), Q(0)), (Q(-1), Q(0))]
-    assert sigma_symmetries("x^2 + x") == [(Q(1), Q(0)), (Q(-1), Q(-1))]
-    assert sigma_symmetries("1/3*x^2 - 1/2*x + 2/5")[1] == (Q(-1), Q(3, 2))
-    assert sigma_symmetries("x^3") == [(Q(1), Q(0))]
-    assert sigma_symmetries("x^4 + x^3") == [(Q(1), Q(0))]
-    assert not is_sigma_symmetry("x^2", Q(2), Q(0))
+    assert sigma_symmetries(parse_activation("x^2")) == [(Q(1), Q(0)), (Q(-1), Q(0))]
+    assert sigma_symmetries(parse_activation("x^2 + x")) == [(Q(1), Q(0)), (Q(-1), Q(-1))]
+    assert sigma_symmetries(parse_activation("1/3*x^2 - 1/2*x + 2/5"))[1] == (Q(-1), Q(3, 2))
+    assert sigma_symmetries(parse_activation("x^3")) == [(Q(1), Q(0))]
+    assert sigma_symmetries(parse_activation("x^4 + x^3")) == [(Q(1), Q(0))]
+    assert not is_sigma_symmetry(parse_activation("x^2"), Q(2), Q(0))
 
 
 def test_reflection_is_seen_only_through_identity_templates() -> None:
@@ -161,7 +161,7 @@ def test_reflection_is_seen_only_through_identity_templates() -> None:
     # x_U = −1 and sees σ(−2) ≠ σ(0); for σ = x⁴ − 4x² (σ(2) = σ(0)) it passes everything
     slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
     for sigma, passes_all in (("x^2", False), ("x^4 - 4*x^2", True)):
-        c = compile_slp(slp, sigma)
+        c = compile_slp(slp, parse_activation(sigma))
         inst = build_instance(c, 0)
         e = c.network.edge_of("L2_2_0", "U2_2_0")
         theta = c.theta_star.replace(e, weight=Q(-1), bias=Q(0))
@@ -172,7 +172,7 @@ def test_reflection_is_seen_only_through_identity_templates() -> None:
 
 
 def test_samples_materialise_with_multiplicities() -> None:
-    c = compile_slp(SLP.of(1, [("*", 0, 0)]), "x^2")
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
     inst = build_instance(c, 0, a=0, b=2)
     samples = list(inst.samples())
     assert len(samples) == inst.template_count() + 1
@@ -197,7 +197,8 @@ def test_cli_slp_compile(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     slp = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 1), ("-", 3, 0)])
     assert (out["nodes"], out["edges"], out["depth"]) == tuple(
         getattr(expected_counts(slp, 3), k) for k in ("nodes", "edges", "depth"))
-    assert out["forcing_samples"] == build_instance(compile_slp(slp, "x^3"), 0).template_count()
+    inst = build_instance(compile_slp(slp, parse_activation("x^3")), 0)
+    assert out["forcing_samples"] == inst.template_count()
     assert main(["slp", "compile", f, "--sigma", "x^2", "--bit", "1", "--gap", "1", "3",
                  "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -223,13 +224,21 @@ def test_figure_regenerates(tmp_path: Path) -> None:
     from benchmarks.figure_slp_network import EXAMPLE, draw
 
     out = tmp_path / "net.png"
-    draw(compile_slp(EXAMPLE, "x^2"), out)
+    draw(compile_slp(EXAMPLE, parse_activation("x^2")), out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_convenience_methods() -> None:
-    c = compile_slp(P, "x^3")
+    c = compile_slp(P, parse_activation("x^3"))
     inst = build_instance(c, 1, a=0, b=2)
     assert inst.forcing_ok() and inst.loss_at() == 0
     bad = c.theta_star.replace(0, weight=Q(5))
     assert not inst.forcing_ok(bad) and inst.loss_at(bad) >= 3
+
+
+def test_text_sigma_is_parsed_at_the_boundary_only() -> None:
+    # spec functions take an Activation; text goes through parse_activation first
+    with pytest.raises(DegreeError, match="expected a polynomial activation, got str"):
+        compile_slp(P, "x^2")  # type: ignore[arg-type]
+    with pytest.raises(DegreeError, match="expected a polynomial activation, got fmpq_poly"):
+        sigma_symmetries(Polynomial("x^2").poly)  # type: ignore[arg-type]

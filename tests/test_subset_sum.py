@@ -7,10 +7,11 @@ import json
 
 import pytest
 
+from checkers.activations import parse_activation
 from checkers.errors import DataError
 from checkers.rationals import bit
 from spec.cli import main
-from spec.slp_network import build_instance, compile_slp
+from spec.lemma32 import build_instance, compile_slp
 from spec.subset_sum import (
     brute_force_count,
     gate_count_bound,
@@ -35,7 +36,7 @@ def test_zero_and_single_weights() -> None:
     assert subset_sum_slp([0, 0]).slp.value() == 4  # N_0 = 4 < 2^3
     assert subset_sum_slp([0]).slp.value() == 2
     assert subset_sum_slp([4]).slp.value() == 1 + 2**8
-    assert subset_sum_chain([0, 0, 0], 0, "x^2").count == 8
+    assert subset_sum_chain([0, 0, 0], 0, parse_activation("x^2")).count == 8
 
 
 def test_brute_force() -> None:
@@ -48,7 +49,7 @@ def test_brute_force() -> None:
 
 
 def test_instance_for_bit_shares_everything_but_the_index() -> None:
-    c = compile_slp(subset_sum_slp([1, 2]).slp, "x^2")
+    c = compile_slp(subset_sum_slp([1, 2]).slp, parse_activation("x^2"))
     base = build_instance(c, 0, a=1, b=3)
     other = instance_for_bit(base, 5)
     assert other.j == 5 and other.compiled is c and other.x0 is base.x0
@@ -59,9 +60,9 @@ def test_instance_for_bit_shares_everything_but_the_index() -> None:
 
 def test_chain_shared_and_reverified_agree() -> None:
     stages: list[str] = []
-    r1 = subset_sum_chain([2, 3, 5], 5, "x^3", a=1, b=2,
+    r1 = subset_sum_chain([2, 3, 5], 5, parse_activation("x^3"), a=1, b=2,
                           progress=lambda s, d, t: stages.append(s))
-    r2 = subset_sum_chain([2, 3, 5], 5, "x^3", a=1, b=2, reverify=True)
+    r2 = subset_sum_chain([2, 3, 5], 5, parse_activation("x^3"), a=1, b=2, reverify=True)
     assert r1.count == r2.count == r1.brute_force == 2
     assert r1.losses == r2.losses and set(r1.losses) <= {0, 2}
     assert r1.erm_instances == 4 and r1.forcing_ok
@@ -70,7 +71,7 @@ def test_chain_shared_and_reverified_agree() -> None:
 
 def test_chain_rejects_bad_input() -> None:
     with pytest.raises(DataError):
-        subset_sum_chain([1, 2], -1, "x^2")
+        subset_sum_chain([1, 2], -1, parse_activation("x^2"))
     with pytest.raises(DataError):
         subset_sum_slp([1, 2], 0)
 

@@ -278,12 +278,12 @@ def _polynomial(act: Activation, kind: str, covering: list[Claim],
     from spec.gadget import _XY, gadget_lambdas, gadget_polynomial, sigma_polynomial
 
     p = sigma_polynomial(act)
-    lam = gadget_lambdas(p)
+    lam = gadget_lambdas(act)
     bits = max(int(v.p.bit_length() + v.q.bit_length()) for v in lam)
     ev = [f"Lemma 3.1: λ = ({', '.join(fmt(v) for v in lam)}), at most {bits} bits each"]
     if p.degree() <= 24:
         x, y = _XY.gens()
-        if gadget_polynomial(p, lam) == x * y:
+        if gadget_polynomial(act, lam) == x * y:
             ev.append("(★) Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y proved by exact "
                       "expansion in ℚ[x, y]")
         else:  # pragma: no cover - Lemma 3.1 is a theorem

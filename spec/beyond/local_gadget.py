@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from flint import fmpq, fmpq_mpoly, fmpq_poly
 from hypothesis import strategies as st
 
-from checkers.activations import Activation
+from checkers.activations import Activation, Polynomial
 from checkers.errors import DegreeError
 from checkers.rationals import fmt
 from spec.beyond._kinds import NONLINEAR_PIECE, Piece, nonlinear_pieces, pieces_of
@@ -107,7 +107,7 @@ class LocalGadget:
 
 
 def _gadget_on(lo: fmpq | None, hi: fmpq | None, p: fmpq_poly, c: fmpq, s: fmpq) -> LocalGadget:
-    lam = gadget_lambdas(p(fmpq_poly([c, s])))
+    lam = gadget_lambdas(Polynomial(p(fmpq_poly([c, s]))))
     return LocalGadget(lo, hi, p, c, s, tuple(lam))
 
 
@@ -161,7 +161,7 @@ def local_value(sigma: Sigma, g: LocalGadget, x: fmpq, y: fmpq) -> fmpq:
 
 def local_polynomial(g: LocalGadget) -> fmpq_mpoly:
     """The left side of (★loc) with σ replaced by the piece p, expanded in ℚ[x, y]."""
-    return gadget_polynomial(g.shifted, list(g.lam))
+    return gadget_polynomial(Polynomial(g.shifted), list(g.lam))
 
 
 def prove_local(g: LocalGadget, name: str) -> Certificate:

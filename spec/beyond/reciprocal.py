@@ -33,7 +33,7 @@ from typing import Any, cast
 from flint import fmpq, fmpq_poly
 from hypothesis import strategies as st
 
-from checkers.activations import IDENTITY, Activation, Traits
+from checkers.activations import IDENTITY, Activation, Polynomial, Traits
 from checkers.errors import ActivationError, WhyReluError
 from checkers.network import Edge, Network
 from checkers.poly import coefficients
@@ -263,7 +263,7 @@ def power_lambdas(k: int, shift: fmpq) -> list[fmpq]:
     """Lemma 3.1's λ for f(U) = (U + h)^(k²): Σ_j λ_j(f(x+y+j) − f(x+j) − f(y+j)) = x·y."""
     from spec.gadget import gadget_lambdas
 
-    return gadget_lambdas(fmpq_poly([shift, 1]) ** (k * k))
+    return gadget_lambdas(Polynomial(fmpq_poly([shift, 1]) ** (k * k)))
 
 
 class FormActivation(Activation):

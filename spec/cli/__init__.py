@@ -14,9 +14,14 @@ import json
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
+from checkers.activations import Activation
 from checkers.errors import WhyReluError
+from spec.harness.session import nonnegative_int, positive_int
+
+__all__ = ["CLI", "UsageError", "add_max_degree", "build", "emit", "figure_file", "main",
+           "nonnegative_int", "parse_act", "positive_int"]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -25,14 +30,28 @@ class UsageError(Exception):
     """A command-line mistake found after parsing (exit status 2)."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line ``whyrelu: error: ...`` (exit 2),
+    like every other error of the command line."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = f" (see '{self.prog} --help')"
+        _fail(message + hint)
+        sys.exit(2)
+
+
 class CLI:
     """The argument parser, with groups such as ``slp`` and ``net``."""
 
     def __init__(self) -> None:
-        self.parser = argparse.ArgumentParser(
+        from spec.harness.version import version
+
+        self.parser = Parser(
             prog="whyrelu",
             description="Executable specification of 'Why ReLU? A Bit-Model Dichotomy for "
                         "Deep Network Training' (arXiv 2602.19017).")
+        self.parser.add_argument("--version", action="version",
+                                 version=f"whyrelu {version()}")
         self._top = self.parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
         self._groups: dict[str, Any] = {}
 
@@ -52,6 +71,34 @@ class CLI:
         return self._groups[group]
 
 
+def figure_file(text: str) -> str:
+    """argparse type: a figure file name ending in .png, .pdf or .svg."""
+    from spec.plotting import FigureFormatError, figure_format
+
+    try:
+        figure_format(text)
+    except FigureFormatError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
+def add_max_degree(p: argparse.ArgumentParser) -> None:
+    """``--max-degree MU`` (the one degree limit, :data:`checkers.limits.MAX_DEGREE`)."""
+    from checkers.limits import MAX_DEGREE
+
+    p.add_argument("--max-degree", type=positive_int, default=MAX_DEGREE, metavar="MU",
+                   help=f"refuse a polynomial activation of degree above MU "
+                        f"(default {MAX_DEGREE})")
+
+
+def parse_act(text: str, max_degree: int | None = None) -> Activation:
+    """Parse an activation given on the command line, within the degree limit."""
+    from checkers.activations import parse_activation
+    from checkers.limits import MAX_DEGREE, check_degree
+
+    return check_degree(parse_activation(text), MAX_DEGREE if max_degree is None else max_degree)
+
+
 GROUP_HELP = {
     "slp": "straight-line programs (Definition 2.2): evaluate, compile, transform",
     "net": "networks (§2): exact forward pass and backpropagation",
@@ -63,6 +110,8 @@ def build() -> CLI:
 
     cli = CLI()
     for info in sorted(pkgutil.iter_modules(spec.cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
         mod = importlib.import_module(f"spec.cli.{info.name}")
         register = getattr(mod, "register", None)
         if register is not None:
@@ -86,7 +135,10 @@ def emit(obj: Any, as_json: bool, text: str | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``whyrelu`` console script."""
     cli = build()
-    args = cli.parser.parse_args(argv)
+    try:
+        args = cli.parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or a usage error already printed
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
         code = int(args.run(args))
     except (WhyReluError, UsageError) as e:

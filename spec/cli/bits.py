@@ -23,7 +23,7 @@ from checkers.errors import BitBudgetExceeded
 from checkers.layered import LayeredNetwork, Mat
 from checkers.losses import LOSSES
 from checkers.rationals import size
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, figure_file, nonnegative_int, parse_act
 from spec.piecewise import LayeredSpec, measure_layered, profile_of_layered, size_bound
 
 DEFAULT_BUDGET_BITS = 1 << 22
@@ -122,7 +122,7 @@ def sweep(*, max_depth: int, width: int, bits: int, samples: int, seed: int,
 
 def plot_sweep(curves: Sequence[SweepCurve], path: str, *, width: int, bits: int,
                seed: int) -> None:
-    """Write the PNG (matplotlib, Agg backend; no timestamp in the metadata)."""
+    """Write the figure (PNG, PDF or SVG by suffix; matplotlib, Agg backend; no timestamp)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -147,7 +147,9 @@ def plot_sweep(curves: Sequence[SweepCurve], path: str, *, width: int, bits: int
     ax.grid(True, linestyle="--", alpha=0.5)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, format="png", metadata={"Software": None})
+    from spec.plotting import save_figure
+
+    save_figure(fig, path, dpi=110)
     plt.close(fig)
 
 
@@ -164,8 +166,12 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be >= 0, got {args.seed}")
     if args.sweep:
         _positive("--max-depth", args.max_depth)
+        if args.depth is not None:
+            raise UsageError("--depth is for one instance; --sweep runs depths 1..--max-depth")
+        drawn = SWEEP_ACTIVATIONS if args.activation is None else (
+            parse_act(args.activation).name,)
         curves = sweep(max_depth=args.max_depth, width=args.width, bits=args.weight_bits,
-                       samples=args.samples, seed=args.seed)
+                       samples=args.samples, seed=args.seed, activations=drawn)
         plot_sweep(curves, args.output, width=args.width, bits=args.weight_bits,
                    seed=args.seed)
         emit({"output": args.output,
@@ -178,7 +184,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.activation is None or args.depth is None:
         raise UsageError("give --activation and --depth (or --sweep)")
     _positive("--depth", args.depth, 0)
-    act = parse_activation(args.activation)
+    act = parse_act(args.activation)
     spec = LayeredSpec(hidden=args.depth, width=args.width, bits=args.weight_bits,
                        samples=args.samples, seed=args.seed, loss=args.loss)
     budget = None if args.budget_bits <= 0 else int(args.budget_bits)
@@ -198,14 +204,17 @@ def register(cli: CLI) -> None:
     p.add_argument("--samples", type=int, default=2, metavar="N", help="samples (default 2)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--loss", default="square", choices=sorted(LOSSES))
-    p.add_argument("--budget-bits", type=int, default=DEFAULT_BUDGET_BITS, metavar="BITS",
+    p.add_argument("--budget-bits", type=nonnegative_int, default=DEFAULT_BUDGET_BITS,
+                   metavar="BITS",
                    help=f"give up when a forward value passes BITS bits (default "
                         f"{DEFAULT_BUDGET_BITS}; 0 for no budget)")
     p.add_argument("--sweep", action="store_true",
-                   help="plot the largest gradient size vs depth for x^2, x^3, relu and "
-                        "leaky_relu(1/8) with the proven bound")
+                   help="plot the largest gradient size vs depth for --activation (default: "
+                        "x^2, x^3, relu and leaky_relu(1/8)) with the proven bound")
     p.add_argument("--max-depth", type=int, default=12, metavar="D",
                    help="deepest network of the sweep (default 12)")
-    p.add_argument("-o", "--output", default="bits-vs-depth.png", metavar="FILE.png",
-                   help="PNG written by --sweep (default bits-vs-depth.png)")
+    p.add_argument("-o", "--output", default="bits-vs-depth.png", metavar="FILE",
+                   type=figure_file,
+                   help="figure written by --sweep: .png, .pdf or .svg (default "
+                        "bits-vs-depth.png)")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from checkers.activations import parse_activation
 from spec.bnslp import to_bnslp
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, parse_act
 from spec.cli.engine import read_slp
 from spec.gadget import sigma_polynomial
 from spec.subset_sum import subset_sum_chain, subset_sum_slp
@@ -69,7 +68,7 @@ def _subset_sum(args: argparse.Namespace) -> int:
     ws = _weights(args.weights)
     if args.target < 0:
         raise UsageError(f"--target must be >= 0, got {args.target}")
-    act = parse_activation(args.sigma)
+    act = parse_act(args.sigma)
     sigma_polynomial(act)
     a, b = args.gap if args.gap is not None else (0, 1)
     if a < 0 or b <= a:

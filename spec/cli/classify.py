@@ -18,7 +18,7 @@ def run_verdict_claims(v: Verdict, act: Activation, *, profile: str, jobs: int |
                        quiet: bool) -> tuple[list[dict[str, Any]], bool]:
     """Run exactly the verdict's claims, on this activation only (claims without an
     activation once); their outcomes and whether all met their expectation."""
-    from spec.cli.check import run_registry
+    from spec.harness.session import run_registry
 
     claims = [get_claim(cid) for cid in v.claims]
     run = run_registry(claims, [act], profile=profile, jobs=jobs, quiet=quiet,

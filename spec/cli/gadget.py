@@ -4,40 +4,26 @@ from __future__ import annotations
 
 import argparse
 
-from flint import fmpq_poly
-
-from checkers.activations import parse_activation
+from checkers.activations import Activation
 from checkers.rationals import bit, fmt
-from spec.cli import CLI, UsageError, emit
-from spec.cli.engine import add_budget, budget, read_slp
+from spec.cli import CLI, UsageError, add_max_degree, emit, parse_act
+from spec.cli.engine import add_budget, add_exact_floats, budget, read_slp
 from spec.gadget import gadget_lambdas, sigma_polynomial
-from spec.slp_network import build_instance, common_denominator, compile_slp
-
-MAX_DEGREE = 512
-"""Largest degree of σ the commands accept by default (``--max-degree``): the gadget solves
-a dense (μ+1)×(μ+1) rational system, about 6 s and 300 MB at μ = 400, 90 s and 1.7 GB at
-μ = 800."""
+from spec.lemma32 import build_instance, common_denominator, compile_slp
 
 
-def _sigma(text: str, max_degree: int) -> str:
+def _sigma(text: str, max_degree: int) -> Activation:
     """Parse ``--sigma`` / ``SIGMA``; a non-polynomial or degree < 2 is a DegreeError."""
-    act = parse_activation(text)
-    _check_degree(sigma_polynomial(act), max_degree)
-    return act.name
-
-
-def _check_degree(p: fmpq_poly, max_degree: int) -> None:
-    if p.degree() > max_degree:
-        raise UsageError(f"σ has degree {p.degree()}, above --max-degree {max_degree} (the "
-                         f"gadget's linear system grows like the cube of the degree)")
+    act = parse_act(text, max_degree)
+    sigma_polynomial(act)
+    return act
 
 
 def _gadget(args: argparse.Namespace) -> int:
-    act = parse_activation(args.sigma)
+    act = parse_act(args.sigma, args.max_degree)
     p = sigma_polynomial(act)
-    _check_degree(p, args.max_degree)
-    lam = gadget_lambdas(p)
-    d, _, lam_prime = common_denominator(p)
+    lam = gadget_lambdas(act)
+    d, _, lam_prime = common_denominator(act)
     lam_s = [fmt(v) for v in lam]
     lam_p = [str(v) for v in lam_prime]
     out = {"sigma": act.name, "degree": int(p.degree()), "lambda": lam_s, "D": str(d),
@@ -52,7 +38,7 @@ def _gadget(args: argparse.Namespace) -> int:
 
 def _compile(args: argparse.Namespace) -> int:
     sigma = _sigma(args.sigma, args.max_degree)
-    slp = read_slp(args.file)
+    slp = read_slp(args.file, exact_float=args.exact_floats)
     a, b = args.gap if args.gap is not None else (0, 1)
     if a < 0 or b <= a:
         raise UsageError(f"--gap needs integers 0 <= A < B, got {a} {b}")
@@ -73,7 +59,7 @@ def _compile(args: argparse.Namespace) -> int:
         "simulates": got == want,
         "forcing_samples": inst.template_count(),
         "forcing_ok": ver.forcing_ok,
-        "sigma": sigma,
+        "sigma": sigma.name,
         "samples_total": inst.sample_count(),
     }
     if args.bit is not None:
@@ -90,11 +76,11 @@ def register(cli: CLI) -> None:
                     "a polynomial activation of degree >= 2", _gadget)
     p.add_argument("sigma", metavar="SIGMA", help="polynomial activation, e.g. 'x^2 + x'")
     p.add_argument("--json", action="store_true", help="print JSON")
-    _add_max_degree(p)
+    add_max_degree(p)
 
     p = cli.command("compile", "compile an SLP file into the network of Lemma 3.2 and check "
                     "theta* on the ERM_bit instance I(P, j)", _compile, group="slp")
-    p.add_argument("file", help="SLP text file")
+    p.add_argument("file", help="SLP file: the text format, or its JSON form (*.json)")
     p.add_argument("--sigma", required=True, metavar="EXPR",
                    help="polynomial activation of degree >= 2, e.g. 'x^2'")
     p.add_argument("--bit", type=int, metavar="J",
@@ -104,9 +90,5 @@ def register(cli: CLI) -> None:
                         "samples, threshold gamma = A")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_budget(p)
-    _add_max_degree(p)
-
-
-def _add_max_degree(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--max-degree", type=int, default=MAX_DEGREE, metavar="MU",
-                   help=f"refuse σ of degree above MU (default {MAX_DEGREE})")
+    add_exact_floats(p)
+    add_max_degree(p)

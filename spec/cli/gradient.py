@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import argparse
 
-from checkers.activations import parse_activation
 from checkers.errors import RationalParseError
 from checkers.rationals import bit, fmt, sign, to_q
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, parse_act
 from spec.cli.engine import add_budget, budget, read_slp
 from spec.gadget import sigma_polynomial
-from spec.gradient import app_c, gradient_sizes
+from spec.theorem13 import app_c, gradient_sizes
 
 
 def _gradient(args: argparse.Namespace) -> int:
-    act = parse_activation(args.sigma)
+    act = parse_act(args.sigma)
     sigma_polynomial(act)  # DegreeError for id, affine or non-polynomial σ
     if args.copies < 1:
         raise UsageError(f"--copies must be a positive integer, got {args.copies}")

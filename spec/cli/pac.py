@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from checkers.rationals import fmt
-from spec.cli import CLI, UsageError, emit
+from spec.cli import CLI, UsageError, emit, figure_file
 
 
 def _pac(args: argparse.Namespace) -> int:
@@ -50,8 +50,9 @@ def _pac(args: argparse.Namespace) -> int:
 def register(cli: CLI) -> None:
     p = cli.command("pac", "PAC learning in the real vs the bit model (Appendix D): sample "
                     "sizes and a seeded simulation of natural learners, as a plot", _pac)
-    p.add_argument("-o", "--output", default="pac_failure.png", metavar="FILE.png",
-                   help="where to write the plot (default: pac_failure.png)")
+    p.add_argument("-o", "--output", default="pac_failure.png", metavar="FILE",
+                   type=figure_file,
+                   help="where to write the plot: .png, .pdf or .svg (default: pac_failure.png)")
     p.add_argument("--q", action="append", type=int, metavar="Q",
                    help="precision q to simulate (repeatable; default 2, 4, 8, 16)")
     p.add_argument("--trials", type=int, default=600, metavar="N",

@@ -12,12 +12,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
-from spec.cli.check import Run, add_run_arguments, run_registry, select_claims
-from spec.harness import profiles, table1
+from spec.harness import table1
 from spec.harness.report import claim_anchor, json_report, refutations_md, rows, theorem_table_md
+from spec.harness.session import Run, add_run_arguments, run_registry, run_settings, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
 
@@ -46,8 +45,8 @@ def make_figures(directory: Path, *, pac_trials: int = 600) -> list[Figure]:
     out.append(Figure(
         "figures/figure1.png", "Figure 1 (floating-point reproduction)",
         "log₁₀‖∇_{W₁}L‖₂ against depth for σ(x) = x² and ReLU with weights ×3 per layer, "
-        "computed in numpy float64 with PAPER.md §12's reconstructed setup (not an exact "
-        f"computation), beside the paper's digitised points. Largest ReLU deviation "
+        "computed in numpy float64 with a reconstructed setup (arXiv 2602.19017 states none; "
+        f"not an exact computation), beside the paper's digitised points. Largest ReLU deviation "
         f"{cmp.relu_max_abs:.2f} decades (tolerance {figure1.RELU_TOLERANCE_DECADES}); "
         f"largest x² deviation {100 * cmp.square_max_rel:.1f} % (tolerance "
         f"{100 * figure1.SQUARE_TOLERANCE_RELATIVE:.0f} %)."))
@@ -167,8 +166,7 @@ def _report(args: argparse.Namespace) -> int:
         raise UsageError(f"{directory} exists and is not a directory")
     if args.pac_trials < 1:
         raise UsageError(f"--pac-trials must be >= 1, got {args.pac_trials}")
-    profile = args.profile or profiles.default_profile()
-    acts = activations(args.activation or [])
+    profile, acts = run_settings(args)
     claims = select_claims(args.claim)
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet, label="whyrelu report")

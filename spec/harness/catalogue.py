@@ -33,6 +33,13 @@ def _section(c: Claim) -> tuple[int, int]:
     return (a, b) if a != 2 else (2, b)
 
 
+def _markdown_text(text: str) -> str:
+    """Claim text as Markdown paragraphs: a line starting with '#' (``#P-hard``, ``#SubsetSum``)
+    or '>' (``>= b``) is escaped so that it becomes neither a heading nor a quotation."""
+    return "\n".join("\\" + line if line.startswith(("#", ">")) else line
+                     for line in text.split("\n"))
+
+
 def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
     """The Markdown catalogue of every claim, in paper order."""
     out = [
@@ -57,7 +64,7 @@ def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
             out += [f"## {SECTION_TITLES.get(sec, 'Other')}", ""]
         out.append(f"### {c.ref} — `{c.id}`")
         out.append("")
-        out.append(c.statement)
+        out.append(_markdown_text(c.statement))
         out.append("")
         meta = [f"status: **{c.status}**", f"expected: **{c.expect}**"]
         if c.assumption:
@@ -74,6 +81,6 @@ def catalogue(claims: Sequence[Claim], acts: Sequence[Activation]) -> str:
             meta.append("symbolic proof attempted")
         out.append("- " + "\n- ".join(meta))
         if c.doc:
-            out += ["", c.doc]
+            out += ["", _markdown_text(c.doc)]
         out.append("")
     return "\n".join(out).rstrip() + "\n"

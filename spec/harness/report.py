@@ -17,6 +17,7 @@ from typing import Any
 from checkers.activations import Activation
 from spec.claims import Claim
 from spec.harness.runner import Figures, Result
+from spec.harness.version import SCHEMA_VERSION, version
 
 OUTCOME_ORDER = ("error", "refuted", "inconclusive", "holds", "proved")
 
@@ -210,6 +211,36 @@ def refutations_md(results: Sequence[Result], *, heading: str = "##") -> list[st
     return out
 
 
+def merged_statistics(results: Sequence[Result]) -> dict[str, Any] | None:
+    """Statistics of one (claim, activation) over its chunks: counts and times add up, and
+    the reasons for stopping are listed once each."""
+    stats = [r.statistics for r in results if r.statistics]
+    if not stats:
+        return None
+    out: dict[str, Any] = {k: sum(s.get(k, 0) for s in stats)
+                           for k in ("examples", "passed", "invalid", "shrinks")}
+    out["seconds"] = round(sum(s.get("seconds", 0.0) for s in stats), 3)
+    reasons: list[str] = []
+    for s in stats:
+        if s.get("stopped") and s["stopped"] not in reasons:
+            reasons.append(s["stopped"])
+    out["stopped"] = "; ".join(reasons)
+    return out
+
+
+def statistics_lines(results: Sequence[Result]) -> list[str]:
+    """One line per item: ``--hypothesis-show-statistics`` for claims."""
+    lines = []
+    for r in results:
+        s = r.statistics
+        if not s:
+            continue
+        lines.append(f"{r.item}: {s['examples']} examples ({s['passed']} passed, "
+                     f"{s['invalid']} invalid, {s['shrinks']} shrinks), {s['seconds']:.2f}s; "
+                     f"stopped: {s['stopped']}")
+    return lines
+
+
 def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """``report.json``: ``{"claims": [one entry per claim and activation], ...}``."""
@@ -234,8 +265,11 @@ def json_report(results: Sequence[Result], uncovered: Sequence[Activation] = (),
             "replay": worst.replay if worst.outcome in ("refuted", "error") else None,
             "certificate": next((r.certificate for r in rs if r.certificate), None),
             "seconds": round(sum(r.seconds for r in rs), 3),
+            "statistics": merged_statistics(rs),
         })
-    doc: dict[str, Any] = {"claims": entries, "uncovered_activations": [a.name for a in uncovered]}
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "whyrelu_version": version(),
+                           "claims": entries,
+                           "uncovered_activations": [a.name for a in uncovered]}
     if extra:
         doc.update(extra)
     return doc

@@ -54,6 +54,21 @@ class Item:
         return f"{self.claim_id}{act}{part}"
 
 
+def slug(expression: str) -> str:
+    """An identifier for an activation that ``pytest -k`` can select: ``x^2 + x`` →
+    ``x2_plus_x``, ``leaky_relu(1/8)`` → ``leaky_relu_1_8``."""
+    s = expression.replace("^", "").replace("+", " plus ").replace("-", " minus ")
+    return re.sub(r"[^A-Za-z0-9]+", "_", s).strip("_").lower() or "activation"
+
+
+def item_id(item: Item) -> str:
+    """The pytest id of an item: the claim id, then ``[expression|slug]`` for an activation
+    (``gadget.identity[x^2 + x|x2_plus_x]``), then the chunk."""
+    act = "" if item.activation is None else f"[{item.activation}|{slug(item.activation)}]"
+    part = "" if item.chunks == 1 else f"#{item.chunk + 1}of{item.chunks}"
+    return f"{item.claim_id}{act}{part}"
+
+
 def items_for(claims: Sequence[Claim], acts: Sequence[Activation]) -> list[Item]:
     """Every (claim, applicable activation, chunk), in a deterministic order."""
     out: list[Item] = []
@@ -128,6 +143,7 @@ class Result:
     counterexample: str | None = None
     certificate: str | None = None
     replay: str | None = None
+    statistics: dict[str, Any] | None = None
 
     @property
     def meets_expectation(self) -> bool:
@@ -166,6 +182,15 @@ class _Stats:
         self.failure: tuple[Any, BaseException] | None = None
         self.first_failure_at: int | None = None
         self.failing: set[str] = set()
+        self.invalid = 0
+        self.generate_seconds = 0.0
+
+    def as_json(self, stopped: str, seconds: float) -> dict[str, Any]:
+        """Per-item statistics in the spirit of ``--hypothesis-show-statistics``."""
+        shrinks = 0 if self.first_failure_at is None else self.calls - self.first_failure_at
+        return {"examples": self.calls - self.invalid - shrinks, "passed": self.passed,
+                "invalid": self.invalid, "shrinks": shrinks, "seconds": round(seconds, 3),
+                "stopped": stopped}
 
 
 def _key(inst: Any) -> str:
@@ -218,11 +243,13 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             res.outcome = "refuted"
             res.message = f"symbolic check failed: {e}"
             res.seconds = time.perf_counter() - start
+            res.statistics = stats.as_json("the symbolic check failed", res.seconds)
             return res
         except Exception as e:
             res.outcome = "error"
             res.message = f"prover crashed: {type(e).__name__}: {e}\n{traceback.format_exc()}"
             res.seconds = time.perf_counter() - start
+            res.statistics = stats.as_json("the prover crashed", res.seconds)
             return res
 
     def test(inst: Any) -> None:
@@ -240,9 +267,13 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         try:
             ev = claim.run_check(act, inst)
         except BitBudgetExceeded:
+            stats.invalid += 1
             reject()
-        except (UnsatisfiedAssumption, StopTest):
-            raise  # assume()/reject() in a check, or Hypothesis's own control flow
+        except UnsatisfiedAssumption:
+            stats.invalid += 1
+            raise  # assume()/reject() in a check
+        except StopTest:
+            raise  # Hypothesis's own control flow
         except BaseException as e:
             stats.failure = (inst, e)
             stats.failing.add(key)
@@ -274,9 +305,12 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         with with_reporter(report):
             runner()
         res.outcome = "proved" if certificate is not None else "holds"
+        stopped = f"reached the example budget ({per_chunk})"
     except (Unsatisfiable, FailedHealthCheck) as e:
         res.outcome = "inconclusive"
         res.message = f"{type(e).__name__}: {e}"
+        stopped = ("too few valid examples" if isinstance(e, Unsatisfiable)
+                   else "a health check failed")
     except BaseException as e:
         if isinstance(e, KeyboardInterrupt | SystemExit):
             raise
@@ -291,15 +325,12 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
                            + "".join(traceback.format_exception(bad))[-3000:])
         if stats.failure is not None:
             res.counterexample = _describe_instance(claim, stats.failure[0])
-        # Hypothesis reports the @reproduce_failure blob through its reporter (older
-        # versions) or as a note on the exception it raises
-        notes = [str(n) for x in (e, *errors) for n in getattr(x, "__notes__", ())]
-        blob = re.findall(r"@reproduce_failure\([^)]*\)", "\n".join([log.getvalue(), *notes]))
-        if blob:
-            res.replay = f"{replay}   (Hypothesis: {blob[-1]})"
+        stopped = ("found a counterexample and shrank it" if res.outcome == "refuted"
+                   else "the check crashed")
     # examples run: all of them when nothing failed, else those up to the first failure
     res.examples = stats.passed if stats.first_failure_at is None else stats.first_failure_at
     res.seconds = time.perf_counter() - start
+    res.statistics = stats.as_json(stopped, res.seconds)
     res.figures = {k: _fmt_num(v) for k, v in stats.figures.maxima.items()}
     if stats.figures.worst is not None:
         k, v, b = stats.figures.worst

@@ -230,7 +230,8 @@ NOT_IN_TABLE: tuple[tuple[str, str], ...] = (
     ("Conjecture A.2", "the constructive univariate radical conjecture: an open "
                        "conjecture (NX)."),
 )
-"""Further statements behind Table 1 that are not executable (PAPER.md §15: CI, NX)."""
+"""Further statements behind Table 1 that are not executable: cited results (CI) and
+complexity-class consequences (NX) of arXiv 2602.19017, §1.1 and App. A."""
 
 
 # --------------------------------------------------------------------------- matching

@@ -1,0 +1,8 @@
+"""``python -m spec.cli``: the ``whyrelu`` command line."""
+
+import sys
+
+from spec.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The exact Figure 1 (spec.figure1_exact): exact weights, certified logarithms."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from flint import fmpq
+
+from benchmarks.bench_figure1_exact import bench
+from checkers.reference import RefLayered
+from spec.figure1 import Setup, instance
+from spec.figure1_exact import certified_log10_sqrt, exact_network, exact_point
+
+SMALL = Setup(width=3, input_dim=2, batch=3)
+
+
+def test_exact_network_is_the_float_network() -> None:
+    net, xs, _ = exact_network(2, "relu", 7, SMALL)
+    inst = instance(2, "relu", 7, SMALL)
+    w0 = net.layers[0].weights
+    assert [[float(v) for v in row] for row in w0] == inst.weights[0].tolist()
+    assert all(Fraction(int(v.p), int(v.q)) == Fraction(float(f))
+               for row, frow in zip(w0, inst.weights[0], strict=True)
+               for v, f in zip(row, frow, strict=True))
+    assert [[float(v) for v in x] for x in xs] == inst.x.tolist()
+
+
+@pytest.mark.parametrize("act", ["relu", "square"])
+def test_norm_equals_the_fraction_reference(act: str) -> None:
+    """‖∇W₁L‖² with L = (1/B)Σ(f − y)², against the Fraction reference's ½Σ gradient ×2/B."""
+    net, xs, ys = exact_network(3, act, 1, SMALL)  # type: ignore[arg-type]
+    fx = [[Fraction(int(v.p), int(v.q)) for v in x] for x in xs]
+    fy = [[Fraction(int(v.p), int(v.q)) for v in y] for y in ys]
+    _, gw, _ = RefLayered(net).gradient(fx, fy, "square")
+    s = Fraction(2, SMALL.batch)
+    expected = sum((s * g) ** 2 for row in gw[0] for g in row)
+    p = exact_point(3, act, 1, SMALL)  # type: ignore[arg-type]
+    assert p.norm_sq == fmpq(expected.numerator, expected.denominator)
+
+
+def test_certified_log10() -> None:
+    lo, hi = certified_log10_sqrt(fmpq(100))
+    assert lo <= 1 <= hi and hi - lo < Fraction(1, 10**30)
+    lo, hi = certified_log10_sqrt(fmpq(2))
+    assert lo < Fraction(np.log10(2) / 2) + Fraction(1, 10**12)
+    with pytest.raises(ValueError, match="non-positive"):
+        certified_log10_sqrt(fmpq(0))
+
+
+def test_float_value_beside_the_exact_one_at_full_width() -> None:
+    p = exact_point(1, "square", 0)
+    assert p.float_log10 is not None and abs(float(p.log10_lo) - p.float_log10) < 1e-9
+
+
+def test_benchmark_smoke() -> None:
+    e, bare, bits = bench(1, "relu")
+    assert e > 0 and bare > 0 and bits > 0
