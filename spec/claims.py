@@ -40,12 +40,15 @@ from hypothesis import strategies as st
 from checkers.activations import Activation, Traits
 from checkers.certificates import CertificateRejected, KernelCertificate
 
-Status = Literal["theorem", "conditional", "cited", "erratum", "definition"]
+Status = Literal["theorem", "conditional", "cited", "erratum", "definition", "beyond"]
 Expect = Literal["holds", "counterexample"]
 Number = int | Fraction | fmpq | fmpz
 T = TypeVar("T")
 
-STATUSES: tuple[Status, ...] = ("theorem", "conditional", "cited", "erratum", "definition")
+STATUSES: tuple[Status, ...] = ("theorem", "conditional", "cited", "erratum", "definition",
+                               "beyond")
+"""``beyond``: a result that goes beyond the paper (``spec/beyond/``, reference "Beyond the
+paper: ..."); standard mathematics checked here, never presented as the paper's theorem."""
 
 
 # --------------------------------------------------------------------------- failures
@@ -163,7 +166,11 @@ PIECEWISE_LINEAR = Covers(
     "piecewise-linear (ReLU-type)", lambda t: t.kind == "piecewise_linear"
 )
 BIT_BOUNDED = Covers("bit-bounded phi_K", lambda t: t.bit_bounded_k is not None)
-ANY_ACTIVATION = Covers("any activation", lambda t: True)
+ANY_ACTIVATION = Covers("any activation with exact values and no poles",
+                        lambda t: t.exact and t.kind != "rational")
+"""The engine's semantics claims (random networks, random inputs): activations that are maps
+ℚ → ℚ everywhere.  Rational activations (poles) and inexact ones (tanh, x^(1/2): rounded by
+phi_K) have their own semantics claims in :mod:`spec.beyond.activation_semantics`."""
 
 
 # --------------------------------------------------------------------------- the claim
@@ -224,6 +231,11 @@ def _register(c: Claim) -> Claim:
         raise ValueError(f"claim {c.id}: a conditional claim must name its assumption")
     if c.status not in STATUSES:
         raise ValueError(f"claim {c.id}: unknown status {c.status!r}")
+    beyond_ref = c.ref.startswith("Beyond")
+    if (c.status == "beyond" and not beyond_ref) or (beyond_ref and c.status == "theorem"):
+        raise ValueError(f"claim {c.id}: status 'beyond' needs a reference 'Beyond the paper: "
+                         f"...', and such a reference is never a theorem of the paper (got "
+                         f"{c.status!r}, {c.ref!r})")
     _REGISTRY[c.id] = c
     return c
 
@@ -384,7 +396,11 @@ def paper_order(ref: str) -> tuple[int, int, int]:
 
     >>> paper_order("Lemma 3.1") < paper_order("Claim B.1") < paper_order("Theorem E.1")
     True
+    >>> paper_order("Beyond the paper: local gadget") > paper_order("Table 1")
+    True
     """
+    if ref.startswith("Beyond"):
+        return (3, 0, 0)
     m = re.search(r"\b([0-9]+|[A-F])\.([0-9]+)\b", ref)
     if m:
         sec = m.group(1)

@@ -60,3 +60,11 @@ def test_bench_erm_tiny() -> None:
     assert not splittable and ok and patterns > 0
     splittable, ok, *_ = run(cycle(4))
     assert splittable and ok
+
+
+def test_bench_classify_tiny() -> None:
+    from benchmarks.bench_classify import bench
+
+    rows = bench(("x^2", "relu"), repeats=1)
+    assert [(e, v) for e, v, _ in rows] == [("x^2", "hard/proved"), ("relu", "tractable/proved")]
+    assert all(s >= 0 for _, _, s in rows)

@@ -22,8 +22,21 @@ DEFAULT_REPORT = "report"
 def _check(args: argparse.Namespace) -> int:
     if args.no_report and args.report is not None:
         raise UsageError("--no-report and --report DIR contradict each other; give one")
-    profile, acts = run_settings(args)
+    if args.only:  # only the given activations' items, each announced by its verdict
+        if not args.activation:
+            raise UsageError("--only needs --activation EXPR")
+        from checkers.activations import parse_activation
+        from spec.beyond.classify import classify
+
+        profile, _ = run_settings(argparse.Namespace(**{**vars(args), "activation": None}))
+        acts = list(dict.fromkeys(parse_activation(a) for a in args.activation))
+        for a in acts:  # an inexact σ (tanh) runs only the claims that cover it
+            print(classify(a, measured=False).line())
+    else:
+        profile, acts = run_settings(args)
     claims = select_claims(args.claim)
+    if args.only:  # the activation's items only: no activation-free claims
+        claims = [c for c in claims if c.covers is not None]
     if args.list:
         for it in items_for(claims, acts):
             print(it.name)
@@ -31,8 +44,13 @@ def _check(args: argparse.Namespace) -> int:
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet)
     registered = activations()
-    added = [a for a in acts if a not in registered]
+    added = acts if args.only else [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
+    for a in added:  # the coverage line, also when --claim selects no covering claim
+        if not any(r.activation == a.name for r in run.results):
+            n = sum(1 for c in load_all() if c.covers is not None and c.applies_to(a))
+            print(f"activation {a.name}: covered by 0 of the selected claims ({n} claims in "
+                  f"the registry cover it; whyrelu classify '{a.name}' lists them)")
     if args.statistics:
         print("\nstatistics (per item):")
         for line in statistics_lines(run.results):
@@ -59,6 +77,9 @@ def register(cli: CLI) -> None:
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
+    p.add_argument("--only", action="store_true",
+                   help="run only the --activation items (not the registered activations), "
+                        "starting with each one's verdict line")
     p.add_argument("--statistics", action="store_true",
                    help="print per-item statistics: examples run, invalid, shrinks, time, "
                         "why it stopped (also in report.json)")

@@ -72,6 +72,7 @@ MARKERS = {
     "definition": "claim items checking a definition of the paper",
     "cited": "claim items checking a cited result",
     "conditional": "claim items conditional on a named assumption",
+    "beyond": "claim items beyond the paper (spec/beyond: gadgets for other activations)",
     "control": "negative controls (a perturbed construction that must be refuted)",
     "hardness": "claim items on the hardness side of the dichotomy (polynomial σ, #P)",
     "tractable": "claim items on the tractable side (piecewise-linear σ, phi_K, Theorem E.1)",
