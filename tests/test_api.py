@@ -183,3 +183,15 @@ def test_import_and_train_through_the_api(tmp_path: Path) -> None:
     assert run.network.weights == expected.weights
     # f = 1/2 − 1/2 = 0, so L = ½(0 − 1)² = 1/2 before the step
     assert run.records[0].loss == fmpq(1, 2)
+
+
+def test_classify_through_the_api() -> None:
+    """whyrelu.classify gives the verdicts of docs/which-side.md (checked by hand here)."""
+    assert (whyrelu.classify("x^2", measured=False).side,
+            whyrelu.classify("x^2", measured=False).strength) == ("hard", "proved")
+    relu = whyrelu.classify("relu", measured=False)
+    assert (relu.side, relu.strength) == ("tractable", "proved")
+    sq = whyrelu.classify("relu^2", measured=False)
+    assert (sq.side, sq.strength) == ("hard", "gadget")  # beyond the paper: no forcing proof
+    assert whyrelu.classify("tanh", measured=False).side == "outside"
+    assert "classify" in whyrelu.__all__

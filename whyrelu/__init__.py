@@ -32,6 +32,8 @@ from checkers.limits import MAX_DEGREE, check_degree
 from checkers.network import Network, Sample
 from checkers.slp import SLP
 from checkers.training import TrainingRun
+from spec.beyond.classify import Verdict
+from spec.beyond.classify import classify as _classify
 from spec.harness.runner import Result
 from spec.harness.version import SCHEMA_VERSION
 from spec.harness.version import version as _version
@@ -58,9 +60,11 @@ __all__ = [
     "RunResult",
     "SizesResult",
     "TrainingRun",
+    "Verdict",
     "WhyReluError",
     "__version__",
     "backprop",
+    "classify",
     "compile_slp",
     "forward",
     "gadget",
@@ -214,6 +218,14 @@ def _samples(net: Network, data: str | Path | Sequence[Any], exact_float: bool) 
     if all(isinstance(s, Sample) for s in items):
         return items
     return dataset_from_json(items, net, exact_float=exact_float)
+
+
+def classify(activation: ActivationLike, *, measured: bool = True) -> Verdict:
+    """Which side of the dichotomy an activation is on, and how sure (``whyrelu classify``):
+    side, strength, reason, evidence and the claims that cover it; ``measured`` adds the
+    exact size profile over depth.  Verdicts beyond the paper say so."""
+    act = activation if isinstance(activation, Activation) else parse_activation(activation)
+    return _classify(act, measured=measured)
 
 
 def import_network(path: str | Path,
