@@ -667,7 +667,7 @@ def farkas(a: Any, b: Sequence[Any], y: Sequence[Any], *, name: str = "farkas",
 
 def perturbed(cert: KernelCertificate, delta: Fraction = Fraction(1)) -> KernelCertificate:
     """A negative control: ``cert`` with one number changed by ``delta`` (the first
-    non-trivial constant of an identity's lhs, inverse entry [0][0], multiplier y_0, the
+    non-trivial constant of an identity's lhs, the inverse's first entry, multiplier y_0, the
     claimed value; an inequality's bound is lowered by |delta| + 1 — this assumes the bound
     is tight enough that lowering it breaks the inequality)."""
     if isinstance(cert, PolynomialIdentity):

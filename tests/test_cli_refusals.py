@@ -135,7 +135,11 @@ def test_check_leaves_the_working_directory_alone(tmp_path: Path) -> None:
                           text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert list(cwd.iterdir()) == []
-    assert (cache / "whyrelu" / "hypothesis").is_dir()
+    # where the database lives for this user (created on first write only, so ask for it)
+    where = subprocess.run([sys.executable, "-c", "from spec.harness.profiles import "
+                            "database_path; print(database_path())"], cwd=cwd, env=env,
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert where.stdout.strip() == str(cache / "whyrelu" / "hypothesis" / "examples")
 
 
 def test_floats_only_with_exact_floats(capsys: pytest.CaptureFixture[str],
