@@ -8,7 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,17 @@ from spec.activations import activations
 from spec.claims import Claim, load_all, select
 from spec.cli import CLI, UsageError
 from spec.harness import profiles
+from spec.harness.campaign import (
+    ResultsFile,
+    ShardResult,
+    parse_shard_spec,
+    partition,
+    run_shard,
+    shards_for,
+)
 from spec.harness.catalogue import catalogue
 from spec.harness.report import text_table
-from spec.harness.runner import Item, Result, items_for, run_item, uncovered
-
-
-def _work(job: tuple[Item, str, int | None]) -> Result:
-    item, profile, seed = job
-    return run_item(item, profile=profile, user_seed=seed)
+from spec.harness.runner import Result, items_for, uncovered
 
 
 @dataclass
@@ -38,6 +41,15 @@ class Run:
     profile: str
     seed: int | None
     seconds: float
+    shard_results: list[ShardResult] = field(default_factory=list)
+    shard: tuple[int, int] = (1, 1)
+
+    def results_file(self) -> ResultsFile:
+        """The results of this run as a results file (``--results``, ``whyrelu merge``)."""
+        return ResultsFile(self.profile, self.seed, [c.id for c in self.claims],
+                           [a.name for a in self.activations], self.shard,
+                           len(items_for(self.claims, self.activations)), self.seconds,
+                           list(self.shard_results))
 
     @property
     def ok(self) -> bool:
@@ -61,34 +73,51 @@ def select_claims(patterns: Sequence[str] | None) -> list[Claim]:
 
 def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile: str,
                  seed: int | None = None, jobs: int | None = None, quiet: bool = False,
-                 label: str = "whyrelu check") -> Run:
-    """Run every (claim, activation) item, in parallel over ``jobs`` processes, with a
-    progress display on standard error; results come back in item order."""
-    items = items_for(claims, acts)
+                 label: str = "whyrelu check", shard: tuple[int, int] | None = None,
+                 scheduler: str | None = None, retries: int = 2,
+                 database: str | None = None, database_readonly: bool = False) -> Run:
+    """Run every (claim, activation) item — or, with ``shard=(i, N)``, the i-th of N
+    partitions of them — as shards (:func:`spec.harness.campaign.run_shard`): in parallel
+    over ``jobs`` local processes, or on the Dask cluster at ``scheduler``
+    (``local:N`` for a new local one).  A progress display goes to standard error; results
+    come back in item order."""
+    all_items = items_for(claims, acts)
+    items = all_items if shard is None else partition(all_items, *shard)
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     jobs = jobs or os.cpu_count() or 1
-    print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
-          f"profile {profile}, {jobs} jobs", file=sys.stderr)
+    where = f"scheduler {scheduler}" if scheduler else f"{jobs} jobs"
+    part = "" if shard is None else f" (shard {shard[0]}/{shard[1]} of {len(all_items)})"
+    print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items{part}, "
+          f"profile {profile}, {where}", file=sys.stderr)
     start = time.perf_counter()
-    work = [(it, profile, seed) for it in items]
-    results: list[Result] = []
+    shards = shards_for(items, profile=profile, seed=seed, database=database,
+                        database_readonly=database_readonly)
+    out: list[ShardResult] = []
     progress = _Progress(len(items), quiet=quiet)
-    if jobs == 1:
-        for job in work:
-            results.append(_work(job))
-            progress.update(results[-1])
+
+    def got(r: ShardResult) -> None:
+        out.append(r)
+        progress.update(r.result)
+
+    if scheduler:
+        from spec.harness.cluster import connect, run_on_cluster
+
+        with connect(scheduler) as client:
+            run_on_cluster(client, shards, retries=retries, on_result=got)
+    elif jobs == 1:
+        for sh in shards:
+            got(ShardResult.from_json(run_shard(sh.to_json())))
     else:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(jobs) as pool:
-            for res in pool.imap_unordered(_work, work):
-                results.append(res)
-                progress.update(res)
+            for text in pool.imap_unordered(run_shard, [sh.to_json() for sh in shards]):
+                got(ShardResult.from_json(text))
     progress.done()
     order = {it.name: i for i, it in enumerate(items)}
-    results.sort(key=lambda r: order[r.item])
-    return Run(list(claims), list(acts), results, uncovered(load_all(), acts), profile, seed,
-               time.perf_counter() - start)
+    out.sort(key=lambda r: order[r.result.item])
+    return Run(list(claims), list(acts), [r.result for r in out], uncovered(load_all(), acts),
+               profile, seed, time.perf_counter() - start, out, shard or (1, 1))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -99,13 +128,31 @@ def _check(args: argparse.Namespace) -> int:
         for it in items_for(claims, acts):
             print(it.name)
         return 0
+    shard = None if args.shard is None else parse_shard_spec(args.shard)
+    if shard is not None and args.results is None:
+        raise UsageError("--shard needs --results FILE (then: whyrelu merge FILE... "
+                         "--report DIR)")
+    if args.retries < 0:
+        raise UsageError(f"--retries must be >= 0, got {args.retries}")
+    if args.database:
+        from spec.harness.database import check_reachable
+
+        check_reachable(args.database)
+        if profile == "ci" or args.seed is not None:
+            print("whyrelu check: note: the ci profile and seeded runs use no example "
+                  "database; --database is ignored", file=sys.stderr)
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
-                       quiet=args.quiet)
+                       quiet=args.quiet, shard=shard, scheduler=args.scheduler,
+                       retries=args.retries, database=args.database,
+                       database_readonly=args.database_readonly)
     registered = activations()
     added = [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
-    if not args.no_report:
+    if args.results is not None:
+        run.results_file().write(Path(args.results))
+        print(f"results written to {args.results}", file=sys.stderr)
+    if not args.no_report and shard is None:
         from spec.cli.report import write
 
         md, js = write(Path(args.report), run, figures=not args.no_figures)
@@ -169,5 +216,21 @@ def register(cli: CLI) -> None:
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
     p.add_argument("--list", action="store_true", help="list the items and exit")
+    camp = p.add_argument_group("campaigns (docs/campaigns.md)")
+    camp.add_argument("--shard", metavar="i/N",
+                      help="run only the i-th of N deterministic partitions of the items "
+                           "(1 <= i <= N); needs --results, writes no report")
+    camp.add_argument("--results", metavar="FILE",
+                      help="write the results as JSON to FILE, for 'whyrelu merge'")
+    camp.add_argument("--scheduler", metavar="ADDRESS",
+                      help="run the shards on the Dask cluster at ADDRESS "
+                           "(tcp://host:8786), or on a new local one with 'local:N'")
+    camp.add_argument("--retries", type=int, default=2, metavar="N",
+                      help="with --scheduler: retry a failing shard N times (default 2)")
+    camp.add_argument("--database", metavar="URL",
+                      help="share the example database: redis://host:port/db or a "
+                           "directory, combined with the local one")
+    camp.add_argument("--database-readonly", action="store_true",
+                      help="replay from --database but never write to it")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)
