@@ -16,9 +16,11 @@ file reports becomes an ``error`` result rather than vanishing.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
+import pkgutil
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -113,15 +115,41 @@ def worker_name() -> str:
         return f"{socket.gethostname()}:{os.getpid()}"
 
 
+PROJECT_PACKAGES = ("checkers", "strategies", "spec")
+
+
+@functools.cache
+def import_project() -> None:
+    """Import every module of the project, once per process.
+
+    Hypothesis draws, now and then, integer constants found in the source of the *local*
+    modules loaded so far (``hypothesis.internal.constants_ast``), even when derandomized,
+    so which examples a claim sees depends on which project modules the process happens to
+    have imported.  Importing all of them before any shard runs makes a shard's examples
+    the same in a Dask worker, a pool process and ``whyrelu check --jobs 1``.
+    """
+    for top in PROJECT_PACKAGES:
+        pkg = importlib.import_module(top)
+        for info in sorted(pkgutil.walk_packages(pkg.__path__, f"{top}.",
+                                                 onerror=lambda name: None),
+                           key=lambda m: m.name):
+            try:
+                importlib.import_module(info.name)
+            except ImportError:  # an optional dependency that is not installed
+                continue
+
+
 def run_shard(shard_json: str) -> str:
     """Run one shard and return its result as JSON text:
     ``{"format", "shard", "result", "worker"}`` (``result`` as in ``report.json``'s
     per-item form, :meth:`Result.to_json`).
 
-    Imports ``shard.modules`` first (claims declared outside :mod:`spec`).  The shard's
+    Imports the whole project first (:func:`import_project`), then ``shard.modules``
+    (claims declared outside :mod:`spec`).  The shard's
     database is used only where the profile keeps one and the run is unseeded.
     """
     shard = Shard.from_json(shard_json)
+    import_project()
     for name in shard.modules:
         importlib.import_module(name)
     db = None

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import logging
 import uuid
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from hypothesis.errors import HypothesisDeprecationWarning
 
 from spec.harness.campaign import (
     CampaignError,
@@ -51,9 +54,16 @@ class ShardFailed(Exception):
 
 
 def dask_task(shard_json: str) -> str:
-    """The task a Dask worker runs: :func:`run_shard`, with failures tagged by worker."""
+    """The task a Dask worker runs: :func:`run_shard`, with failures tagged by worker.
+
+    The worker's own threads draw from the global ``random`` module while a shard runs,
+    which Hypothesis would misreport as a strategy using ``random``: that warning is off.
+    """
     try:
-        return run_shard(shard_json)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Do not use the `random` module",
+                                    category=HypothesisDeprecationWarning)
+            return run_shard(shard_json)
     except Exception as e:
         raise ShardFailed(f"{type(e).__name__}: {e}", worker_name()) from None
 
