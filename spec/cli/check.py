@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checkers.activations import Activation
 from spec.activations import activations
@@ -28,6 +28,9 @@ from spec.harness.campaign import (
 from spec.harness.catalogue import catalogue
 from spec.harness.report import text_table
 from spec.harness.runner import Result, items_for, uncovered
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 @dataclass
@@ -74,25 +77,28 @@ def select_claims(patterns: Sequence[str] | None) -> list[Claim]:
 def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile: str,
                  seed: int | None = None, jobs: int | None = None, quiet: bool = False,
                  label: str = "whyrelu check", shard: tuple[int, int] | None = None,
-                 scheduler: str | None = None, retries: int = 2,
-                 database: str | None = None, database_readonly: bool = False) -> Run:
+                 scheduler: str | Client | None = None, retries: int = 2,
+                 database: str | None = None, database_readonly: bool = False,
+                 modules: Sequence[str] = ()) -> Run:
     """Run every (claim, activation) item — or, with ``shard=(i, N)``, the i-th of N
     partitions of them — as shards (:func:`spec.harness.campaign.run_shard`): in parallel
-    over ``jobs`` local processes, or on the Dask cluster at ``scheduler``
-    (``local:N`` for a new local one).  A progress display goes to standard error; results
-    come back in item order."""
+    over ``jobs`` local processes, or on the Dask cluster at ``scheduler`` (``local:N``
+    for a new local one; or a ``distributed.Client``).  A progress display goes to
+    standard error; results come back in item order.  ``modules`` are imported by every
+    shard before it runs (claims declared outside :mod:`spec`)."""
     all_items = items_for(claims, acts)
     items = all_items if shard is None else partition(all_items, *shard)
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     jobs = jobs or os.cpu_count() or 1
-    where = f"scheduler {scheduler}" if scheduler else f"{jobs} jobs"
+    where = f"scheduler {scheduler}" if isinstance(scheduler, str) else \
+        "a Dask cluster" if scheduler is not None else f"{jobs} jobs"
     part = "" if shard is None else f" (shard {shard[0]}/{shard[1]} of {len(all_items)})"
     print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items{part}, "
           f"profile {profile}, {where}", file=sys.stderr)
     start = time.perf_counter()
     shards = shards_for(items, profile=profile, seed=seed, database=database,
-                        database_readonly=database_readonly)
+                        database_readonly=database_readonly, modules=modules)
     out: list[ShardResult] = []
     progress = _Progress(len(items), quiet=quiet)
 
@@ -100,7 +106,7 @@ def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile
         out.append(r)
         progress.update(r.result)
 
-    if scheduler:
+    if scheduler is not None:
         from spec.harness.cluster import connect, run_on_cluster
 
         with connect(scheduler) as client:

@@ -145,8 +145,9 @@ def run_shard(shard_json: str) -> str:
     per-item form, :meth:`Result.to_json`).
 
     Imports the whole project first (:func:`import_project`), then ``shard.modules``
-    (claims declared outside :mod:`spec`).  The shard's
-    database is used only where the profile keeps one and the run is unseeded.
+    (claims declared outside :mod:`spec`).  Where the profile keeps an example database and
+    the run is unseeded, the database is :func:`~spec.harness.database.example_database`
+    (the local one, ``$WHYRELU_DATABASE``, combined with the shard's shared one).
     """
     shard = Shard.from_json(shard_json)
     import_project()
@@ -154,8 +155,8 @@ def run_shard(shard_json: str) -> str:
         importlib.import_module(name)
     db = None
     profile_db = settings.get_profile(shard.profile).database
-    if shard.database and shard.seed is None and profile_db is not None:
-        db = example_database(shard.database, shard.database_readonly, local=profile_db)
+    if shard.seed is None and profile_db is not None:
+        db = example_database(shard.database, shard.database_readonly)
     res = run_item(shard.item, profile=shard.profile, user_seed=shard.seed,
                    examples=shard.examples, database=db)
     return json.dumps({"format": RESULT_FORMAT, "shard": shard.to_dict(),

@@ -77,9 +77,13 @@ def _import_distributed() -> Any:
 
 
 @contextmanager
-def connect(address: str, *, quiet: bool = True) -> Iterator[Client]:
+def connect(address: str | Client, *, quiet: bool = True) -> Iterator[Client]:
     """A client of the Dask scheduler at ``address``, or of a new ``LocalCluster`` of N
-    single-threaded worker processes for ``local:N`` (closed on exit)."""
+    single-threaded worker processes for ``local:N`` (closed on exit); a client given
+    instead of an address is used as it is (and left open)."""
+    if not isinstance(address, str):
+        yield address
+        return
     distributed = _import_distributed()
     level = logging.ERROR if quiet else logging.WARNING
     if address.startswith(LOCAL_PREFIX):
