@@ -218,6 +218,10 @@ def test_campaign_usage_errors(argv: list[str], message: str,
 
 # --------------------------------------------------------------------------- Dask
 
+DASK = pytest.mark.xdist_group("dask-cluster")  # one LocalCluster under --dist loadgroup
+
+
+@DASK
 def test_cluster_report_equals_single_process(client: Any, tmp_path: Path) -> None:
     claims = select_claims(CHEAP)
     acts = activations()
@@ -228,6 +232,7 @@ def test_cluster_report_equals_single_process(client: Any, tmp_path: Path) -> No
     _reports_equal(one, on_cluster, tmp_path)
 
 
+@DASK
 def test_killed_worker_loses_no_shard(client: Any, test_claims: Any) -> None:
     claim = get_claim("campaign_test.slow")
     shards = shards_for(items_for([claim], []), profile="ci", modules=[TEST_CLAIMS])
@@ -253,6 +258,7 @@ def test_killed_worker_loses_no_shard(client: Any, test_claims: Any) -> None:
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
 
+@DASK
 def test_failing_shard_is_an_error_naming_its_worker(client: Any) -> None:
     from spec.harness.cluster import run_on_cluster
 
@@ -330,3 +336,15 @@ def test_database_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "file").write_text("")
     with pytest.raises(DatabaseError, match="not a directory"):
         example_database(str(tmp_path / "file"))
+
+
+def test_bench_campaign_makespan() -> None:
+    """The benchmark's estimate (no timing asserted): list scheduling of shard times."""
+    from benchmarks.bench_campaign import estimate, makespan
+
+    assert makespan([3, 1, 1, 1], 2, longest_first=True) == 3
+    assert makespan([1, 1, 1, 3], 2, longest_first=False) == 4
+    assert makespan([5.0], 100, longest_first=False) == 5.0
+    est = estimate([{"item": "a", "cpu": 2.0}, {"item": "b", "cpu": 1.0}], [1, 2], 0.5, 2.0)
+    assert est["total_cpu"] == 6.0 and est["makespan"]["1"]["in_order"] == 9.0
+    assert est["makespan"]["2"]["longest_first"] == 6.0
