@@ -74,7 +74,9 @@ def client() -> Iterator[Any]:
     os.environ["PYTHONPATH"] = _env_with_root()["PYTHONPATH"]
     try:
         with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                      dashboard_address=None, silence_logs=50) as cluster, \
+                                      dashboard_address=None,
+                                      scheduler_kwargs={"dashboard_address": ":0"},
+                                      silence_logs=50) as cluster, \
                 distributed.Client(cluster) as c:
             yield c
     finally:

@@ -95,12 +95,14 @@ def connect(address: str | Client, *, quiet: bool = True) -> Iterator[Client]:
         if n < 1:
             raise CampaignError(f"--scheduler {address}: need at least one worker")
         with distributed.LocalCluster(n_workers=n, processes=True, threads_per_worker=1,
-                                      dashboard_address=None, silence_logs=level) as cluster, \
+                                      dashboard_address=None,
+                                      scheduler_kwargs={"dashboard_address": ":0"},
+                                      silence_logs=level) as cluster, \
                 distributed.Client(cluster) as client:
             yield client
         return
     try:
-        client = distributed.Client(address, timeout="20s")
+        client = distributed.Client(address, timeout="10s")
     except (OSError, TimeoutError) as e:
         raise CampaignError(f"cannot reach the Dask scheduler at {address}: {e}") from None
     with client:
