@@ -220,10 +220,6 @@ def test_campaign_usage_errors(argv: list[str], message: str,
 
 # --------------------------------------------------------------------------- Dask
 
-DASK = pytest.mark.xdist_group("dask-cluster")  # one LocalCluster under --dist loadgroup
-
-
-@DASK
 def test_cluster_report_equals_single_process(client: Any, tmp_path: Path) -> None:
     claims = select_claims(CHEAP)
     acts = activations()
@@ -234,7 +230,6 @@ def test_cluster_report_equals_single_process(client: Any, tmp_path: Path) -> No
     _reports_equal(one, on_cluster, tmp_path)
 
 
-@DASK
 def test_killed_worker_loses_no_shard(client: Any, test_claims: Any) -> None:
     claim = get_claim("campaign_test.slow")
     shards = shards_for(items_for([claim], []), profile="ci", modules=[TEST_CLAIMS])
@@ -260,7 +255,6 @@ def test_killed_worker_loses_no_shard(client: Any, test_claims: Any) -> None:
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
 
-@DASK
 def test_failing_shard_is_an_error_naming_its_worker(client: Any) -> None:
     from spec.harness.cluster import run_on_cluster
 

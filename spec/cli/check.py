@@ -141,8 +141,9 @@ def _check(args: argparse.Namespace) -> int:
     if args.retries < 0:
         raise UsageError(f"--retries must be >= 0, got {args.retries}")
     if args.database:
-        from spec.harness.database import check_reachable
+        from spec.harness.database import check_reachable, shared_database
 
+        shared_database(args.database)  # a malformed URL is an error whatever the profile
         check_reachable(args.database)
         if profile == "ci" or args.seed is not None:
             print("whyrelu check: note: the ci profile and seeded runs use no example "
