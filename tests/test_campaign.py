@@ -169,6 +169,16 @@ def test_partition_is_deterministic_and_complete() -> None:
         assert parts == [partition(items, i, n) for i in range(1, n + 1)]
 
 
+def test_list_shows_a_shards_items(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--list"]) == 0
+    every = capsys.readouterr().out.splitlines()
+    parts = []
+    for i in (1, 2):
+        assert main(["check", "--list", "--shard", f"{i}/2"]) == 0
+        parts.append(capsys.readouterr().out.splitlines())
+    assert parts[0] == every[0::2] and parts[1] == every[1::2]
+
+
 def test_shards_then_merge_equal_one_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                          ) -> None:
     base = ["--profile", "ci", "--jobs", "1", "--quiet", "--no-figures"]

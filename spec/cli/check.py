@@ -130,11 +130,12 @@ def _check(args: argparse.Namespace) -> int:
     profile = args.profile or profiles.default_profile()
     acts = activations(args.activation or [])
     claims = select_claims(args.claim)
+    shard = None if args.shard is None else parse_shard_spec(args.shard)
     if args.list:
-        for it in items_for(claims, acts):
+        items = items_for(claims, acts)
+        for it in items if shard is None else partition(items, *shard):
             print(it.name)
         return 0
-    shard = None if args.shard is None else parse_shard_spec(args.shard)
     if shard is not None and args.results is None:
         raise UsageError("--shard needs --results FILE (then: whyrelu merge FILE... "
                          "--report DIR)")
@@ -222,7 +223,8 @@ def register(cli: CLI) -> None:
                         "(default: ./report)")
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
-    p.add_argument("--list", action="store_true", help="list the items and exit")
+    p.add_argument("--list", action="store_true",
+                   help="list the items (of --shard i/N if given) and exit")
     camp = p.add_argument_group("campaigns (docs/campaigns.md)")
     camp.add_argument("--shard", metavar="i/N",
                       help="run only the i-th of N deterministic partitions of the items "
