@@ -9,12 +9,15 @@ subprocesses import it too), and restores the claim registry afterwards.
   generation practically never draws — a run finds it only by replaying the example
   database.
 * ``campaign_test.slow`` — eight chunks of a check that sleeps, so that a worker can be
-  killed while it runs one.
+  killed while it runs one;
+* ``campaign_test.kills_its_worker`` — kills its own process when
+  ``WHYRELU_TEST_KILL_WORKER=1`` (set only for the workers of one test's cluster).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 from hypothesis import strategies as st
@@ -39,4 +42,15 @@ def planted(x: int) -> Evidence:
        instances=st.integers(0, 10), examples=8, split=8)
 def slow(x: int) -> Evidence:
     time.sleep(SLEEP)
+    return Evidence.of(x=x)
+
+
+KILL_ENV = "WHYRELU_TEST_KILL_WORKER"
+
+
+@claim("Beyond: campaign test", "kills the process that runs it when $WHYRELU_TEST_KILL_WORKER "
+       "is 1 (a worker that dies on every attempt)", instances=st.integers(0, 10), examples=1)
+def kills_its_worker(x: int) -> Evidence:
+    if os.environ.get(KILL_ENV) == "1":
+        os.kill(os.getpid(), signal.SIGKILL)
     return Evidence.of(x=x)

@@ -276,6 +276,38 @@ def test_failing_shard_is_an_error_naming_its_worker(client: Any) -> None:
     assert f"worker {res.worker}" in str(res.result.message)
 
 
+def test_shard_that_kills_every_worker_is_an_error_naming_it(test_claims: Any) -> None:
+    """A shard whose worker dies on each of its attempts (2 here) becomes an error result
+    naming the last worker, after Dask's own rescheduling."""
+    import dask
+
+    from spec.harness.cluster import run_on_cluster
+
+    old = os.environ.get("PYTHONPATH")
+    os.environ.update({"PYTHONPATH": _env_with_root()["PYTHONPATH"],
+                       test_claims.KILL_ENV: "1"})
+    try:
+        with dask.config.set({"distributed.scheduler.allowed-failures": 1}), \
+                distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
+                                         dashboard_address=None,
+                                         scheduler_kwargs={"dashboard_address": ":0"},
+                                         silence_logs=50) as cluster, \
+                distributed.Client(cluster) as c:
+            shard = Shard("campaign_test.kills_its_worker", None, profile="ci",
+                          modules=(TEST_CLAIMS,))
+            [res] = run_on_cluster(c, [shard])
+    finally:
+        os.environ.pop(test_claims.KILL_ENV)
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+    assert res.result.outcome == "error" and res.result.item == "campaign_test.kills_its_worker"
+    assert res.worker is not None and res.worker.startswith("tcp://127.0.0.1:")
+    assert "KilledWorker" in str(res.result.message) and "2 different workers" in \
+        str(res.result.message)
+
+
 # --------------------------------------------------------------------------- database
 
 def _run_in_fresh_process(shard: Shard, local_db: Path, mode: str) -> dict[str, Any]:
