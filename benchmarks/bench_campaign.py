@@ -8,11 +8,13 @@ Two sets of shards (docs/campaigns.md), each run by :func:`spec.harness.campaign
 
 Each set runs (1) serially in this process, (2) on a ``LocalCluster`` of one worker,
 (3) on a ``LocalCluster`` of two workers, (4) in a local pool of two processes
-(``whyrelu check --jobs 2``).  Reported: wall time, shards per second, the Dask overhead
-(2 against 1) and the speed-up from one to two workers (3 against 2).  Cluster start-up is
-timed separately and not counted.  Configurations alternate over ``--repeats`` rounds and
-the fastest round counts, which damps the noise of a shared machine; the load average is
-printed with the figures.
+(``whyrelu check --jobs 2``, process start-up included).  Reported: wall time, CPU time of
+every process involved (this one, which hosts the Dask scheduler, plus the workers or pool
+processes), shards per second, the Dask overhead (2 against 1) and the speed-up from one to
+two workers (3 against 2), by wall time and, since wall times on a shared machine measure
+the other users, from CPU times (the busiest worker's).  Cluster start-up is timed
+separately and not counted.  Configurations alternate over ``--repeats`` rounds and the
+best round counts; the load average is printed with the figures.
 
 ``--registry FILE`` also times every ``ci`` shard of the registry (CPU seconds, serially)
 and writes them to FILE, then estimates a campaign's makespan on P cores by list
@@ -30,6 +32,7 @@ import heapq
 import json
 import multiprocessing
 import os
+import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -77,54 +80,76 @@ def run_pool(shards: Sequence[Shard], jobs: int) -> list[ShardResult]:
 
 @dataclass
 class Timing:
-    """Fastest wall time of one configuration on one set of shards."""
+    """Wall time, CPU time (every process involved) and the busiest worker's CPU time of
+    one configuration, per round."""
 
     config: str
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    busiest: list[float] = field(default_factory=list)
 
     @property
     def best(self) -> float:
         return min(self.seconds)
 
 
-def _time(fn: Callable[[], list[ShardResult]], n: int) -> float:
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _workers_cpu(client: Any | None) -> dict[str, float]:
+    return {} if client is None else dict(client.run(time.process_time))
+
+
+def _time(fn: Callable[[], list[ShardResult]], n: int, client: Any | None,
+          timing: Timing) -> None:
+    w0, c0, k0 = _workers_cpu(client), time.process_time(), _children_cpu()
     t0 = time.perf_counter()
     out = fn()
-    dt = time.perf_counter() - t0
+    timing.seconds.append(time.perf_counter() - t0)
+    own = time.process_time() - c0 + _children_cpu() - k0
+    per_worker = [t - w0.get(w, 0.0) for w, t in _workers_cpu(client).items()]
+    timing.cpu.append(own + sum(per_worker))
+    timing.busiest.append(max(per_worker) if per_worker else own)
     if len(out) != n or any(r.result.outcome == "error" for r in out):
         raise RuntimeError("a shard failed during the benchmark")
-    return dt
 
 
 def bench_set(name: str, shards: Sequence[Shard], repeats: int,
               clients: dict[str, Any]) -> dict[str, Any]:
     from spec.harness.cluster import run_on_cluster
 
-    configs: dict[str, Callable[[], list[ShardResult]]] = {
-        "local, serial": lambda: run_serial(shards),
-        "Dask, 1 worker": lambda: run_on_cluster(clients["1"], shards),
-        "Dask, 2 workers": lambda: run_on_cluster(clients["2"], shards),
-        "local pool, 2 processes": lambda: run_pool(shards, 2),
+    configs: dict[str, tuple[Callable[[], list[ShardResult]], Any]] = {
+        "local, serial": (lambda: run_serial(shards), None),
+        "Dask, 1 worker": (lambda: run_on_cluster(clients["1"], shards), clients["1"]),
+        "Dask, 2 workers": (lambda: run_on_cluster(clients["2"], shards), clients["2"]),
+        "local pool, 2 processes": (lambda: run_pool(shards, 2), None),
     }
     # warm up: every worker imports the project once (not counted)
     for key in ("1", "2"):
         run_on_cluster(clients[key], shards[:2])
     timings = {c: Timing(c) for c in configs}
     for _ in range(repeats):
-        for c, fn in configs.items():
-            timings[c].seconds.append(_time(fn, len(shards)))
+        for c, (fn, client) in configs.items():
+            _time(fn, len(shards), client, timings[c])
     shard_times = sorted(r.result.seconds for r in run_serial(shards))
-    serial, d1, d2 = (timings[c].best for c in
+    serial, d1, d2 = (timings[c] for c in
                       ("local, serial", "Dask, 1 worker", "Dask, 2 workers"))
     return {
         "set": name, "shards": len(shards),
         "shard_seconds": {"min": shard_times[0], "median": shard_times[len(shard_times) // 2],
                           "max": shard_times[-1], "sum": sum(shard_times)},
         "wall": {c: t.best for c, t in timings.items()},
-        "all_rounds": {c: t.seconds for c, t in timings.items()},
+        "cpu": {c: min(t.cpu) for c, t in timings.items()},
+        "all_rounds": {c: {"wall": t.seconds, "cpu": t.cpu, "busiest": t.busiest}
+                       for c, t in timings.items()},
         "shards_per_second": {c: len(shards) / t.best for c, t in timings.items()},
-        "dask_overhead": d1 / serial - 1,
-        "speedup_1_to_2_workers": d1 / d2,
+        "dask_overhead": d1.best / serial.best - 1,
+        "dask_cpu_overhead": min(d1.cpu) / min(serial.cpu) - 1,
+        "speedup_1_to_2_workers": d1.best / d2.best,
+        # from CPU times: what an otherwise idle 2-core machine would give
+        "speedup_1_to_2_workers_cpu": min(d1.busiest) / min(d2.busiest),
     }
 
 
@@ -195,9 +220,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{s['shard_seconds']['min']:.2f} s, median {s['shard_seconds']['median']:.2f} s, "
               f"max {s['shard_seconds']['max']:.2f} s")
         for c, w in s["wall"].items():
-            print(f"  {c:<26} {w:7.2f} s   {s['shards_per_second'][c]:6.2f} shards/s")
-        print(f"  Dask overhead (1 worker vs serial): {100 * s['dask_overhead']:+.1f} %;  "
-              f"speed-up 1 -> 2 workers: {s['speedup_1_to_2_workers']:.2f}x")
+            print(f"  {c:<26} {w:7.2f} s wall  {s['cpu'][c]:7.2f} s CPU  "
+                  f"{s['shards_per_second'][c]:6.2f} shards/s")
+        print(f"  Dask overhead (1 worker vs serial): wall {100 * s['dask_overhead']:+.1f} %, "
+              f"CPU {100 * s['dask_cpu_overhead']:+.1f} %;  speed-up 1 -> 2 workers: wall "
+              f"{s['speedup_1_to_2_workers']:.2f}x, from CPU times "
+              f"{s['speedup_1_to_2_workers_cpu']:.2f}x")
     print(f"\nload average before {doc['load_before']}, after {doc['load_after']} "
           f"({doc['cpus']} CPUs)")
     times = None
@@ -207,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.registry:
         times = registry_times(args.registry)
     if times is not None:
-        long_overhead = max(0.0, doc["sets"][1]["dask_overhead"])
+        long_overhead = max(0.0, doc["sets"][1]["dask_cpu_overhead"])
         cores = args.cores or [2, 100]
         doc["estimate_ci"] = estimate(times, cores, long_overhead, 1.0)
         doc["estimate_deep"] = estimate(times, cores, long_overhead, 10 / 4)
