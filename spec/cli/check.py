@@ -10,6 +10,7 @@ from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
 from spec.cli.report import write
+from spec.harness.campaign import parse_shard_spec, partition
 from spec.harness.catalogue import catalogue
 from spec.harness.report import statistics_lines, text_table
 from spec.harness.runner import items_for
@@ -37,12 +38,32 @@ def _check(args: argparse.Namespace) -> int:
     claims = select_claims(args.claim)
     if args.only:  # the activation's items only: no activation-free claims
         claims = [c for c in claims if c.covers is not None]
+    shard = None if args.shard is None else parse_shard_spec(args.shard)
     if args.list:
-        for it in items_for(claims, acts):
+        items = items_for(claims, acts)
+        for it in items if shard is None else partition(items, *shard):
             print(it.name)
         return 0
+    if shard is not None and args.results is None:
+        raise UsageError("--shard needs --results FILE (then: whyrelu merge FILE... "
+                         "--report DIR)")
+    if shard is not None and args.report is not None:
+        raise UsageError("--shard writes no report; merge the results with whyrelu merge "
+                         "FILE... --report DIR")
+    if args.retries < 0:
+        raise UsageError(f"--retries must be >= 0, got {args.retries}")
+    if args.database:
+        from spec.harness.database import check_reachable, shared_database
+
+        shared_database(args.database)  # a malformed URL is an error whatever the profile
+        check_reachable(args.database)
+        if profile == "ci" or args.seed is not None:
+            print("whyrelu check: note: the ci profile and seeded runs use no example "
+                  "database; --database is ignored", file=sys.stderr)
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
-                       quiet=args.quiet)
+                       quiet=args.quiet, shard=shard, scheduler=args.scheduler,
+                       retries=args.retries, database=args.database,
+                       database_readonly=args.database_readonly)
     registered = activations()
     added = acts if args.only else [a for a in acts if a not in registered]
     print(text_table(run.claims, run.results, run.uncovered, added=added))
@@ -56,7 +77,10 @@ def _check(args: argparse.Namespace) -> int:
         for line in statistics_lines(run.results):
             print(f"  {line}")
     print(f"\n{run.seconds:.1f}s", file=sys.stderr)
-    if not args.no_report:
+    if args.results is not None:
+        run.results_file().write(Path(args.results))
+        print(f"results written to {args.results}", file=sys.stderr)
+    if not args.no_report and shard is None:
         md, js = write(Path(args.report or DEFAULT_REPORT), run, figures=not args.no_figures)
         print(f"report written to {md} and {js}", file=sys.stderr)
     return 0 if run.ok else 1
@@ -83,5 +107,21 @@ def register(cli: CLI) -> None:
     p.add_argument("--statistics", action="store_true",
                    help="print per-item statistics: examples run, invalid, shrinks, time, "
                         "why it stopped (also in report.json)")
+    camp = p.add_argument_group("campaigns (docs/campaigns.md)")
+    camp.add_argument("--shard", metavar="i/N",
+                      help="run only the i-th of N deterministic partitions of the items "
+                           "(1 <= i <= N); needs --results, writes no report")
+    camp.add_argument("--results", metavar="FILE",
+                      help="write the results as JSON to FILE, for 'whyrelu merge'")
+    camp.add_argument("--scheduler", metavar="ADDRESS",
+                      help="run the shards on the Dask cluster at ADDRESS "
+                           "(tcp://host:8786), or on a new local one with 'local:N'")
+    camp.add_argument("--retries", type=int, default=2, metavar="N",
+                      help="with --scheduler: retry a failing shard N times (default 2)")
+    camp.add_argument("--database", metavar="URL",
+                      help="share the example database: redis://host:port/db or a "
+                           "directory, combined with the local one")
+    camp.add_argument("--database-readonly", action="store_true",
+                      help="replay from --database but never write to it")
     cli.command("catalogue", "print the theorem catalogue (docs/theorems.md) as Markdown",
                 _catalogue)

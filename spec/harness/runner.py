@@ -32,6 +32,7 @@ from typing import Any, Literal
 
 from hypothesis import given, reject, seed, settings
 from hypothesis.control import current_build_context
+from hypothesis.database import ExampleDatabase
 from hypothesis.errors import FailedHealthCheck, StopTest, Unsatisfiable, UnsatisfiedAssumption
 from hypothesis.reporting import with_reporter
 
@@ -231,13 +232,21 @@ def _flatten(e: BaseException) -> list[BaseException]:
     return [e]
 
 
-def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = None) -> Result:
-    """Run one item; never raises for a claim's failure (that is the result)."""
+def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = None,
+             examples: int | None = None, database: ExampleDatabase | None = None) -> Result:
+    """Run one item; never raises for a claim's failure (that is the result).
+
+    ``examples`` overrides the item's example budget (the claim's count times the
+    profile's scale); ``database`` replaces the profile's example database (see
+    :mod:`spec.harness.database`) in an unseeded run.
+    """
     claim = get_claim(item.claim_id)
     act = None if item.activation is None else parse_activation(item.activation)
     prof = profile or profiles.default_profile()
     base = settings.get_profile(prof)
     total = max(1, claim.examples * profiles.SCALE.get(prof, 1))  # other profiles: as dev
+    if examples is not None:
+        total = max(1, examples)
     per_chunk = max(1, -(-total // item.chunks))
     stats = _Stats()
     start = time.perf_counter()
@@ -326,6 +335,8 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
     overrides: dict[str, Any] = {"max_examples": per_chunk}
     if user_seed is not None:
         overrides["database"] = None
+    elif database is not None:
+        overrides["database"] = database
     test_settings = settings(base, **overrides)
     runner = given(claim.strategy(act))(test_settings(test))
     derandomized = base.derandomize

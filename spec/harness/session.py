@@ -9,24 +9,29 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from checkers.activations import Activation
 from checkers.errors import WhyReluError
 from checkers.limits import MAX_DEGREE
 from spec.claims import Claim, load_all, select
 from spec.harness import profiles
-from spec.harness.runner import Item, Result, items_for, run_item, uncovered
+from spec.harness.campaign import (
+    ResultsFile,
+    ShardResult,
+    partition,
+    run_shard,
+    shards_for,
+)
+from spec.harness.runner import Result, items_for, uncovered
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 
 class SelectionError(WhyReluError):
     """A claim selection or a run setting that leaves nothing to run."""
-
-
-def _work(job: tuple[Item, str, int | None]) -> Result:
-    item, profile, seed = job
-    return run_item(item, profile=profile, user_seed=seed)
 
 
 @dataclass
@@ -40,6 +45,15 @@ class Run:
     profile: str
     seed: int | None
     seconds: float
+    shard_results: list[ShardResult] = field(default_factory=list)
+    shard: tuple[int, int] = (1, 1)
+
+    def results_file(self) -> ResultsFile:
+        """The results of this run as a results file (``--results``, ``whyrelu merge``)."""
+        return ResultsFile(self.profile, self.seed, [c.id for c in self.claims],
+                           [a.name for a in self.activations], self.shard,
+                           len(items_for(self.claims, self.activations)), self.seconds,
+                           list(self.shard_results))
 
     @property
     def ok(self) -> bool:
@@ -63,34 +77,54 @@ def select_claims(patterns: Sequence[str] | None) -> list[Claim]:
 
 def run_registry(claims: Sequence[Claim], acts: Sequence[Activation], *, profile: str,
                  seed: int | None = None, jobs: int | None = None, quiet: bool = False,
-                 label: str = "whyrelu check") -> Run:
-    """Run every (claim, activation) item, in parallel over ``jobs`` processes, with a
-    progress display on standard error; results come back in item order."""
-    items = items_for(claims, acts)
+                 label: str = "whyrelu check", shard: tuple[int, int] | None = None,
+                 scheduler: str | Client | None = None, retries: int = 2,
+                 database: str | None = None, database_readonly: bool = False,
+                 modules: Sequence[str] = ()) -> Run:
+    """Run every (claim, activation) item — or, with ``shard=(i, N)``, the i-th of N
+    partitions of them — as shards (:func:`spec.harness.campaign.run_shard`): in parallel
+    over ``jobs`` local processes, or on the Dask cluster at ``scheduler`` (``local:N``
+    for a new local one; or a ``distributed.Client``).  A progress display goes to
+    standard error; results come back in item order.  ``modules`` are imported by every
+    shard before it runs (claims declared outside :mod:`spec`)."""
+    all_items = items_for(claims, acts)
+    items = all_items if shard is None else partition(all_items, *shard)
     if jobs is not None and jobs < 1:
         raise SelectionError(f"--jobs must be at least 1, got {jobs}")
     jobs = jobs or os.cpu_count() or 1
-    print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items, "
-          f"profile {profile}, {jobs} jobs", file=sys.stderr)
+    where = f"scheduler {scheduler}" if isinstance(scheduler, str) else \
+        "a Dask cluster" if scheduler is not None else f"{jobs} jobs"
+    part = "" if shard is None else f" (shard {shard[0]}/{shard[1]} of {len(all_items)})"
+    print(f"{label}: {len(claims)} claims, {len(acts)} activations, {len(items)} items{part}, "
+          f"profile {profile}, {where}", file=sys.stderr)
     start = time.perf_counter()
-    work = [(it, profile, seed) for it in items]
-    results: list[Result] = []
+    shards = shards_for(items, profile=profile, seed=seed, database=database,
+                        database_readonly=database_readonly, modules=modules)
+    out: list[ShardResult] = []
     progress = _Progress(len(items), quiet=quiet)
-    if jobs == 1:
-        for job in work:
-            results.append(_work(job))
-            progress.update(results[-1])
+
+    def got(r: ShardResult) -> None:
+        out.append(r)
+        progress.update(r.result)
+
+    if scheduler is not None:
+        from spec.harness.cluster import connect, run_on_cluster
+
+        with connect(scheduler) as client:
+            run_on_cluster(client, shards, retries=retries, on_result=got)
+    elif jobs == 1:
+        for sh in shards:
+            got(ShardResult.from_json(run_shard(sh.to_json())))
     else:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(jobs) as pool:
-            for res in pool.imap_unordered(_work, work):
-                results.append(res)
-                progress.update(res)
+            for text in pool.imap_unordered(run_shard, [sh.to_json() for sh in shards]):
+                got(ShardResult.from_json(text))
     progress.done()
     order = {it.name: i for i, it in enumerate(items)}
-    results.sort(key=lambda r: order[r.item])
-    return Run(list(claims), list(acts), results, uncovered(load_all(), acts), profile, seed,
-               time.perf_counter() - start)
+    out.sort(key=lambda r: order[r.result.item])
+    return Run(list(claims), list(acts), [r.result for r in out], uncovered(load_all(), acts),
+               profile, seed, time.perf_counter() - start, out, shard or (1, 1))
 
 
 class _Progress:
