@@ -190,13 +190,19 @@ def _flatten(e: BaseException) -> list[BaseException]:
     return [e]
 
 
-def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = None) -> Result:
-    """Run one item; never raises for a claim's failure (that is the result)."""
+def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = None,
+             examples: int | None = None) -> Result:
+    """Run one item; never raises for a claim's failure (that is the result).
+
+    ``examples`` replaces the profile's example count (the planted-bug suite of
+    ``tests/quality/`` runs claims on small budgets)."""
     claim = get_claim(item.claim_id)
     act = None if item.activation is None else parse_activation(item.activation)
     prof = profile or profiles.default_profile()
     base = settings.get_profile(prof)
     total = max(1, claim.examples * profiles.SCALE.get(prof, 1))  # other profiles: as dev
+    if examples is not None:
+        total = max(1, examples)
     per_chunk = max(1, -(-total // item.chunks))
     stats = _Stats()
     start = time.perf_counter()
