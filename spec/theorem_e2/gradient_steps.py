@@ -27,10 +27,12 @@ from checkers.activations import (
 from checkers.losses import LOSSES, SQUARE, Loss
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import fmt, size
+from checkers.reference import RefNetwork, ref_samples
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
     Evidence,
+    as_fraction,
     check,
     check_eq,
     check_le,
@@ -68,6 +70,28 @@ def gd_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq) -> Netw
     g = net.gradient(data, loss)
     return net.with_params([w - eta * d for w, d in zip(net.weights, g.grad_w, strict=True)],
                            [b - eta * d for b, d in zip(net.biases, g.grad_b, strict=True)])
+
+
+def _reference_step(net: Network, data: Sequence[Sample], loss: Loss,
+                    eta: fmpq) -> tuple[list[Fraction], list[Fraction]]:
+    """θ − η·∇L(θ) with the gradient of the Fraction reference engine (forward mode)."""
+    _, gw, gb = RefNetwork(net).gradient(ref_samples(data), loss.name)
+    e = as_fraction(eta)
+    return ([as_fraction(w) - e * g for w, g in zip(net.weights, gw, strict=True)],
+            [as_fraction(b) - e * g for b, g in zip(net.biases, gb, strict=True)])
+
+
+def _checked_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq,
+                  j: int) -> Network:
+    """:func:`gd_step`, checked equal to θ − η·(reference gradient): the step's direction
+    and every entry, not only its size."""
+    new = gd_step(net, data, loss, eta)
+    want_w, want_b = _reference_step(net, data, loss, eta)
+    check_eq([as_fraction(w) for w in new.weights], want_w,
+             f"step {j + 1}: weights vs θ − η·(reference gradient)")
+    check_eq([as_fraction(b) for b in new.biases], want_b,
+             f"step {j + 1}: biases vs θ − η·(reference gradient)")
+    return new
 
 
 def theta_bits(net: Network) -> int:
@@ -168,7 +192,7 @@ def gd_steps_within_bound(act: Activation, case: GDCase) -> Evidence:
     for j in range(case.steps + 1):
         check_le(theta_bits(net), bounds.bits(j), f"size of θ after {j} steps exceeds the bound")
         if j < case.steps:
-            net = gd_step(net, d.data, d.loss, case.eta)
+            net = _checked_step(net, d.data, d.loss, case.eta, j)
     ev = Evidence.of(steps=case.steps, theta_bits=theta_bits(net))
     if bounds.bits(case.steps) >= 16:
         ev.bound("theta_bits", theta_bits(net), bounds.bits(case.steps))
@@ -205,7 +229,8 @@ def _check_linear_in_k(case: GDCase) -> Evidence:
     net = d.net
     sizes = [theta_bits(net)]
     for k in range(1, case.steps + 1):
-        net = gd_step(net, d.data, d.loss, case.eta)
+        net = _checked_step(net, d.data, d.loss, case.eta, k - 1) if k <= 2 else gd_step(
+            net, d.data, d.loss, case.eta)
         sizes.append(theta_bits(net))
         check_le(sizes[-1], alpha + beta * k, f"size of θ after {k} steps exceeds α + βk",
                  alpha=alpha, beta=beta, sizes=sizes)
