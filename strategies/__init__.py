@@ -16,6 +16,7 @@ from strategies.networks import (
     layered_batch,
     layered_networks,
     samples_for,
+    uniform_injections,
     without_biases,
     zero_samples,
 )
@@ -24,7 +25,7 @@ from strategies.slps import integer_slps, rational_slps, slps
 
 __all__ = [
     "any_activation", "bit_bounded", "coprime_layered_networks", "coprime_rationals",
-    "dag_networks", "dominating_injections", "fan_in_networks", "without_biases",
+    "dag_networks", "dominating_injections", "fan_in_networks", "uniform_injections", "without_biases",
     "zero_samples", "dyadics", "integer_slps", "integers_of",
     "layered_batch", "layered_networks", "piecewise_linear", "polynomials",
     "rational_slps", "rationals", "relu_family", "samples_for", "slps", "small_integers",

@@ -138,16 +138,23 @@ def coprime_layered_networks(draw: st.DrawFn, activation: Activation, *, max_dep
 
 @st.composite
 def fan_in_networks(draw: st.DrawFn, activation: Activation, *, max_fan_in: int = 6,
-                    max_chain: int = 3, bits: int = 5) -> Network:
+                    max_chain: int = 3, bits: int = 5, uniform: bool = False,
+                    weight_bits: int = 2) -> Network:
     """Extremal DAG: ``k`` inputs all feeding one hidden node ``v0`` with biases of one sign
     (so Σ_u b_uv = ±Σ_u |b_uv|: the bias mass of Theorem E.1 is reached), then a chain
     ``v1, …`` whose every node also has an edge from every input (many in-edges).  The
-    last node is the output."""
+    last node is the output.  ``uniform``: one positive integer weight and one positive
+    integer bias on every edge (the magnitude recurrences of the size bounds are then met
+    almost with equality)."""
     k = draw(st.integers(2, max_fan_in))
     chain = draw(st.integers(0, max_chain))
     sign = draw(st.sampled_from([1, -1]))
     mags = rationals(bits, den_bits=2).map(abs)
     weights = rationals(bits, den_bits=2)
+    if uniform:
+        sign = 1
+        mags = st.just(fmpq(draw(st.integers(1, 2**bits - 1))))
+        weights = st.just(fmpq(draw(st.integers(1, 2**weight_bits - 1))))
     acts: dict[str, Activation | None] = {f"x{i}": None for i in range(k)}
     edges: list[Edge] = []
     for j in range(chain + 1):
@@ -164,6 +171,12 @@ def dominating_injections(net: Network, *, max_samples: int = 2,
     """Datasets injecting at *every* node, with injections of up to ``bits`` bits against
     the small weights of the network: nodes whose injection dominates their in-edges."""
     return samples_for(net, max_samples=max_samples, bits=bits, inject_everywhere=True)
+
+
+def uniform_injections(net: Network, *, bits: int = 8) -> st.SearchStrategy[list[Sample]]:
+    """One sample injecting the same positive integer at every node, label 0."""
+    return st.integers(1, 2**bits - 1).map(lambda x: [Sample(
+        {n: fmpq(x) for n in net.nodes}, tuple(fmpq(0) for _ in net.outputs))])
 
 
 def zero_samples(net: Network, *, bits: int = 4) -> st.SearchStrategy[list[Sample]]:

@@ -24,7 +24,7 @@ from checkers.activations import (
     Activation,
     LeakyReLU,
 )
-from checkers.losses import LOSSES, SQUARE, Loss
+from checkers.losses import HINGE, LOSSES, SQUARE, Loss
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import fmt, size
 from checkers.reference import RefNetwork, ref_samples
@@ -47,7 +47,13 @@ from spec.piecewise import (
     show_dag,
     size_bound,
 )
-from strategies import dag_networks, rationals, samples_for
+from strategies import (
+    dag_networks,
+    fan_in_networks,
+    rationals,
+    samples_for,
+    uniform_injections,
+)
 
 CLAIM_NAMESPACE = "np_membership"
 """Claim ids stay ``np_membership.*`` (the module this code came from)."""
@@ -175,7 +181,14 @@ def _gd_cases(act: Activation) -> st.SearchStrategy[GDCase]:
     dags = nets.flatmap(lambda net: st.builds(
         lambda data, loss: DagInstance(net, tuple(data), loss),
         samples_for(net, max_samples=2, bits=4), st.sampled_from(list(LOSSES.values()))))
-    return st.builds(GDCase, dags, _ETAS, st.integers(1, 3))
+    tight = fan_in_networks(act, max_fan_in=3, max_chain=0, bits=3, uniform=True).flatmap(
+        lambda net: st.builds(lambda data, loss: DagInstance(net, tuple(data), loss),
+                              uniform_injections(net, bits=3), st.sampled_from([SQUARE, HINGE])))
+    return st.one_of(
+        st.builds(GDCase, dags, _ETAS, st.integers(1, 3)),
+        # integer networks and data with η = 1/1009: the bound's denominator is den(η)^j
+        # and nothing else, so a bound without den(η) is refuted
+        st.builds(GDCase, tight, st.just(fmpq(1, 1009)), st.integers(1, 2)))
 
 
 @claim_for(

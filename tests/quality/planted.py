@@ -197,8 +197,12 @@ def _square_value_unhalved(p: Patcher) -> None:
 
 
 def _max_size_undercounts(p: Patcher) -> None:
+    def short(q: fmpq) -> int:
+        return max(1, rationals_mod.size(q) - 1)
+
     def max_size(values: Any) -> int:
-        return max((max(0, rationals_mod.size(v) - 1) for v in values), default=0)
+        return max((short(v) for v in values), default=0)
+    p.set(measure_mod, "size", short)
     p.set(measure_mod, "max_size", max_size)
     p.set(piecewise, "max_size", max_size)
 
@@ -414,16 +418,36 @@ def _gd_step_drops_bias_update(p: Patcher) -> None:
 
 
 def _gd_bounds_without_eta_den(p: Patcher) -> None:
-    p.wrap(gd, "gd_bounds", lambda f: lambda net, data, loss, eta, steps: f(
-        net, data, loss, fmpq(eta.p, 1) if eta.p else eta, steps))
+    """:func:`spec.theorem_e2.gradient_steps.gd_bounds` with ``P_(j+1)`` missing den(η)."""
+    def gd_bounds(net: Any, data: Any, loss: Any, eta: fmpq, steps: int) -> Any:
+        prof = piecewise.profile_of_network(net, data, loss)
+        L, P = prof.depth, prof.param_den
+        T = max((abs(q) for q in (*net.weights, *net.biases)), default=fmpq(0))
+        dens, mags = [P], [T]
+        for _ in range(steps):
+            b = piecewise.size_bound(dataclasses.replace(
+                prof, param_den=P, in_mass=prof.in_degree * T, out_mass=prof.out_degree * T,
+                bias_mass=prof.in_degree * T))
+            T = T + abs(eta) * max(b.grad_w_max, b.grad_b_max)
+            P = P ** max(1, 2 * L - 1) * prof.data_den**2 * prof.slope_den ** (2 * L)
+            dens.append(P)
+            mags.append(T)
+        return gd.StepBounds(tuple(dens), tuple(mags))
+    p.set(gd, "gd_bounds", gd_bounds)
 
 
 def _phi_bound_drops_bias(p: Patcher) -> None:
     p.wrap(bitb, "phi_bound", lambda f: lambda prof: f(dataclasses.replace(prof, bias_mass=fmpq(0))))
 
 
-def _phi_derivative_sup_at_zero(p: Patcher) -> None:
-    p.wrap(bitb, "derivative_sup", lambda f: lambda base, radius: f(base, fmpq(0)))
+def _phi_in_mass_max_weight(p: Patcher) -> None:
+    orig = bitb.phi_profile
+
+    def phi_profile(net: Any, data: Any, loss: Any) -> Any:
+        prof = orig(net, data, loss)
+        a = max((abs(w) for w in net.weights), default=fmpq(0))
+        return dataclasses.replace(prof, in_mass=a)
+    p.set(bitb, "phi_profile", phi_profile)
 
 
 # --------------------------------------------------------------------------- the registry
@@ -576,7 +600,7 @@ PLANTS: tuple[Plant, ...] = (
     Plant("phi_bound_drops_bias", "spec/bit_bounded.py", "bound missing a term",
           "the Remark 1.5 bound without the bias mass", _phi_bound_drops_bias,
           (("bit_bounded.sizes_capped", PHI),)),
-    Plant("phi_derivative_sup_at_zero", "spec/bit_bounded.py", "bound missing a term",
-          "sup |base'| taken at 0 instead of over |z| <= Z", _phi_derivative_sup_at_zero,
-          (("bit_bounded.sizes_capped", PHI),)),
+    Plant("phi_in_mass_max_weight", "spec/bit_bounded.py", "bound missing a term",
+          "the Remark 1.5 in-mass A taken as the largest |w| instead of the sum over in-edges",
+          _phi_in_mass_max_weight, (("bit_bounded.sizes_capped", PHI),), examples=100),
 )
