@@ -264,22 +264,32 @@ def _gadget_lambda_perturbed(p: Patcher) -> None:
 
 
 def _theta_star_bias(p: Patcher) -> None:
-    orig = l32_network.CompiledSLP.theta_star
+    """compile_slp with the bias of the first in-edge of the output node t off by one."""
+    orig = l32_network.compile_slp
 
-    def theta_star(self: Any) -> Any:
-        t = orig.fget(self) if isinstance(orig, property) else orig(self)
-        e = len(t.biases) - 1
-        return t.replace(e, bias=t.biases[e] + 1)
-    p.set(l32_network.CompiledSLP, "theta_star",
-          property(theta_star) if isinstance(orig, property) else theta_star)
+    def compile_slp(slp: Any, sigma: Any) -> Any:
+        c = orig(slp, sigma)
+        net = c.network
+        e = net.arch.in_edges[net.index_of(c.output)][0]
+        biases = list(net.biases)
+        biases[e] += 1
+        return dataclasses.replace(c, network=net.with_params(list(net.weights), biases))
+    for mod in (l32_network, l32_instance, theorem11, remarks_b):
+        if hasattr(mod, "compile_slp"):
+            p.set(mod, "compile_slp", compile_slp)
 
 
 def _sigma_template_shifted(p: Patcher) -> None:
-    orig = l32_instance.ERMInstance.sigma_template
+    """Every template's label at its first labelled vertex off by one."""
+    orig = l32_instance.ERMInstance.template_label
 
-    def sigma_template(self: Any, e: int, tau: int) -> Any:
-        return orig(self, e, tau + 1)
-    p.set(l32_instance.ERMInstance, "sigma_template", sigma_template)
+    def template_label(self: Any, t: Any) -> list[fmpq]:
+        y = orig(self, t)
+        if t.y:
+            v = t.y[0][0]
+            y[v] = y[v] + 1
+        return y
+    p.set(l32_instance.ERMInstance, "template_label", template_label)
 
 
 def _symmetry_sign(p: Patcher) -> None:
@@ -292,8 +302,9 @@ def _bn_constant_off_by_one(p: Patcher) -> None:
 
 
 def _sup_endpoints_only(p: Patcher) -> None:
-    def sup_abs_on_interval(poly: Any, lo: fmpq, hi: fmpq, **kw: Any) -> fmpq:
-        return max(abs(fmpq(poly(lo))), abs(fmpq(poly(hi))))
+    def sup_abs_on_interval(poly: Any, lo: fmpq, hi: fmpq, **kw: Any) -> tuple[fmpq, fmpq]:
+        m = max(abs(fmpq(poly(lo))), abs(fmpq(poly(hi))))
+        return m, m
     p.set(theorem11, "sup_abs_on_interval", sup_abs_on_interval)
 
 
@@ -303,7 +314,8 @@ def _subset_sum_count_off(p: Patcher) -> None:
 
 
 def _separating_exponent_short(p: Patcher) -> None:
-    p.wrap(remarks_b, "separating_exponent", lambda f: lambda c, K, b: f(c, K, b) - 2)
+    """M_K = (K − 1) + 2·bitlen(Q∗) + bitlen(b): the square of ‖θ − θ∗‖ forgotten."""
+    p.wrap(remarks_b, "separating_exponent", lambda f: lambda c, K, b: f(c, K, b) - (K - 1))
 
 
 def _hinge_b_ignored(p: Patcher) -> None:
@@ -510,8 +522,8 @@ PLANTS: tuple[Plant, ...] = (
     Plant("theta_star_bias", "spec/lemma32/network.py", "construction",
           "θ* of the Figure 3 network with one bias off by one", _theta_star_bias,
           (("slp_network.simulates", X2), ("slp_network.theta_star_loss", X2))),
-    Plant("sigma_template_shifted", "spec/lemma32/instance.py", "template built wrong",
-          "the σ-edge forcing template for τ built with τ + 1", _sigma_template_shifted,
+    Plant("template_label_off", "spec/lemma32/instance.py", "template built wrong",
+          "every forcing template's label off by one at one vertex", _sigma_template_shifted,
           (("slp_network.theta_star_loss", X2), ("slp_network.templates_realized", X2),
            ("slp_network.sigma_edge_forcing", X2))),
     Plant("symmetry_sign", "spec/lemma32/forcing.py", "sign",
@@ -524,13 +536,13 @@ PLANTS: tuple[Plant, ...] = (
     Plant("sup_endpoints_only", "spec/theorem11.py", "regime never drawn",
           "sup |p| on an interval taken at the endpoints only (an interior maximum missed)",
           _sup_endpoints_only,
-          (("theorem11.bounded_values", X5), ("theorem11.bounded_values", X3),
-           ("theorem11.bounded_values", "1/3*x^2 - 1/2*x + 2/5"))),
+          (("theorem11.sup_abs_certified", None), ("theorem11.bounded_values", X5))),
     Plant("subset_sum_weight_off", "spec/subset_sum.py", "construction",
           "the #SubsetSum SLP built for the last weight plus one", _subset_sum_count_off,
           (("subset_sum.slp_counts", None),)),
     Plant("separating_exponent_short", "spec/remarks_b.py", "bound missing a term",
-          "the Remark B.3 separating exponent two short", _separating_exponent_short,
+          "the Remark B.2 separating exponent without the factor 2 on K − 1",
+          _separating_exponent_short,
           (("remarks_b.regularised_separation", X2),)),
     Plant("hinge_gap_ignored", "spec/remarks_b.py", "regime never drawn",
           "the Remark B.2 instance built with promise gap b = 1 whatever b",
