@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.quality.planted import PLANTS, hunt  # noqa: E402
+from tests.quality.planted import PLANTS, hunt
 
 
 def main(argv: list[str]) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
         caught, results = hunt(plant)
         dt = time.perf_counter() - t0
         by_module[plant.module].append(caught is not None)
-        who = f"{caught[0]}[{caught[1]}]" if caught and caught[1] else (caught[0] if caught else "-")
+        who = "-" if caught is None else (f"{caught[0]}[{caught[1]}]" if caught[1] else caught[0])
         outcome = next((r.outcome for r in results if not r.meets_expectation), "holds")
         print(f"{'caught' if caught else 'MISSED':7} {plant.name:34} {dt:6.1f}s  {outcome:9} {who}",
               flush=True)

@@ -544,7 +544,7 @@ DAG_REGIMES = ("a node with >= 2 in-edges whose biases share one sign",
 def note_dag_regimes(net: Network, data: Sequence[Sample]) -> None:
     """Report the :data:`DAG_REGIMES` an instance reaches."""
     a = net.arch
-    for v, ins in enumerate(a.in_edges):
+    for ins in a.in_edges:
         bs = [net.biases[e] for e in ins]
         if len(bs) >= 2 and (all(b > 0 for b in bs) or all(b < 0 for b in bs)):
             regime(DAG_REGIMES[0])

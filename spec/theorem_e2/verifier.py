@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from flint import fmpq, fmpz
 from hypothesis import strategies as st
@@ -289,9 +290,9 @@ def _check_theta(inst: ERMInstance, theta: Theta) -> None:
 
 
 def _verify(inst: ERMInstance, theta: Theta, accept: Callable[[_Meter, fmpq, fmpq], bool],
-            cost_limit: int | None = None) -> Verdict:
+            cost_limit: int | None = None, meter_class: type[_Meter] | None = None) -> Verdict:
     _check_theta(inst, theta)
-    meter = _Meter(cost_limit)
+    meter = (meter_class or _Meter)(cost_limit)
     enc = theta.enc_bits()
     meter.cost += enc  # reading θ
     budget = inst.budget
@@ -471,7 +472,7 @@ def _paper_size(net: Network, data: Sequence[Sample], gamma: Fraction) -> tuple[
     def enc(q: Fraction | str) -> int:
         return 1 + ref_size(Fraction(q))
 
-    def enc_act(d: dict[str, object] | None) -> int:
+    def enc_act(d: dict[str, Any] | None) -> int:
         if d is None:
             return 1
         kind = d["kind"]
@@ -479,13 +480,12 @@ def _paper_size(net: Network, data: Sequence[Sample], gamma: Fraction) -> tuple[
             return 2
         if kind == "piecewise_linear":
             return 2 + sum(enc(str(t)) for key in ("breakpoints", "slopes", "intercepts")
-                           for t in d[key])  # type: ignore[attr-defined]
+                           for t in d[key])
         if kind == "polynomial":
-            return 2 + sum(enc(str(c)) for c in d["coefficients"])  # type: ignore[attr-defined]
+            return 2 + sum(enc(str(c)) for c in d["coefficients"])
         if kind == "bit_bounded":
             k = int(str(d["k"]))
-            return 2 + k.bit_length() + 1 + enc(str(d["clip"])) + enc_act(
-                d["base"])  # type: ignore[arg-type]
+            return 2 + k.bit_length() + 1 + enc(str(d["clip"])) + enc_act(d["base"])
         raise AssertionError(f"no encoding for {kind}")
 
     nodes, edges = list(net.nodes), net.edge_list()
@@ -646,11 +646,35 @@ operands): 49 bits in 12 operations."""
 )
 def verifier_cost_hand_counted(_: None) -> Evidence:
     """An under- or over-counting meter is refuted here, whatever the upper bounds say."""
+    return _hand_counted(None)
+
+
+class _OneOperandMeter(_Meter):
+    """A meter that charges the size of the first operand only (the control's bug)."""
+
+    def _charge(self, a: fmpq, b: fmpq) -> None:
+        self.cost += size(a)
+        self.ops += 1
+
+
+@claim(
+    "Theorem E.2",
+    "Negative control: a meter charging one operand per operation misses the hand count",
+    instances=st.just(None), examples=1, expect="counterexample",
+    control_of="np_membership.verifier_cost_hand_counted",
+)
+def one_operand_meter_refuted(_: None) -> Evidence:
+    with refuted_on("bit cost vs the hand count"):
+        return _hand_counted(_OneOperandMeter)
+
+
+def _hand_counted(meter_class: type[_Meter] | None) -> Evidence:
     from checkers.activations import ReLU
 
     net = Network({"x": None, "v": ReLU()}, [Edge.of("x", "v", 1, 0)], outputs=["v"])
     inst = ERMInstance(net, (Sample({"x": fmpq(1)}, (fmpq(0),)),), SQUARE, fmpq(1), 1, 1)
-    v = verify(inst, Theta.from_network(net))
+    v = _verify(inst, Theta.from_network(net), lambda m, total, gamma: m.le(total, gamma),
+                None, meter_class) if meter_class else verify(inst, Theta.from_network(net))
     check_eq(v.accepted, True, "accepted (L = 1/2 <= 1)")
     check_eq(v.cost, HAND_COUNTED_COST, "bit cost vs the hand count")
     check_eq(v.ops, 12, "operations vs the hand count")

@@ -188,6 +188,7 @@ def _bias_sum_drops_negative(p: Patcher) -> None:
 
 def _hinge_grad_sign(p: Patcher) -> None:
     g = losses_mod.HINGE.grad
+    assert g is not None
     p.set(losses_mod.HINGE, "grad", lambda u, y: [-d for d in g(u, y)])
 
 
@@ -245,8 +246,6 @@ def _slp_minus_as_plus(p: Patcher) -> None:
             qvals.append(q)
             yield q
     p.set(slp_mod.SLP, "_run", _run)
-    p.set(slp_mod.SLP, "_run_int", lambda self, budget: (fmpz(v) for v in  # type: ignore
-                                                          (x.p for x in _run(self, budget))))
     del orig
 
 
@@ -449,7 +448,8 @@ def _gd_bounds_without_eta_den(p: Patcher) -> None:
 
 
 def _phi_bound_drops_bias(p: Patcher) -> None:
-    p.wrap(bitb, "phi_bound", lambda f: lambda prof: f(dataclasses.replace(prof, bias_mass=fmpq(0))))
+    p.wrap(bitb, "phi_bound",
+           lambda f: lambda prof: f(dataclasses.replace(prof, bias_mass=fmpq(0))))
 
 
 def _phi_in_mass_max_weight(p: Patcher) -> None:
