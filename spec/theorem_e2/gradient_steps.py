@@ -38,6 +38,7 @@ from spec.claims import (
     check_le,
     claim,
     claim_for,
+    refuted_on,
 )
 from spec.piecewise import (
     DagInstance,
@@ -274,7 +275,8 @@ def gd_depth1_linear_in_k(act: Activation, case: GDCase) -> Evidence:
 def gd_polynomial_refuted(act: Activation, case: GDCase) -> Evidence:
     """The update is a polynomial of degree 2μ − 1 in θ: the size can multiply by 2μ − 1 per
     step."""
-    return _check_linear_in_k(case)
+    with refuted_on("size of θ after"):
+        return _check_linear_in_k(case)
 
 
 def _depth2_cases(act: Activation) -> st.SearchStrategy[GDCase]:
@@ -297,7 +299,8 @@ def _depth2_cases(act: Activation) -> st.SearchStrategy[GDCase]:
 )
 def gd_depth2_refuted(act: Activation, case: GDCase) -> Evidence:
     """``x → h → out`` (identity output) with small positive weights."""
-    return _check_linear_in_k(case)
+    with refuted_on("size of θ after"):
+        return _check_linear_in_k(case)
 
 
 def depth2_network(act: Activation, w1: fmpq, w2: fmpq) -> Network:

@@ -702,7 +702,8 @@ def _x2_chains(act: Activation) -> st.SearchStrategy[CostCase]:
 )
 def verifier_cost_polynomial_refuted(act: Activation, case: CostCase) -> Evidence:
     """σ-chains: the values reach μ^d bits, the bound stays polynomial."""
-    return _cost_check(case.dag)
+    with refuted_on("verifier bit cost exceeds", "cost bound exceeds"):
+        return _cost_check(case.dag)
 
 
 def log2_lower(x: int, precision: int = 64) -> Fraction:
