@@ -537,6 +537,8 @@ def tight_instances(act: Activation) -> st.SearchStrategy[DagInstance]:
                               uniform_injections(net), _losses()))
 
 
+LAYERED_REGIMES = ("a layer over one shared denominator", "a layer as an fmpq_mat")
+
 DAG_REGIMES = ("a node with >= 2 in-edges whose biases share one sign",
                "an injection at a node with in-edges")
 
@@ -557,8 +559,11 @@ def note_dag_regimes(net: Network, data: Sequence[Sample]) -> None:
 def layered_specs(max_hidden: int = 24, max_width: int = 16,
                   min_hidden: int = 0) -> st.SearchStrategy[LayeredSpec]:
     """Seeded deep and wide layered instances (structure drawn, numbers from the seed)."""
+    # bits 12..16: denominators up to 2^8, whose least common multiple outgrows the shared
+    # representation, so the layers are kept as fmpq_mat (bits <= 8 never are)
     return st.builds(LayeredSpec, hidden=st.integers(min_hidden, max_hidden),
-                     width=st.integers(1, max_width), bits=st.integers(1, 8),
+                     width=st.integers(1, max_width),
+                     bits=st.one_of(st.integers(1, 8), st.integers(12, 16)),
                      samples=st.integers(1, 3), seed=st.integers(0, 2**32 - 1),
                      loss=st.sampled_from(["square", "hinge"]))
 
@@ -626,12 +631,14 @@ def dag_sizes_within_bound(act: Activation, inst: DagInstance) -> Evidence:
     "On a piecewise-linear layered network (FLINT matrix path, depth up to 25, width up to "
     "16) every size is at most the same bound",
     covers=PIECEWISE_LINEAR, instances=lambda act: layered_specs(), examples=60,
-    show=lambda s: s.command(),
+    show=lambda s: s.command(), regimes=LAYERED_REGIMES,
 )
 def layered_sizes_within_bound(act: Activation, spec: LayeredSpec) -> Evidence:
     """Seeded random MLPs (``whyrelu bits`` builds the same ones); the bound is computed
     from the layered profile."""
     net, xs, ys = spec.build(act)
+    for w in net._W:
+        regime(LAYERED_REGIMES[0] if w.shared else LAYERED_REGIMES[1])
     loss = LOSSES[spec.loss]
     prof = profile_of_layered(net, xs, ys, loss)
     m, _ = measure_layered(net, xs, ys, loss)
