@@ -280,8 +280,10 @@ def backprop_matches_sympy(act: Activation, inst: tuple[Network, list[Sample]]) 
     show=show_network_and_data,
 )
 def wrong_chain_rule_vs_sympy(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
-    """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``."""
-    return _compare_with_sympy(inst[0], inst[1], with_wrong_derivatives(inst[0]))
+    """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``; refuted
+    on a partial derivative (the loss is unchanged by the bug)."""
+    with refuted_on("dL/dw", "dL/db"):
+        return _compare_with_sympy(inst[0], inst[1], with_wrong_derivatives(inst[0]))
 
 
 # ---------------------------------------------------------------- Definition 2.2
@@ -320,10 +322,11 @@ def slp_matches_reference(inst: tuple[SLP, int]) -> Evidence:
     control_of="engine.slp_matches_reference", examples=60, show=lambda i: f"{i[0]}# j = {i[1]}",
 )
 def swapped_subtraction_refuted(inst: tuple[SLP, int]) -> Evidence:
-    """A planted bug in the evaluator."""
+    """A planted bug in the evaluator, refuted on a gate's value."""
     slp, j = inst
     vals = [slp.a0]
     for g in slp.gates:
         a, b = vals[g.j], vals[g.k]
         vals.append(a + b if g.op == "+" else b - a if g.op == "-" else a * b)
-    return _compare_slp(slp, j, vals)
+    with refuted_on("value of gate"):
+        return _compare_slp(slp, j, vals)
