@@ -37,6 +37,7 @@ import checkers.slp as slp_mod
 import spec.bit_bounded as bitb
 import spec.bnslp as bnslp
 import spec.definitions as definitions
+import spec.figure1 as figure1
 import spec.fractional as fractional
 import spec.gadget as gadget
 import spec.lemma32.forcing as forcing
@@ -343,6 +344,11 @@ def _round_nearest(p: Patcher) -> None:
     p.set(pac, "round_q", lambda z, q: fmpq((fmpq(z) * q + fmpq(1, 2)).floor(), q))
 
 
+def _figure1_square_linear(p: Patcher) -> None:
+    orig = figure1._sigma
+    p.set(figure1, "_sigma", lambda z, act: z if act == "square" else orig(z, act))
+
+
 def _binomial_off(p: Patcher) -> None:
     p.wrap(fractional, "binomial", lambda f: lambda beta, k: f(beta, k) * (1 if k < 2 else 2))
 
@@ -565,6 +571,9 @@ PLANTS: tuple[Plant, ...] = (
     Plant("binomial_off", "spec/fractional.py", "formula",
           "generalised binomial coefficients doubled from k = 2", _binomial_off,
           (("fractional.lemma_f2_vandermonde", None), ("fractional.theorem_f1_no_lambda", None))),
+    Plant("figure1_square_linear", "spec/figure1.py", "construction",
+          "the x² curve of Figure 1 computed with σ(z) = z", _figure1_square_linear,
+          (("figure1.reproduces_digitised_points", None),)),
     # spec/, tractable side
     Plant("bound_drops_bias", "spec/piecewise.py", "bound missing a term",
           "the Theorem E.1 bound without the bias mass B", _bound_drops_bias,
