@@ -620,7 +620,7 @@ PLANTS: tuple[Plant, ...] = (
           _gd_bounds_without_eta_den, (("np_membership.gd_steps_within_bound", RELU),)),
     Plant("phi_bound_drops_bias", "spec/bit_bounded.py", "bound missing a term",
           "the Remark 1.5 bound without the bias mass", _phi_bound_drops_bias,
-          (("bit_bounded.sizes_capped", PHI),)),
+          (("bit_bounded.sizes_capped", PHI),), examples=60),
     Plant("phi_in_mass_max_weight", "spec/bit_bounded.py", "bound missing a term",
           "the Remark 1.5 in-mass A taken as the largest |w| instead of the sum over in-edges",
           _phi_in_mass_max_weight, (("bit_bounded.sizes_capped", PHI),), examples=100),
