@@ -156,6 +156,11 @@ def main() -> int:
     ap.add_argument("--work", default=str(ROOT / ".mutation-sample"))
     ap.add_argument("--summary", action="store_true", help="print the table, run nothing")
     ap.add_argument("--rerun-survivors", action="store_true")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="start at this position of each module's permutation (a second "
+                         "worker with its own --work takes another slice; merge with --merge)")
+    ap.add_argument("--merge", action="append", default=[], metavar="VERDICTS_JSON",
+                    help="also read the verdicts of another worker")
     ap.add_argument("--round-robin", action="store_true",
                     help="one mutant per module in turn (every module progresses)")
     a = ap.parse_args()
@@ -164,6 +169,9 @@ def main() -> int:
     store = work / "verdicts.json"
     verdicts: dict[str, dict[str, str]] = (
         json.loads(store.read_text(encoding="utf-8")) if store.exists() else {})
+    for other in a.merge:
+        for h, v in json.loads(Path(other).read_text(encoding="utf-8")).items():
+            verdicts.setdefault(h, v)
     equiv_file = ROOT / "scripts" / "equivalent_mutants_sampled.txt"
     equivalent = set()
     if equiv_file.exists():
@@ -180,7 +188,7 @@ def main() -> int:
         order = list(range(count))
         random.Random(f"whyrelu-mutation:{mod}").shuffle(order)  # a fixed uniform permutation
         plans[mod] = []
-        for i in order[: a.n]:
+        for i in order[a.skip: a.skip + a.n]:
             src, desc = get(i)
             plans[mod].append((hashlib.sha256(src.encode()).hexdigest(), src, desc))
 
