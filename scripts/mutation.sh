@@ -5,6 +5,9 @@
 #   scripts/mutation.sh checkers/slp.py       # only these files (or directories)
 #   JOBS=1 scripts/mutation.sh spec/gadget.py # fewer worker processes
 #   SUMMARY_ONLY=1 scripts/mutation.sh        # re-print the last summary, run nothing
+#   SAMPLE=40 scripts/mutation.sh spec/piecewise.py  # a uniform random sample of 40 mutants
+#                                             # per module, 95% Wilson interval, verdicts kept
+#                                             # by mutant source hash (scripts/mutation_sample.py)
 #
 # The repository is copied to a scratch directory ($WORK, default .mutation/), where a
 # [tool.mutmut] section naming the modules is added to pyproject.toml; mutmut then mutates
@@ -25,6 +28,14 @@ DEFAULT_MODULES=(
   spec/piecewise.py spec/bit_bounded.py spec/theorem_e2/ spec/pac.py
 )
 if [ "$#" -gt 0 ]; then MODULES=("$@"); else MODULES=("${DEFAULT_MODULES[@]}"); fi
+if [ -n "${SAMPLE:-}" ]; then  # sampled and resumable: every verdict keyed by source hash
+  files=()
+  for m in "${MODULES[@]}"; do
+    if [ -d "$m" ]; then files+=("${m%/}"/*.py); else files+=("$m"); fi
+  done
+  exec "${PY:-python}" scripts/mutation_sample.py --round-robin --n "$SAMPLE" \
+    ${SUMMARY_ONLY:+--summary} ${RERUN_SURVIVORS:+--rerun-survivors} "${files[@]}"
+fi
 JOBS=${JOBS:-2}
 WORK=${WORK:-$ROOT/.mutation}
 MUTMUT=${MUTMUT:-$ROOT/.venv/bin/mutmut}

@@ -33,11 +33,11 @@ from hypothesis import strategies as st
 
 from checkers.activations import Activation, BitBounded, Identity, PiecewiseLinear, Polynomial
 from checkers.errors import ActivationError, BitBudgetExceeded
-from checkers.losses import Loss
+from checkers.losses import HINGE, SQUARE, Loss
 from checkers.measure import KindSizes
 from checkers.network import Network, Sample
 from checkers.rationals import fmt
-from spec.claims import BIT_BOUNDED, Evidence, check, check_le, claim_for
+from spec.claims import BIT_BOUNDED, Evidence, check, check_le, claim_for, regime
 from spec.piecewise import (
     NONTRIVIAL_BITS,
     DagInstance,
@@ -51,6 +51,7 @@ from spec.piecewise import (
     measure_network,
     show_dag,
 )
+from strategies import fan_in_networks
 
 REF = "Remark 1.5"
 
@@ -201,10 +202,25 @@ def phi_instances(act: Activation) -> st.SearchStrategy[PhiInstance]:
         phi = BitBounded(act.base, k, act.clip)
         dags = st.one_of(dag_instances(phi),
                          layered_specs(max_hidden=12, max_width=6, min_hidden=1).map(
-                             lambda s: s.as_dag(phi)))
+                             lambda s: s.as_dag(phi)),
+                         _large_bias_instances(phi))
         return dags.map(lambda d: PhiInstance(k, d))
 
     return st.sampled_from(ks).flatmap(for_k)
+
+
+def _large_bias_instances(phi: BitBounded) -> st.SearchStrategy[DagInstance]:
+    """Extremal family: many in-edges with one large positive integer bias each, or one
+    large integer weight each (the bias mass B, or the in-mass term A·F, well above X and
+    C', so the pre-activation bound Z = X + A·F + B is met almost with equality), and small
+    integer inputs at the input nodes."""
+    nets = st.one_of(  # large biases, or large weights (the in-mass A·F dominating)
+        fan_in_networks(phi, max_fan_in=6, max_chain=3, bits=8, uniform=True),
+        fan_in_networks(phi, max_fan_in=6, max_chain=3, bits=1, uniform=True, weight_bits=8))
+    return nets.flatmap(lambda net: st.builds(
+        lambda x, loss: DagInstance(net, (Sample({v: fmpq(x) for v in net.inputs},
+                                                 tuple(fmpq(0) for _ in net.outputs)),), loss),
+        st.integers(1, 3), st.sampled_from([SQUARE, HINGE])))
 
 
 def _show(inst: PhiInstance) -> str:
@@ -220,17 +236,36 @@ def _measure(inst: PhiInstance) -> tuple[Measured, PhiBound, PhiProfile]:
     return measure_network(d.net, d.data, d.loss), phi_bound(prof), prof
 
 
+PHI_REGIMES = ("a φ_K node clipped to ±C'", "a φ_K node not clipped, with φ_K'(z) != 0")
+
+
+def _note_regimes(inst: PhiInstance) -> None:
+    net = inst.dag.net
+    a = net.arch
+    for s in inst.dag.data:
+        tr = net.forward(s.x)
+        for v, act in enumerate(a.acts):
+            if isinstance(act, BitBounded):
+                cap = act.round(act.clip)
+                if abs(tr.val[v]) == cap and abs(act.round(act.base(tr.pre[v]))) >= cap:
+                    regime(PHI_REGIMES[0])
+                elif act.derivative(tr.pre[v]) != 0:
+                    regime(PHI_REGIMES[1])
+
+
 @claim_for(
     REF,
     "φ_K networks (K in {0, 1, 2, 4, 8, 16, 32}): forward sizes are at most a cap depending "
     "on K, C and the network's numbers but not on its depth; backward sizes and gradient "
     "entries at most an explicit bound linear in the depth",
     covers=BIT_BOUNDED, instances=phi_instances, examples=100, show=_show,
+    regimes=PHI_REGIMES,
 )
 def sizes_capped(act: Activation, inst: PhiInstance) -> Evidence:
     """Checks every kind of quantity against :func:`phi_bound` on deep DAGs (depth up to 24,
     chains up to 40) and layered networks."""
     m, b, prof = _measure(inst)
+    _note_regimes(inst)
     for kind in ("pre", "value", "g", "delta", "grad_w", "grad_b"):
         check_le(getattr(m, kind), getattr(b, kind),
                  f"size of {kind} exceeds the Remark 1.5 bound", **prof.describe())

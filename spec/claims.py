@@ -23,19 +23,23 @@ the claim they perturb; the suite passes when every claim meets its expectation.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import importlib
 import inspect
 import pkgutil
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal, TypeVar
 
 from flint import fmpq, fmpz
+from hypothesis import event as _hypothesis_event
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from checkers.activations import Activation, Traits
 from checkers.certificates import CertificateRejected, KernelCertificate
@@ -105,6 +109,51 @@ def check_le(value: Number, bound: Number, message: str, **terms: Any) -> None:
     """Fail unless ``value <= bound``."""
     if not as_fraction(value) <= as_fraction(bound):
         raise ClaimFailure(message, {"value": value, "bound": bound, **terms})
+
+
+# --------------------------------------------------------------------------- regimes
+
+_REGIMES: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "whyrelu_regimes", default=None)
+
+
+def regime(name: str) -> None:
+    """Record that the current example reached the branch or regime ``name`` (e.g. "a ReLU
+    pre-activation exactly 0").  The runner counts the examples reaching each regime
+    (``Result.regimes``) and reports them as Hypothesis events; a claim declaring
+    ``regimes=(...)`` must reach every one of them in the ``ci`` profile
+    (``tests/test_claims.py``)."""
+    seen = _REGIMES.get()
+    if seen is not None:
+        seen.add(name)
+    # outside a Hypothesis test (a unit test calling the check) there is nothing to report
+    with contextlib.suppress(InvalidArgument):
+        _hypothesis_event(name)
+
+
+def collecting_regimes(seen: set[str]) -> contextvars.Token[set[str] | None]:
+    """Make :func:`regime` record into ``seen`` (the runner, around one example)."""
+    return _REGIMES.set(seen)
+
+
+def stop_collecting_regimes(token: contextvars.Token[set[str] | None]) -> None:
+    _REGIMES.reset(token)
+
+
+@contextlib.contextmanager
+def refuted_on(*labels: str) -> Iterator[None]:
+    """In a negative control: let through only a :class:`ClaimFailure` whose message starts
+    with one of ``labels`` (the sub-check the control's statement names); any other failure
+    becomes an ``AssertionError`` (the runner reports it as a crash, never as the expected
+    refutation), so a control cannot pass by failing for an unrelated reason."""
+    try:
+        yield
+    except ClaimFailure as e:
+        if not e.message.startswith(labels):
+            raise AssertionError(
+                f"negative control refuted on {e.message!r}, not on the named sub-check "
+                f"{' / '.join(labels)!r}") from e
+        raise
 
 
 # --------------------------------------------------------------------------- evidence
@@ -209,6 +258,7 @@ class Claim:
         if self.prover is not None:
             return "proved"
         return "exhaustive" if self.exhaustive else "sampled"
+    regimes: tuple[str, ...] = ()
 
     def applies_to(self, act: Activation | None) -> bool:
         if self.covers is None:
@@ -268,6 +318,7 @@ def claim_for(
     id: str | None = None,
     tags: Iterable[str] = (),
     exhaustive: str | None = None,
+    regimes: Iterable[str] = (),
 ) -> Callable[[Callable[[Activation, T], Evidence | None]], Claim]:
     """Declare a claim quantified over the activations matching ``covers``.
 
@@ -297,6 +348,7 @@ def claim_for(
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
+            regimes=tuple(regimes),
         ))
 
     return deco
@@ -319,6 +371,7 @@ def claim(
     id: str | None = None,
     tags: Iterable[str] = (),
     exhaustive: str | None = None,
+    regimes: Iterable[str] = (),
 ) -> Callable[[Callable[[T], Evidence | None]], Claim]:
     """Declare a claim that does not quantify over activations (``exhaustive``: as for
     :func:`claim_for`)."""
@@ -338,6 +391,7 @@ def claim(
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
+            regimes=tuple(regimes),
         ))
 
     return deco

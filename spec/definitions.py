@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from checkers.activations import Activation
 from checkers.formats import dataset_to_json, network_to_json
 from checkers.layered import Layer, LayeredNetwork
-from checkers.losses import SQUARE
+from checkers.losses import HINGE, SQUARE
 from checkers.network import Network, Sample
 from checkers.rationals import bit, fmt
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
@@ -32,9 +32,22 @@ from spec.claims import (
     check_eq,
     claim,
     claim_for,
+    refuted_on,
+    regime,
 )
 from spec.planted import with_wrong_derivatives
-from strategies import dag_networks, integer_slps, layered_batch, layered_networks, samples_for
+from strategies import (
+    coprime_layered_networks,
+    dag_networks,
+    dominating_injections,
+    fan_in_networks,
+    integer_slps,
+    layered_batch,
+    layered_networks,
+    samples_for,
+    without_biases,
+    zero_samples,
+)
 from strategies.slps import rational_slps
 
 CLAIM_NAMESPACE = "engine"  # claim ids predate the move from spec/engine.py
@@ -54,23 +67,52 @@ def show_network_and_data(inst: tuple[Network, list[Sample]]) -> str:
 
 
 def _net_and_data(act: Activation) -> st.SearchStrategy[tuple[Network, list[Sample]]]:
-    return dag_networks(act, max_hidden=5, weight_bits=5).flatmap(
-        lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2, bits=5)))
+    """Random DAGs with data at the inputs, and the extremal families: injections at every
+    node (dominating the in-edges), and zero biases with zero inputs (every pre-activation
+    exactly 0, the kink of ReLU-type activations)."""
+    nets = dag_networks(act, max_hidden=5, weight_bits=5)
+    return st.one_of(
+        nets.flatmap(lambda net: st.tuples(st.just(net), samples_for(net, max_samples=2,
+                                                                     bits=5))),
+        st.one_of(nets, fan_in_networks(act, max_fan_in=4, max_chain=2)).flatmap(
+            lambda net: st.tuples(st.just(net), dominating_injections(net))),
+        nets.map(without_biases).flatmap(
+            lambda net: st.tuples(st.just(net), zero_samples(net))),
+    )
+
+
+_NET_REGIMES = ("an injection at a node with in-edges", "a pre-activation exactly 0",
+                "a hinge margin 1 - y*u > 0")
+
+
+def _note_regimes(net: Network, data: list[Sample], pre: list[fmpq]) -> None:
+    a = net.arch
+    if any(a.acts[a.index[v]] is not None and a.in_edges[a.index[v]]
+           for s in data for v in s.x):
+        regime(_NET_REGIMES[0])
+    if any(a.acts[v] is not None and pre[v] == 0 for v in range(len(a.nodes))):
+        regime(_NET_REGIMES[1])
 
 
 def _compare_with_reference(net: Network, data: list[Sample], engine_net: Network) -> Evidence:
     ref = RefNetwork(net)
     for s in data:
         tr = engine_net.forward(s.x)
+        _note_regimes(net, data, list(tr.pre))
         want = ref.forward({k: as_fraction(v) for k, v in s.x.items()})
         for name, v in zip(net.nodes, tr.val, strict=True):
             check_eq(as_fraction(v), want[name], f"forward value at node {name!r}", sample=s.x)
-    g = engine_net.gradient(data, SQUARE)
-    loss, gw, gb = ref.gradient(ref_samples(data), "square")
-    check_eq(as_fraction(g.loss), loss, "total loss")
-    for e, (src, dst) in enumerate(net.edges):
-        check_eq(as_fraction(g.grad_w[e]), gw[e], f"dL/dw for edge {src}->{dst}")
-        check_eq(as_fraction(g.grad_b[e]), gb[e], f"dL/db for edge {src}->{dst}")
+    for loss_fn in (SQUARE, HINGE):
+        g = engine_net.gradient(data, loss_fn)
+        loss, gw, gb = ref.gradient(ref_samples(data), loss_fn.name)
+        check_eq(as_fraction(g.loss), loss, f"total loss ({loss_fn.name})")
+        if loss_fn is HINGE and loss > 0:
+            regime(_NET_REGIMES[2])
+        for e, (src, dst) in enumerate(net.edges):
+            check_eq(as_fraction(g.grad_w[e]), gw[e],
+                     f"dL/dw for edge {src}->{dst} ({loss_fn.name})")
+            check_eq(as_fraction(g.grad_b[e]), gb[e],
+                     f"dL/db for edge {src}->{dst} ({loss_fn.name})")
     return Evidence.of(nodes=len(net.nodes), edges=len(net.edges))
 
 
@@ -80,10 +122,11 @@ def _compare_with_reference(net: Network, data: list[Sample], engine_net: Networ
     "(memoised node rule, forward-mode derivatives) on random DAGs",
     covers=ANY_ACTIVATION, instances=_net_and_data, status="definition", examples=20,
     show=show_network_and_data,
-    tags=("identity",),
+    tags=("identity",), regimes=_NET_REGIMES,
 )
 def dag_matches_reference(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
-    """Every node value, the loss and every ∂L/∂w_e, ∂L/∂b_e agree exactly (square loss)."""
+    """Every node value, the loss and every ∂L/∂w_e, ∂L/∂b_e agree exactly (square and
+    hinge loss), on random DAGs and the extremal families of ``_net_and_data``."""
     net, data = inst
     return _compare_with_reference(net, data, net)
 
@@ -97,20 +140,28 @@ def dag_matches_reference(act: Activation, inst: tuple[Network, list[Sample]]) -
     show=show_network_and_data,
 )
 def wrong_chain_rule_refuted(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
-    """The same comparison as ``engine.dag_matches_reference`` with a planted bug."""
+    """The same comparison as ``engine.dag_matches_reference`` with a planted bug; refuted
+    on a gradient entry (the forward values are unchanged by the bug)."""
     net, data = inst
-    return _compare_with_reference(net, data, with_wrong_derivatives(net))
+    with refuted_on("dL/dw", "dL/db"):
+        return _compare_with_reference(net, data, with_wrong_derivatives(net))
 
 
 def _layered_inst(act: Activation) -> st.SearchStrategy[Any]:
     return st.one_of(
         layered_networks(act, max_depth=3, max_width=3, weight_bits=5),
         layered_networks(act, max_depth=3, max_width=3, weight_bits=5, dyadic=True),
+        coprime_layered_networks(act, max_depth=3, max_width=3),
     ).flatmap(lambda n: st.tuples(st.just(n), layered_batch(n, max_batch=3, bits=5)))
+
+
+_LAYERED_REGIMES = ("a layer over one shared denominator (fmpz_mat)", "a layer as an fmpq_mat")
 
 
 def _layered_vs_dag(net: LayeredNetwork, xs: list[list[fmpq]], ys: list[list[fmpq]],
                     dag: Network) -> Evidence:
+    for w in net._W:
+        regime(_LAYERED_REGIMES[0] if w.shared else _LAYERED_REGIMES[1])
     g = net.gradient(xs, ys, SQUARE)
     data = [Sample.of({f"x{i}": v for i, v in enumerate(x)}, y)
             for x, y in zip(xs, ys, strict=True)]
@@ -136,7 +187,7 @@ def _layered_vs_dag(net: LayeredNetwork, xs: list[list[fmpq]], ys: list[list[fmp
     "The layered (dense FLINT matrix) fast path equals the DAG path: outputs, loss and "
     "every gradient entry",
     covers=ANY_ACTIVATION, instances=_layered_inst, status="definition", examples=20,
-    tags=("identity",),
+    tags=("identity",), regimes=_LAYERED_REGIMES,
 )
 def layered_matches_dag(act: Activation, inst: Any) -> Evidence:
     """Both representations (shared denominator and ``fmpq_mat``) are exercised."""
@@ -229,8 +280,10 @@ def backprop_matches_sympy(act: Activation, inst: tuple[Network, list[Sample]]) 
     show=show_network_and_data,
 )
 def wrong_chain_rule_vs_sympy(act: Activation, inst: tuple[Network, list[Sample]]) -> Evidence:
-    """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``."""
-    return _compare_with_sympy(inst[0], inst[1], with_wrong_derivatives(inst[0]))
+    """Same comparison with the planted bug of ``engine.wrong_chain_rule_refuted``; refuted
+    on a partial derivative (the loss is unchanged by the bug)."""
+    with refuted_on("dL/dw", "dL/db"):
+        return _compare_with_sympy(inst[0], inst[1], with_wrong_derivatives(inst[0]))
 
 
 # ---------------------------------------------------------------- Definition 2.2
@@ -315,6 +368,7 @@ def bitslp_exhaustive_swapped_refuted(slp: SLP) -> Evidence:
     control_of="engine.slp_matches_reference", examples=60, show=lambda i: f"{i[0]}# j = {i[1]}",
 )
 def swapped_subtraction_refuted(inst: tuple[SLP, int]) -> Evidence:
-    """A planted bug in the evaluator."""
+    """A planted bug in the evaluator, refuted on a gate's value."""
     slp, j = inst
-    return _compare_slp(slp, j, _swapped_values(slp))
+    with refuted_on("value of gate"):
+        return _compare_slp(slp, j, _swapped_values(slp))

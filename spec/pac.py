@@ -595,6 +595,12 @@ def _check_learners(q: int, bits: list[int], m: int,
     h1, h2 = RoundedMultiplier(c1, q), RoundedMultiplier(c2, q)
     bound = failure_bound(q, m)
     ev = Evidence.of(q=q, m=m)
+    # the probabilities of the sampled sets are a distribution (Σ_S Pr[S] = 1), and the
+    # proof's event "2^q never drawn" has probability (q/(q+1))^m exactly
+    probs = [observed_set_probability(q, m, bin(mask).count("1")) for mask in range(2 << q)]
+    check_eq(sum(probs, fmpq(0)), fmpq(1), "Σ_S Pr[S] = 1", q=q, m=m)
+    check_eq(sum(probs[: 1 << q], fmpq(0)), fmpq(q**m, (q + 1) ** m),
+             "Pr[2^q not drawn] = (q/(q+1))^m", q=q, m=m)
     for learner in learners:
         # the proof's event: a sample missing 2^q gives the same data under both targets
         for mask in range(1 << q):

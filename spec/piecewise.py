@@ -67,16 +67,25 @@ from checkers.losses import HINGE, LOSSES, SQUARE, Loss
 from checkers.measure import KindSizes, max_size, measure_gradient
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import fmt, size
+from checkers.reference import RefNetwork, ref_samples, ref_size
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
     Evidence,
     check,
+    check_eq,
     check_le,
     claim,
     claim_for,
+    regime,
 )
-from strategies import dag_networks, rationals, samples_for
+from strategies import (
+    dag_networks,
+    fan_in_networks,
+    rationals,
+    samples_for,
+    uniform_injections,
+)
 
 REF = "Theorem E.1"
 
@@ -509,18 +518,52 @@ def dag_instances(act: Activation) -> st.SearchStrategy[DagInstance]:
         dag_networks(act, max_inputs=14, max_hidden=5, max_outputs=2, weight_bits=6),
         chains(act),
     )
-    return nets.flatmap(lambda net: st.builds(
+    random = nets.flatmap(lambda net: st.builds(
         lambda data, loss: DagInstance(net, tuple(data), loss),
         st.booleans().flatmap(lambda every: samples_for(net, max_samples=3, bits=5,
                                                         inject_everywhere=every)),
         _losses()))
+    return st.one_of(random, tight_instances(act))
+
+
+def tight_instances(act: Activation) -> st.SearchStrategy[DagInstance]:
+    """Extremal family: many in-edges with one positive integer weight and one positive
+    integer bias each (same-sign biases: the bias mass B is reached) and the same positive
+    integer injected at every node (injections at nodes with in-edges), label 0.  With
+    integer numbers the bound's denominators are 1 and its magnitudes are met almost with
+    equality, so a bound missing a term is refuted."""
+    return fan_in_networks(act, max_fan_in=6, max_chain=4, bits=4, uniform=True).flatmap(
+        lambda net: st.builds(lambda data, loss: DagInstance(net, tuple(data), loss),
+                              uniform_injections(net), _losses()))
+
+
+LAYERED_REGIMES = ("a layer over one shared denominator", "a layer as an fmpq_mat")
+
+DAG_REGIMES = ("a node with >= 2 in-edges whose biases share one sign",
+               "an injection at a node with in-edges")
+
+
+def note_dag_regimes(net: Network, data: Sequence[Sample]) -> None:
+    """Report the :data:`DAG_REGIMES` an instance reaches."""
+    a = net.arch
+    for ins in a.in_edges:
+        bs = [net.biases[e] for e in ins]
+        if len(bs) >= 2 and (all(b > 0 for b in bs) or all(b < 0 for b in bs)):
+            regime(DAG_REGIMES[0])
+            break
+    if any(a.acts[a.index[v]] is not None and a.in_edges[a.index[v]]
+           for s in data for v in s.x):
+        regime(DAG_REGIMES[1])
 
 
 def layered_specs(max_hidden: int = 24, max_width: int = 16,
                   min_hidden: int = 0) -> st.SearchStrategy[LayeredSpec]:
     """Seeded deep and wide layered instances (structure drawn, numbers from the seed)."""
+    # bits 12..16: denominators up to 2^8, whose least common multiple outgrows the shared
+    # representation, so the layers are kept as fmpq_mat (bits <= 8 never are)
     return st.builds(LayeredSpec, hidden=st.integers(min_hidden, max_hidden),
-                     width=st.integers(1, max_width), bits=st.integers(1, 8),
+                     width=st.integers(1, max_width),
+                     bits=st.one_of(st.integers(1, 8), st.integers(12, 16)),
                      samples=st.integers(1, 3), seed=st.integers(0, 2**32 - 1),
                      loss=st.sampled_from(["square", "hinge"]))
 
@@ -553,6 +596,7 @@ this many bits."""
 def check_dag(inst: DagInstance) -> Evidence:
     """Measured sizes of a DAG instance against the bound (backprop budgeted by the largest
     bound, so a polynomial network is stopped as soon as it leaves it)."""
+    note_dag_regimes(inst.net, inst.data)
     prof = profile_of_network(inst.net, inst.data, inst.loss)
     b = size_bound(prof)
     try:
@@ -561,6 +605,10 @@ def check_dag(inst: DagInstance) -> Evidence:
         check(False, f"a size exceeds the Theorem E.1 bound at {e.where}",
               size_bits=e.size_bits, bound_bits=e.budget_bits, **prof.describe())
         raise  # pragma: no cover (check raised)
+    # the measurement itself, two-sided: the largest value size equals the reference's
+    ref = RefNetwork(inst.net)
+    largest = max(ref_size(v) for x, _ in ref_samples(inst.data) for v in ref.forward(x).values())
+    check_eq(m.value, largest, "measured value size vs the Fraction reference's")
     return _compare(m, b, prof)
 
 
@@ -569,6 +617,7 @@ def check_dag(inst: DagInstance) -> Evidence:
     "On a piecewise-linear DAG network every pre-activation, activation, g_v, δ_v and "
     "gradient entry has size at most the explicit bound (common denominators P, D, Σ)",
     covers=PIECEWISE_LINEAR, instances=dag_instances, examples=150, show=show_dag,
+    regimes=DAG_REGIMES,
 )
 def dag_sizes_within_bound(act: Activation, inst: DagInstance) -> Evidence:
     """Small, deep (depth up to 24, chains up to 40), wide (in-degree up to 18) DAGs, per-edge
@@ -582,12 +631,14 @@ def dag_sizes_within_bound(act: Activation, inst: DagInstance) -> Evidence:
     "On a piecewise-linear layered network (FLINT matrix path, depth up to 25, width up to "
     "16) every size is at most the same bound",
     covers=PIECEWISE_LINEAR, instances=lambda act: layered_specs(), examples=60,
-    show=lambda s: s.command(),
+    show=lambda s: s.command(), regimes=LAYERED_REGIMES,
 )
 def layered_sizes_within_bound(act: Activation, spec: LayeredSpec) -> Evidence:
     """Seeded random MLPs (``whyrelu bits`` builds the same ones); the bound is computed
     from the layered profile."""
     net, xs, ys = spec.build(act)
+    for w in net._W:
+        regime(LAYERED_REGIMES[0] if w.shared else LAYERED_REGIMES[1])
     loss = LOSSES[spec.loss]
     prof = profile_of_layered(net, xs, ys, loss)
     m, _ = measure_layered(net, xs, ys, loss)

@@ -56,6 +56,7 @@ from spec.claims import (
     check_eq,
     check_le,
     claim_for,
+    regime,
 )
 from spec.lemma32 import (
     BUDGET_BITS,
@@ -187,6 +188,8 @@ HingeInst = tuple[SLP, int, int]
 
 def _check_hinge(act: Activation, inst: HingeInst, *, doubled: bool) -> Evidence:
     p, b, pick = inst
+    if b >= 2**10:
+        regime("a large promise gap b >= 2^10")
     if doubled:
         hi = hinge_instance(p, act, b=b)
     else:  # the control: Q = P, without n_Q = 2n_P − 1
@@ -212,6 +215,8 @@ def _check_hinge(act: Activation, inst: HingeInst, *, doubled: bool) -> Evidence
     small = len(c.network.edges) <= 120
     if small:
         check_eq(hi.loss_materialised(), opt, "fast loss = Σ multiplicity·ℒ at θ∗")
+    if n_p <= 0:
+        regime("n_P <= 0")
     if n_q < 1:  # the adversary: move the output to 1 (hinge 0) by a bias into t
         push = _push_theta(c, fmpq(n_q.numerator, n_q.denominator))
         pushed = hi.loss_at(push, stop_at_first=True)
@@ -226,7 +231,10 @@ def _check_hinge(act: Activation, inst: HingeInst, *, doubled: bool) -> Evidence
 
 
 def _hinge_inst(act: Activation) -> st.SearchStrategy[HingeInst]:
-    return st.tuples(integer_slps(5), st.integers(1, 3), st.integers(0, 1000))
+    """Small promise gaps b, and large ones (2^10, 2^40: the multiplicity of the forcing
+    samples, so only the sizes of the loss grow)."""
+    gaps = st.one_of(st.integers(1, 3), st.sampled_from([2**10, 2**40]))
+    return st.tuples(integer_slps(5), gaps, st.integers(0, 1000))
 
 
 def _show_hinge(inst: HingeInst) -> str:
@@ -239,7 +247,7 @@ def _show_hinge(inst: HingeInst) -> str:
     "max{0, 1 − n_Q}, = 0 if n_P > 0 and >= 2 if n_P <= 0; moving the output to 1 pays >= b+1 "
     "on the forcing samples, so OPT ∈ {0} ∪ [2, ∞)",
     covers=NONLINEAR_POLYNOMIAL, instances=_hinge_inst, examples=30, show=_show_hinge,
-    tags=("identity",),
+    tags=("identity",), regimes=("a large promise gap b >= 2^10", "n_P <= 0"),
 )
 def hinge_posslp(act: Activation, inst: HingeInst) -> Evidence:
     """Random integer SLPs (a_0 = 1) of length <= 5; n_P from the Fraction reference.  For

@@ -45,7 +45,7 @@ positions", is registered as the erratum ``theorem11.shift_by_length_erratum``.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -67,6 +67,8 @@ from spec.claims import (
     check_le,
     claim,
     claim_for,
+    refuted_on,
+    regime,
 )
 from spec.gadget import sigma_polynomial
 from spec.lemma32 import (
@@ -81,7 +83,7 @@ from spec.lemma32 import (
     gate_polynomials,
     sigma_symmetries,
 )
-from strategies import integer_slps, rational_slps
+from strategies import integer_slps, rational_slps, rationals
 
 __all__ = [
     "ValueBound",
@@ -196,6 +198,79 @@ class ValueBound:
         w = max([fmpq(2)] + [abs(fmpq(v)) for v in self.lam_prime])
         return max(fmpq(self.mu), abs(self.sigma0), abs(self.sigma_alpha1),
                    w * max(fmpq(1), delta), self.sigma_at_shifts)
+
+
+SupCase = tuple[list[fmpq], fmpq, fmpq]
+
+
+def _sup_cases() -> st.SearchStrategy[SupCase]:
+    """Random polynomials on random intervals, and the extremal family
+    ``c·(x − lo)(x − hi)·(1 + small)``: zero at both ends, so the maximum of |p| is
+    interior (the case a sup taken at the endpoints misses)."""
+    q = rationals(5, den_bits=3)
+    ends = st.tuples(q, q).filter(lambda t: t[0] != t[1]).map(lambda t: (min(t), max(t)))
+    rand = st.tuples(st.lists(q, min_size=3, max_size=6), ends).map(
+        lambda t: (t[0], t[1][0], t[1][1]))
+
+    def interior(lo_hi: tuple[fmpq, fmpq], c: fmpq, extra: list[fmpq]) -> SupCase:
+        lo, hi = lo_hi
+        p = fmpq_poly([-lo, 1]) * fmpq_poly([-hi, 1]) * c * fmpq_poly([1, *extra])
+        return (coefficients(p), lo, hi)
+
+    inter = st.builds(interior, ends, rationals(4, den_bits=2, nonzero=True),
+                      st.lists(rationals(2, den_bits=4), max_size=2))
+    return st.one_of(rand, inter)
+
+
+@claim(
+    "Theorem 1.1",
+    "The certified sup of |p| on [lo, hi] used by Theorem 1.1(ii)'s bounds: lower <= "
+    "max |p| <= upper, checked by exact real-root counting (Sturm, sympy)",
+    instances=_sup_cases(), examples=25, regimes=("the maximum of |p| is interior",),
+)
+def sup_abs_certified(case: SupCase) -> Evidence:
+    """Independent of the branch and bound: ``upper`` is valid iff neither p − (upper + δ)
+    nor p + (upper + δ) has a real root in [lo, hi] (δ = 2^-30·max(upper, 1)), given
+    |p(lo)| <= lower <= upper."""
+    return _check_sup(case, sup_abs_on_interval)
+
+
+def _endpoints_only(p: fmpq_poly, lo: fmpq, hi: fmpq) -> tuple[fmpq, fmpq]:
+    m = max(abs(p(lo)), abs(p(hi)))
+    return m, m
+
+
+@claim(
+    "Theorem 1.1",
+    "Negative control: the sup of |p| taken at the endpoints only misses interior maxima",
+    instances=_sup_cases(), examples=25, expect="counterexample",
+    control_of="theorem11.sup_abs_certified",
+)
+def sup_endpoints_only_refuted(case: SupCase) -> Evidence:
+    with refuted_on("|p| reaches upper + δ"):
+        return _check_sup(case, _endpoints_only)
+
+
+def _check_sup(case: SupCase, sup: Callable[[fmpq_poly, fmpq, fmpq],
+                                             tuple[fmpq, fmpq]]) -> Evidence:
+    import sympy
+
+    coeffs, lo, hi = case
+    p = fmpq_poly(coeffs)
+    lower, upper = sup(p, lo, hi)
+    check_le(abs(p(lo)), lower, "|p(lo)| <= lower")
+    check_le(lower, upper, "lower <= upper")
+    if max(abs(p(lo)), abs(p(hi))) < lower:
+        regime("the maximum of |p| is interior")
+    x = sympy.Symbol("x")
+    sp = sympy.Poly([sympy.Rational(fmt(c)) for c in reversed(coeffs)], x)
+    u = sympy.Rational(fmt(upper + max(upper, fmpq(1)) / 2**30))
+    a, b = sympy.Rational(fmt(lo)), sympy.Rational(fmt(hi))
+    for sign in (1, -1):
+        check_eq((sp - sign * u).count_roots(a, b), 0,
+                 "|p| reaches upper + δ on [lo, hi]: the certified sup is too small",
+                 lower=lower, upper=upper, lo=lo, hi=hi)
+    return Evidence.of(degree=len(coeffs) - 1)
 
 
 def value_bound(sigma: Activation) -> ValueBound:

@@ -38,7 +38,15 @@ from hypothesis.reporting import with_reporter
 
 from checkers.activations import Activation, parse_activation
 from checkers.errors import BitBudgetExceeded
-from spec.claims import Claim, ClaimFailure, Evidence, as_fraction, get_claim
+from spec.claims import (
+    Claim,
+    ClaimFailure,
+    Evidence,
+    as_fraction,
+    collecting_regimes,
+    get_claim,
+    stop_collecting_regimes,
+)
 from spec.harness import certify, profiles
 
 Outcome = Literal["proved", "exhaustive", "holds", "refuted", "inconclusive", "error"]
@@ -161,6 +169,7 @@ class Result:
             return f"proved ({self.checked_by})"
         return self.outcome
     domain: str | None = None
+    regimes: dict[str, int] = field(default_factory=dict)
 
     @property
     def meets_expectation(self) -> bool:
@@ -200,6 +209,7 @@ class _Stats:
         self.first_failure_at: int | None = None
         self.failing: set[str] = set()
         self.invalid = 0
+        self.regimes: dict[str, int] = {}
         self.generate_seconds = 0.0
 
     def as_json(self, stopped: str, seconds: float) -> dict[str, Any]:
@@ -308,6 +318,8 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             # real in Hypothesis's final replay, and only genuinely failing instances are
             # ever reported)
             return
+        seen: set[str] = set()
+        token = collecting_regimes(seen)
         try:
             ev = claim.run_check(act, inst)
         except BitBudgetExceeded:
@@ -324,7 +336,11 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
             if stats.first_failure_at is None:
                 stats.first_failure_at = stats.calls
             raise
+        finally:
+            stop_collecting_regimes(token)
         stats.passed += 1
+        for name in seen:
+            stats.regimes[name] = stats.regimes.get(name, 0) + 1
         if ev is not None:
             stats.figures.add(ev)
 
@@ -385,6 +401,7 @@ def run_item(item: Item, *, profile: str | None = None, user_seed: int | None = 
         res.worst = {"figure": k, "value": _fmt_num(v), "bound": _fmt_num(b)}
     if certificate is not None:
         res.certificate = certificate.text
+    res.regimes = {k: stats.regimes.get(k, 0) for k in sorted({*claim.regimes, *stats.regimes})}
     return res
 
 

@@ -24,19 +24,22 @@ from checkers.activations import (
     Activation,
     LeakyReLU,
 )
-from checkers.losses import LOSSES, SQUARE, Loss
+from checkers.losses import HINGE, LOSSES, SQUARE, Loss
 from checkers.network import Edge, Network, Sample
 from checkers.rationals import fmt
+from checkers.reference import RefNetwork, ref_samples
 from checkers.training import gd_step, theta_bits
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
     Evidence,
+    as_fraction,
     check,
     check_eq,
     check_le,
     claim,
     claim_for,
+    refuted_on,
 )
 from spec.piecewise import (
     DagInstance,
@@ -46,7 +49,13 @@ from spec.piecewise import (
     show_dag,
     size_bound,
 )
-from strategies import dag_networks, rationals, samples_for
+from strategies import (
+    dag_networks,
+    fan_in_networks,
+    rationals,
+    samples_for,
+    uniform_injections,
+)
 
 CLAIM_NAMESPACE = "np_membership"
 """Claim ids stay ``np_membership.*`` (the module this code came from)."""
@@ -62,6 +71,28 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- gradient descent
+
+
+def _reference_step(net: Network, data: Sequence[Sample], loss: Loss,
+                    eta: fmpq) -> tuple[list[Fraction], list[Fraction]]:
+    """θ − η·∇L(θ) with the gradient of the Fraction reference engine (forward mode)."""
+    _, gw, gb = RefNetwork(net).gradient(ref_samples(data), loss.name)
+    e = as_fraction(eta)
+    return ([as_fraction(w) - e * g for w, g in zip(net.weights, gw, strict=True)],
+            [as_fraction(b) - e * g for b, g in zip(net.biases, gb, strict=True)])
+
+
+def _checked_step(net: Network, data: Sequence[Sample], loss: Loss, eta: fmpq,
+                  j: int) -> Network:
+    """:func:`gd_step`, checked equal to θ − η·(reference gradient): the step's direction
+    and every entry, not only its size."""
+    new = gd_step(net, data, loss, eta)
+    want_w, want_b = _reference_step(net, data, loss, eta)
+    check_eq([as_fraction(w) for w in new.weights], want_w,
+             f"step {j + 1}: weights vs θ − η·(reference gradient)")
+    check_eq([as_fraction(b) for b in new.biases], want_b,
+             f"step {j + 1}: biases vs θ − η·(reference gradient)")
+    return new
 
 
 @dataclass(frozen=True)
@@ -140,7 +171,14 @@ def _gd_cases(act: Activation) -> st.SearchStrategy[GDCase]:
     dags = nets.flatmap(lambda net: st.builds(
         lambda data, loss: DagInstance(net, tuple(data), loss),
         samples_for(net, max_samples=2, bits=4), st.sampled_from(list(LOSSES.values()))))
-    return st.builds(GDCase, dags, _ETAS, st.integers(1, 3))
+    tight = fan_in_networks(act, max_fan_in=3, max_chain=0, bits=3, uniform=True).flatmap(
+        lambda net: st.builds(lambda data, loss: DagInstance(net, tuple(data), loss),
+                              uniform_injections(net, bits=3), st.sampled_from([SQUARE, HINGE])))
+    return st.one_of(
+        st.builds(GDCase, dags, _ETAS, st.integers(1, 3)),
+        # integer networks and data with η = 1/1009: the bound's denominator is den(η)^j
+        # and nothing else, so a bound without den(η) is refuted
+        st.builds(GDCase, tight, st.just(fmpq(1, 1009)), st.integers(1, 2)))
 
 
 @claim_for(
@@ -157,7 +195,7 @@ def gd_steps_within_bound(act: Activation, case: GDCase) -> Evidence:
     for j in range(case.steps + 1):
         check_le(theta_bits(net), bounds.bits(j), f"size of θ after {j} steps exceeds the bound")
         if j < case.steps:
-            net = gd_step(net, d.data, d.loss, case.eta)
+            net = _checked_step(net, d.data, d.loss, case.eta, j)
     ev = Evidence.of(steps=case.steps, theta_bits=theta_bits(net))
     if bounds.bits(case.steps) >= 16:
         ev.bound("theta_bits", theta_bits(net), bounds.bits(case.steps))
@@ -194,7 +232,8 @@ def _check_linear_in_k(case: GDCase) -> Evidence:
     net = d.net
     sizes = [theta_bits(net)]
     for k in range(1, case.steps + 1):
-        net = gd_step(net, d.data, d.loss, case.eta)
+        net = _checked_step(net, d.data, d.loss, case.eta, k - 1) if k <= 2 else gd_step(
+            net, d.data, d.loss, case.eta)
         sizes.append(theta_bits(net))
         check_le(sizes[-1], alpha + beta * k, f"size of θ after {k} steps exceeds α + βk",
                  alpha=alpha, beta=beta, sizes=sizes)
@@ -225,7 +264,8 @@ def gd_depth1_linear_in_k(act: Activation, case: GDCase) -> Evidence:
 def gd_polynomial_refuted(act: Activation, case: GDCase) -> Evidence:
     """The update is a polynomial of degree 2μ − 1 in θ: the size can multiply by 2μ − 1 per
     step."""
-    return _check_linear_in_k(case)
+    with refuted_on("size of θ after"):
+        return _check_linear_in_k(case)
 
 
 def _depth2_cases(act: Activation) -> st.SearchStrategy[GDCase]:
@@ -248,7 +288,8 @@ def _depth2_cases(act: Activation) -> st.SearchStrategy[GDCase]:
 )
 def gd_depth2_refuted(act: Activation, case: GDCase) -> Evidence:
     """``x → h → out`` (identity output) with small positive weights."""
-    return _check_linear_in_k(case)
+    with refuted_on("size of θ after"):
+        return _check_linear_in_k(case)
 
 
 def depth2_network(act: Activation, w1: fmpq, w2: fmpq) -> Network:

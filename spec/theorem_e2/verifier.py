@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from flint import fmpq, fmpz
 from hypothesis import strategies as st
@@ -39,9 +40,9 @@ from checkers.activations import (
 )
 from checkers.errors import DataError, NetworkError
 from checkers.losses import LOSSES, SQUARE, Loss
-from checkers.network import Network, Sample
+from checkers.network import Edge, Network, Sample
 from checkers.rationals import RationalLike, fmt, size, to_q
-from checkers.reference import RefNetwork, loss_functions, ref_samples
+from checkers.reference import RefNetwork, loss_functions, ref_samples, ref_size
 from spec.claims import (
     NONLINEAR_POLYNOMIAL,
     PIECEWISE_LINEAR,
@@ -50,7 +51,10 @@ from spec.claims import (
     check,
     check_eq,
     check_le,
+    claim,
     claim_for,
+    refuted_on,
+    regime,
 )
 from spec.piecewise import (
     DagInstance,
@@ -286,9 +290,9 @@ def _check_theta(inst: ERMInstance, theta: Theta) -> None:
 
 
 def _verify(inst: ERMInstance, theta: Theta, accept: Callable[[_Meter, fmpq, fmpq], bool],
-            cost_limit: int | None = None) -> Verdict:
+            cost_limit: int | None = None, meter_class: type[_Meter] | None = None) -> Verdict:
     _check_theta(inst, theta)
-    meter = _Meter(cost_limit)
+    meter = (meter_class or _Meter)(cost_limit)
     enc = theta.enc_bits()
     meter.cost += enc  # reading θ
     budget = inst.budget
@@ -461,36 +465,87 @@ def _gamma(case: ERMCase, ref_loss: Fraction) -> fmpq:
             "free": case.gamma_offset}[case.gamma_mode]
 
 
+def _paper_size(net: Network, data: Sequence[Sample], gamma: Fraction) -> tuple[int, int]:
+    """``(|I|, |enc θ|)`` written out from the module doc's formulas, independently of
+    :func:`enc_network` and friends: Fractions, ``ref_size``, the activations' plain-data
+    descriptions and the edge list."""
+    def enc(q: Fraction | str) -> int:
+        return 1 + ref_size(Fraction(q))
+
+    def enc_act(d: dict[str, Any] | None) -> int:
+        if d is None:
+            return 1
+        kind = d["kind"]
+        if kind == "identity":
+            return 2
+        if kind == "piecewise_linear":
+            return 2 + sum(enc(str(t)) for key in ("breakpoints", "slopes", "intercepts")
+                           for t in d[key])
+        if kind == "polynomial":
+            return 2 + sum(enc(str(c)) for c in d["coefficients"])
+        if kind == "bit_bounded":
+            k = int(str(d["k"]))
+            return 2 + k.bit_length() + 1 + enc(str(d["clip"])) + enc_act(d["base"])
+        raise AssertionError(f"no encoding for {kind}")
+
+    nodes, edges = list(net.nodes), net.edge_list()
+    iota = len(nodes).bit_length()
+    acts = [net.activation(v) for v in nodes]
+    enc_n = (sum(enc_act(None if a is None else a.describe()) for a in acts)
+             + (2 * len(edges) + len(net.inputs) + len(net.outputs)) * iota
+             + iota + len(edges).bit_length() + 2)
+    enc_d = len(data).bit_length() + 1 + sum(
+        sum(iota + enc(as_fraction(v)) for v in s.x.values()) + sum(enc(as_fraction(t))
+                                                                    for t in s.y)
+        for s in data)
+    theta = sum(enc(as_fraction(e.weight)) + enc(as_fraction(e.bias)) for e in edges)
+    return enc_n + enc_d + 1 + enc(gamma), theta
+
+
 def _check_against_reference(case: ERMCase,
-                             accept: Callable[[_Meter, fmpq, fmpq], bool]) -> Evidence:
+                             run: Callable[[ERMInstance, Theta], Verdict]) -> Evidence:
+    """Runs the verifier ``run`` and compares it with what is computed independently of it:
+    the loss by the Fraction reference engine, ``|I|`` and ``|enc θ|`` by the module doc's
+    formulas written out (:func:`_paper_size`), hence the budget ``C₁|I|^C₂``."""
     d = case.dag
     ref_loss = _reference_loss(d.net, d.data, d.loss)
-    inst = ERMInstance(d.net, d.data, d.loss, _gamma(case, ref_loss), case.c1, case.c2)
+    gamma = _gamma(case, ref_loss)
+    inst = ERMInstance(d.net, d.data, d.loss, gamma, case.c1, case.c2)
     theta = Theta.from_network(d.net)
-    verdict = _verify(inst, theta, accept)
-    within = theta.enc_bits() <= inst.budget
-    expected = within and ref_loss <= as_fraction(inst.gamma)
+    size_i, enc_theta = _paper_size(d.net, d.data, as_fraction(gamma))
+    budget = case.c1 * size_i**case.c2
+    verdict = run(inst, theta)
+    check_eq(verdict.enc_bits, enc_theta, "|enc θ|: verifier vs the formula written out")
+    check_eq(verdict.budget, budget, "budget C1·|I|^C2: verifier vs the formula written out",
+             size_I=size_i, c1=case.c1, c2=case.c2)
+    within = enc_theta <= budget
+    expected = within and ref_loss <= as_fraction(gamma)
     if within:
         check(verdict.loss is not None, "the verifier skipped the evaluation")
         assert verdict.loss is not None
         check_eq(as_fraction(verdict.loss), ref_loss, "L(θ): verifier vs Fraction reference")
+    else:
+        check(verdict.loss is None, "the verifier evaluated an oversized certificate")
+    if within and ref_loss == as_fraction(gamma):
+        regime("L(θ) = γ exactly")
+    if not within:
+        regime("|enc θ| above the budget")
     check_eq(verdict.accepted, expected, "accept iff |enc θ| <= budget and L(θ) <= γ",
-             enc_bits=verdict.enc_bits, budget=verdict.budget, loss=ref_loss,
-             gamma=inst.gamma)
-    return Evidence.of(size_I=inst.size, enc_bits=verdict.enc_bits, accepted=int(expected))
+             enc_bits=enc_theta, budget=budget, loss=ref_loss, gamma=gamma)
+    return Evidence.of(size_I=size_i, enc_bits=enc_theta, accepted=int(expected))
 
 
 @claim_for(
     "Theorem E.2",
     "The ERM_bit verifier accepts θ iff |enc θ| <= C₁|I|^C₂ and L(θ) <= γ, with L(θ) equal "
-    "to the Fraction reference engine's",
+    "to the Fraction reference engine's and |I|, |enc θ| equal to the formulas written out",
     covers=PIECEWISE_LINEAR, instances=_erm_cases, examples=40, show=show_case,
-    tags=("identity",),
+    tags=("identity",), regimes=("L(θ) = γ exactly", "|enc θ| above the budget"),
 )
 def verifier_matches_reference(act: Activation, case: ERMCase) -> Evidence:
-    """γ is the exact loss, slightly below or above it, or arbitrary; C₂ = 0 gives budgets
-    below |enc θ| (rejected unevaluated)."""
-    return _check_against_reference(case, lambda m, total, gamma: m.le(total, gamma))
+    """The public :func:`verify`.  γ is the exact loss, slightly below or above it, or
+    arbitrary; C₂ = 0 gives budgets below |enc θ| (rejected unevaluated)."""
+    return _check_against_reference(case, lambda inst, theta: verify(inst, theta))
 
 
 @claim_for(
@@ -501,8 +556,11 @@ def verifier_matches_reference(act: Activation, case: ERMCase) -> Evidence:
     expect="counterexample", control_of="np_membership.verifier_matches_reference",
 )
 def strict_verifier_refuted(act: Activation, case: ERMCase) -> Evidence:
-    """Refuted by a certificate whose loss equals γ exactly."""
-    return _check_against_reference(case, lambda m, total, gamma: m.lt(total, gamma))
+    """Refuted by a certificate whose loss equals γ exactly, on the acceptance sub-check
+    (any other failure is a crash, not the refutation this control expects)."""
+    with refuted_on("accept iff"):
+        return _check_against_reference(case, lambda inst, theta: _verify(
+            inst, theta, lambda m, total, gamma: m.lt(total, gamma)))
 
 
 # --------------------------------------------------------------------------- cost
@@ -538,6 +596,11 @@ def _cost_check(dag: DagInstance) -> Evidence:
         raise  # pragma: no cover (check raised)
     poly = COST_CONSTANT * n_len**COST_EXPONENT
     check_le(bound, poly, f"cost bound exceeds {COST_CONSTANT}·N^{COST_EXPONENT}", N=n_len)
+    # two-sided: reading θ, then every weight and every bias is an operand once per sample
+    floor = theta.enc_bits() + len(dag.data) * sum(
+        ref_size(as_fraction(q)) for q in (*theta.weights, *theta.biases))
+    check_le(floor, verdict.cost, "verifier bit cost below the operands it must read",
+             cost=verdict.cost)
     ev = Evidence.of(N=n_len, cost=verdict.cost, ops=verdict.ops)
     if layer_depths(dag.net) and max(layer_depths(dag.net)) >= 2:
         ev.bound("cost_bits", verdict.cost, bound)
@@ -562,6 +625,62 @@ def verifier_cost_polynomial(act: Activation, case: CostCase) -> Evidence:
     return _cost_check(case.dag)
 
 
+HAND_COUNTED_COST = (
+    5  # reading θ: |enc 1| + |enc 0| = 3 + 2
+    + 4 + 3 + 3  # z_v: mul(w=1, x=1), add(0, 1), add(1, b=0)
+    + 3 + 4 + 3  # relu(1): lt(t=0, 1) in the binary search, then mul(1, 1), add(1, 0)
+    + 3 + 4 + 3 + 5  # ½(u − y)²: sub(1, 0), mul(1, 1), add(0, 1), mul(1, 1/2)
+    + 4  # the total: add(0, 1/2)
+    + 5  # the test L <= γ: le(1/2, 1)
+)
+"""The verifier's bit cost on the instance of :func:`verifier_cost_hand_counted`, counted by
+hand (size(0) = 1, size(1) = 2, size(1/2) = 3; an operation costs the sizes of both
+operands): 49 bits in 12 operations."""
+
+
+@claim(
+    "Theorem E.2",
+    "The verifier's bit-cost meter on a hand-counted instance (x → relu node, w = 1, b = 0, "
+    "one sample x = 1, y = 0, square loss, γ = 1): 49 bits in 12 operations",
+    instances=st.just(None), examples=1,
+)
+def verifier_cost_hand_counted(_: None) -> Evidence:
+    """An under- or over-counting meter is refuted here, whatever the upper bounds say."""
+    return _hand_counted(None)
+
+
+class _OneOperandMeter(_Meter):
+    """A meter that charges the size of the first operand only (the control's bug)."""
+
+    def _charge(self, a: fmpq, b: fmpq) -> None:
+        self.cost += size(a)
+        self.ops += 1
+
+
+@claim(
+    "Theorem E.2",
+    "Negative control: a meter charging one operand per operation misses the hand count",
+    instances=st.just(None), examples=1, expect="counterexample",
+    control_of="np_membership.verifier_cost_hand_counted",
+)
+def one_operand_meter_refuted(_: None) -> Evidence:
+    with refuted_on("bit cost vs the hand count"):
+        return _hand_counted(_OneOperandMeter)
+
+
+def _hand_counted(meter_class: type[_Meter] | None) -> Evidence:
+    from checkers.activations import ReLU
+
+    net = Network({"x": None, "v": ReLU()}, [Edge.of("x", "v", 1, 0)], outputs=["v"])
+    inst = ERMInstance(net, (Sample({"x": fmpq(1)}, (fmpq(0),)),), SQUARE, fmpq(1), 1, 1)
+    v = _verify(inst, Theta.from_network(net), lambda m, total, gamma: m.le(total, gamma),
+                None, meter_class) if meter_class else verify(inst, Theta.from_network(net))
+    check_eq(v.accepted, True, "accepted (L = 1/2 <= 1)")
+    check_eq(v.cost, HAND_COUNTED_COST, "bit cost vs the hand count")
+    check_eq(v.ops, 12, "operations vs the hand count")
+    return Evidence.of(cost=v.cost)
+
+
 def _x2_chains(act: Activation) -> st.SearchStrategy[CostCase]:
     small = rationals(4, den_bits=2)
 
@@ -583,7 +702,8 @@ def _x2_chains(act: Activation) -> st.SearchStrategy[CostCase]:
 )
 def verifier_cost_polynomial_refuted(act: Activation, case: CostCase) -> Evidence:
     """σ-chains: the values reach μ^d bits, the bound stays polynomial."""
-    return _cost_check(case.dag)
+    with refuted_on("verifier bit cost exceeds", "cost bound exceeds"):
+        return _cost_check(case.dag)
 
 
 def log2_lower(x: int, precision: int = 64) -> Fraction:

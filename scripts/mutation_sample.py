@@ -1,0 +1,259 @@
+"""Sampled, resumable mutation testing of the ``spec/`` construction modules.
+
+Running every mutant of a construction module does not fit a 2-core machine: a mutant is
+killed by claims that run for seconds to minutes.  This script draws a **uniform random
+sample** of each module's mutants (mutmut 3's mutation operators, applied one at a time to
+the module's source), runs the module's unit tests and claims against each sampled mutant
+(``ci`` Hypothesis profile, first failure stops), and reports the killed fraction with its
+95 % **Wilson** interval.
+
+Resumable: every verdict is stored in ``$WORK/verdicts.json`` keyed by the SHA-256 of the
+mutated module source, so a rerun only tests mutants whose source changed (or that were not
+reached); ``--rerun-survivors`` re-checks the survivors after tests were strengthened.  The
+sample is a fixed permutation of a module's mutants (seeded by the module path), so a longer
+run extends the same sample.
+
+    python scripts/mutation_sample.py spec/piecewise.py --n 40 --timeout 300
+    python scripts/mutation_sample.py --summary                 # the table, nothing run
+
+Mutants listed in ``scripts/equivalent_mutants_sampled.txt`` (``HASH  # rule: reason``) are
+left out of the score.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: module -> the unit tests that exercise it (claims of the module are added automatically)
+UNIT_TESTS: dict[str, list[str]] = {
+    "spec/gadget.py": ["tests/test_gadget.py"],
+    "spec/lemma32/network.py": ["tests/test_slp_network.py"],
+    "spec/lemma32/instance.py": ["tests/test_slp_network.py"],
+    "spec/lemma32/forcing.py": ["tests/test_slp_network.py"],
+    "spec/lemma32/_common.py": ["tests/test_slp_network.py"],
+    "spec/bnslp.py": ["tests/test_bnslp.py"],
+    "spec/theorem13/backprop.py": ["tests/test_gradient.py"],
+    "spec/theorem13/reductions.py": ["tests/test_gradient.py"],
+    "spec/piecewise.py": ["tests/test_piecewise.py"],
+    "spec/theorem_e2/verifier.py": ["tests/test_np_membership.py"],
+    "spec/theorem_e2/gradient_steps.py": ["tests/test_np_membership.py"],
+    "spec/pac.py": ["tests/test_pac.py"],
+    "spec/bit_bounded.py": ["tests/test_bit_bounded.py"],
+}
+DEFAULT_MODULES = list(UNIT_TESTS)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion k/n (plotting/reporting only: a float)."""
+    if n == 0:
+        return (0.0, 1.0)
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mutants_of(path: Path) -> tuple[int, Callable[[int], tuple[str, str]]]:
+    """The number of mutants of a module and a function giving the i-th as (mutated
+    source, a one-line description): mutmut's operators, one mutation at a time, inside
+    functions only (as mutmut mutates)."""
+    import mutmut.configuration
+    from mutmut.mutation.file_mutation import create_mutations
+
+    code = path.read_text(encoding="utf-8")
+    here = Path.cwd()
+    cfg = Path(os.environ.get("TMPDIR", "/tmp")) / "whyrelu-mutmut-config"
+    cfg.mkdir(exist_ok=True)
+    (cfg / "setup.cfg").write_text("[mutmut]\nsource_paths=spec\n", encoding="utf-8")
+    os.chdir(cfg)  # mutmut reads its configuration (pragmas, patterns) from the cwd
+    try:
+        mutmut.configuration.reset_config()
+        module, mutations, _, _ = create_mutations(str(path), code)
+    finally:
+        os.chdir(here)
+    mutations = [m for m in mutations if m.contained_by_top_level_function is not None]
+
+    def get(i: int) -> tuple[str, str]:
+        m = mutations[i]
+        src = module.deep_replace(m.original_node, m.mutated_node).code  # type: ignore[attr-defined]
+        orig = module.code_for_node(m.original_node)
+        pos = code.find(orig)
+        line = code.count("\n", 0, pos) + 1 if pos >= 0 else 0
+        desc = f"line ~{line}: {orig!r} -> {module.code_for_node(m.mutated_node)!r}"
+        return src, desc[:300]
+
+    return len(mutations), get
+
+
+def claims_of(module: str) -> list[str]:
+    """Ids of the claims defined in ``module`` (a path such as spec/piecewise.py)."""
+    sys.path.insert(0, str(ROOT))
+    from spec.claims import load_all
+
+    dotted = module[:-3].replace("/", ".")
+    return [c.id for c in load_all() if c.module == dotted]
+
+
+def copy_tree(dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                           check=True).stdout.split(b"\0")
+    for f in files:
+        if not f:
+            continue
+        src = ROOT / f.decode()
+        if src.is_file():
+            (dest / f.decode()).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f.decode())
+
+
+def run_tests(tree: Path, tests: list[str], claims: list[str], timeout: float) -> str:
+    args = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-x",
+            "-q", "--no-header", "-o", "addopts=-p spec.harness.pytest_plugin", *tests]
+    if claims:
+        args.append("tests/test_claims.py")
+        for c in claims:
+            args += ["--whyrelu-claim", c]
+    env = {**os.environ, "PYTHONPATH": str(tree), "CI": "1", "HYPOTHESIS_PROFILE": "ci",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        r = subprocess.run(args, cwd=tree, env=env, capture_output=True, timeout=timeout,
+                           check=False)
+    except subprocess.TimeoutExpired:
+        return "timeout"
+    if r.returncode == 0:
+        return "survived"
+    if r.returncode in (1, 3) or r.returncode < 0:
+        return "killed" if r.returncode >= 0 else "crashed"
+    return f"error({r.returncode})"
+
+
+DETECTED = ("killed", "timeout", "crashed")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("modules", nargs="*", default=DEFAULT_MODULES)
+    ap.add_argument("--n", type=int, default=30, help="sample size per module (cumulative)")
+    ap.add_argument("--timeout", type=float, default=600.0,
+                    help="at most this many seconds per mutant (else 3x the unmutated run)")
+    ap.add_argument("--work", default=str(ROOT / ".mutation-sample"))
+    ap.add_argument("--summary", action="store_true", help="print the table, run nothing")
+    ap.add_argument("--rerun-survivors", action="store_true")
+    ap.add_argument("--skip", type=int, default=0,
+                    help="start at this position of each module's permutation (a second "
+                         "worker with its own --work takes another slice; merge with --merge)")
+    ap.add_argument("--merge", action="append", default=[], metavar="VERDICTS_JSON",
+                    help="also read the verdicts of another worker")
+    ap.add_argument("--round-robin", action="store_true",
+                    help="one mutant per module in turn (every module progresses)")
+    a = ap.parse_args()
+    work = Path(a.work)
+    work.mkdir(parents=True, exist_ok=True)
+    store = work / "verdicts.json"
+    verdicts: dict[str, dict[str, str]] = (
+        json.loads(store.read_text(encoding="utf-8")) if store.exists() else {})
+    for other in a.merge:
+        for h, v in json.loads(Path(other).read_text(encoding="utf-8")).items():
+            verdicts.setdefault(h, v)
+    equiv_file = ROOT / "scripts" / "equivalent_mutants_sampled.txt"
+    equivalent = set()
+    if equiv_file.exists():
+        for ln in equiv_file.read_text(encoding="utf-8").splitlines():
+            h = ln.split("#", 1)[0].strip()
+            if h:
+                equivalent.add(h)
+
+    plans: dict[str, list[tuple[str, str, str]]] = {}
+    totals: dict[str, int] = {}
+    for mod in a.modules:
+        count, get = mutants_of(ROOT / mod)
+        totals[mod] = count
+        order = list(range(count))
+        random.Random(f"whyrelu-mutation:{mod}").shuffle(order)  # a fixed uniform permutation
+        plans[mod] = []
+        for i in order[a.skip: a.skip + a.n]:
+            src, desc = get(i)
+            plans[mod].append((hashlib.sha256(src.encode()).hexdigest(), src, desc))
+
+    if not a.summary:
+        tree = work / "tree"
+        copy_tree(tree)
+        claim_ids = {m: claims_of(m) for m in a.modules}
+        queue: list[tuple[str, tuple[str, str, str]]] = []
+        if a.round_robin:
+            for k in range(a.n):
+                queue += [(m, plans[m][k]) for m in a.modules if k < len(plans[m])]
+        else:
+            queue = [(m, p) for m in a.modules for p in plans[m]]
+        limit: dict[str, float] = {}
+        for mod in a.modules:  # the unmutated module must pass; its time sets the timeout
+            key = "baseline:" + hashlib.sha256((ROOT / mod).read_bytes()).hexdigest()
+            if key not in verdicts:
+                t0 = time.time()
+                status = run_tests(tree, UNIT_TESTS.get(mod, []), claim_ids[mod], 3600)
+                verdicts[key] = {"module": mod, "status": status, "mutant": "baseline",
+                                 "seconds": f"{time.time() - t0:.0f}"}
+                store.write_text(json.dumps(verdicts, indent=1, sort_keys=True),
+                                 encoding="utf-8")
+                print(f"{mod}: baseline {status} in {verdicts[key]['seconds']}s", flush=True)
+            if verdicts[key]["status"] == "survived":
+                limit[mod] = min(a.timeout, max(60.0, 3 * float(verdicts[key]["seconds"])))
+        for mod, (h, src, desc) in queue:
+            if mod not in limit:
+                continue  # the unmutated module fails its tests: no score
+            old = verdicts.get(h)
+            if old and not (a.rerun_survivors and old["status"] == "survived"):
+                continue
+            target = tree / mod
+            original = target.read_text(encoding="utf-8")
+            target.write_text(src, encoding="utf-8")
+            t0 = time.time()
+            try:
+                status = run_tests(tree, UNIT_TESTS.get(mod, []), claim_ids[mod], limit[mod])
+            finally:
+                target.write_text(original, encoding="utf-8")
+            verdicts[h] = {"module": mod, "status": status, "mutant": desc,
+                           "seconds": f"{time.time() - t0:.0f}"}
+            store.write_text(json.dumps(verdicts, indent=1, sort_keys=True), encoding="utf-8")
+            print(f"{mod}: {status:9} {time.time() - t0:5.0f}s  {desc}", flush=True)
+
+    print(f"\n{'module':34} {'mutants':>7} {'sampled':>7} {'killed':>6} {'equiv':>5} "
+          f"{'score':>6}  95% Wilson interval (half-width)")
+    for mod in a.modules:
+        done = [(h, verdicts[h]) for h, _, _ in plans[mod] if h in verdicts]
+        eq = [h for h, _ in done if h in equivalent]
+        rest = [v for h, v in done if h not in equivalent]
+        k = sum(1 for v in rest if v["status"] in DETECTED)
+        n = len(rest)
+        lo, hi = wilson(k, n)
+        score = f"{100 * k / n:.0f}%" if n else "-"
+        print(f"{mod:34} {totals[mod]:>7} {len(done):>7} {k:>6} {len(eq):>5} {score:>6}  "
+              f"[{100 * lo:.0f}%, {100 * hi:.0f}%] (±{50 * (hi - lo):.0f})")
+    surv = [(mod, h, verdicts[h]) for mod in a.modules for h, _, _ in plans[mod]
+            if h in verdicts and verdicts[h]["status"] not in DETECTED and h not in equivalent]
+    if surv:
+        print(f"\n{len(surv)} sampled mutants not killed:")
+        for mod, h, v in surv:
+            print(f"  {h[:16]} {mod} {v['status']}: {v['mutant']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""The planted-bug suite: every plant of :mod:`tests.quality.planted` must be caught by the
+claims alone (``whyrelu check``'s claims, ``ci`` profile, a small example budget).
+
+All plants run in CI; together they cost well under two CPU-minutes.
+``scripts/planted_catch_rate.py`` prints the catch rate by module (docs/quality.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.quality.planted import PLANTS, Plant, hunt
+
+
+@pytest.mark.parametrize("plant", [pytest.param(p, id=p.name) for p in PLANTS])
+def test_planted_bug_is_caught_by_a_claim(plant: Plant) -> None:
+    caught, results = hunt(plant)
+    assert caught is not None, (
+        f"planted bug {plant.name} ({plant.module}: {plant.description}) passed every claim: "
+        + ", ".join(f"{r.item}={r.outcome}" for r in results))
+
+
+def test_plants_restore_what_they_patch() -> None:
+    """A plant leaves no trace: the patched attributes are restored afterwards."""
+    import checkers.activations as a
+    import spec.theorem_e2.verifier as v
+
+    before = (a.ReLU.derivative, v.verify, v.ERMInstance.size)
+    for p in PLANTS:
+        with p.planted():
+            pass
+    assert (a.ReLU.derivative, v.verify, v.ERMInstance.size) == before
+
+
+#: Modules that arrived after the planted-bug census of docs/quality.md and have no plant
+#: yet (a known gap, listed there): the census tests still fail for any other module.
+PENDING = {
+    "checkers/activation_base.py", "checkers/activation_kinds.py",
+    "checkers/activation_parser.py", "checkers/transcendental.py", "checkers/limits.py",
+    "checkers/certificates.py", "checkers/kernels.py", "checkers/lp.py",
+    "checkers/relu_erm.py", "checkers/importers.py", "checkers/training.py",
+    "spec/figure1_exact.py", "spec/sizes.py", "spec/theorem14.py", "spec/pac_learners.py",
+    "spec/investigations.py",
+}
+
+
+def test_every_module_with_mathematics_has_a_plant() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    planted = {p.module for p in PLANTS}
+    exempt = {"checkers/__init__.py", "checkers/errors.py", "checkers/formats.py"}
+    for f in sorted((root / "checkers").glob("*.py")):
+        rel = f"checkers/{f.name}"
+        assert rel in planted or rel in exempt or rel in PENDING, f"no planted bug in {rel}"
+
+
+def test_every_spec_module_with_claims_has_a_plant() -> None:
+    from spec.claims import load_all
+
+    planted = {p.module for p in PLANTS}
+    for module in sorted({c.module for c in load_all()}):
+        path = module.replace(".", "/") + ".py"
+        if module.startswith("spec.beyond"):
+            continue  # beyond the paper: not part of this suite yet
+        assert path in planted or path in PENDING, f"no planted bug in {path}"
