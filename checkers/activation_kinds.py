@@ -512,6 +512,10 @@ class BitBounded(Activation):
             return self.round(ex)
         return self.round(base(z))
 
+    def unclipped(self, z: fmpq) -> fmpq:
+        """⌊2^K·σ(z)⌋/2^K before clipping (certified by ball arithmetic for inexact σ)."""
+        return self._rounded_value(z)
+
     def __call__(self, z: fmpq) -> fmpq:
         v = self._rounded_value(z)
         c = self._clipped(v)

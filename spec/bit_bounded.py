@@ -247,7 +247,7 @@ def _note_regimes(inst: PhiInstance) -> None:
         for v, act in enumerate(a.acts):
             if isinstance(act, BitBounded):
                 cap = act.round(act.clip)
-                if abs(tr.val[v]) == cap and abs(act.round(act.base(tr.pre[v]))) >= cap:
+                if abs(tr.val[v]) == cap and abs(act.unclipped(tr.pre[v])) >= cap:
                     regime(PHI_REGIMES[0])
                 elif act.derivative(tr.pre[v]) != 0:
                     regime(PHI_REGIMES[1])
