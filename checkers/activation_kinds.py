@@ -114,6 +114,10 @@ class Polynomial(Activation):
         for _ in range(mu):
             dpow.append(dpow[-1] * den)
         scaled = [cs[k] * dpow[mu - k] for k in range(mu + 1)]
+        if mu >= 2 and not any(scaled[:mu]):  # a monomial c·x^μ: powers (squarings) in C
+            c = scaled[mu]
+            pw = [n * n for n in nums] if mu == 2 else [n ** mu for n in nums]
+            return (pw if c == 1 else [c * v for v in pw]), self._den * dpow[mu]
         out = []
         for n in nums:
             acc = scaled[mu]

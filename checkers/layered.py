@@ -26,6 +26,7 @@ from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 from checkers.activations import Activation, Identity, ReLU
 from checkers.errors import DataError, NetworkError
 from checkers.losses import SQUARE, Loss
+from checkers.matmul import mat_mul
 from checkers.network import Edge, Network
 from checkers.rationals import RationalLike, to_q
 
@@ -103,7 +104,8 @@ class Mat:
                 f"shape mismatch {self.rows}x{self.cols} @ {other.rows}x{other.cols}")
         if self.num is not None and other.num is not None:
             assert self.den is not None and other.den is not None
-            return Mat(self.rows, other.cols, num=self.num * other.num, den=self.den * other.den)
+            return Mat(self.rows, other.cols, num=mat_mul(self.num, other.num),
+                       den=self.den * other.den)
         return Mat(self.rows, other.cols, q=self.as_fmpq_mat() * other.as_fmpq_mat())
 
     def add_column(self, b: Sequence[fmpq]) -> Mat:

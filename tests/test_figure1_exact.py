@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from flint import fmpq
+from flint import fmpq, fmpz_mat
 
 from benchmarks.bench_figure1_exact import bench
 from checkers.reference import RefLayered
@@ -55,5 +55,34 @@ def test_float_value_beside_the_exact_one_at_full_width() -> None:
 
 
 def test_benchmark_smoke() -> None:
-    e, bare, bits = bench(1, "relu")
-    assert e > 0 and bare > 0 and bits > 0
+    e, bare, star, bits = bench(2, "square", with_star=True)
+    assert e > 0 and bare > 0 and star is not None and star > 0 and bits > 0
+    assert bench(1, "relu", with_star=False)[2] is None
+
+
+def test_paper_scale_lopsided_products_match_flint_and_float64(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the paper's width 64, depth 5 reaches the lopsided products of
+    :func:`checkers.matmul.mat_mul` (≈ 6000-bit activations against 66-bit weights): the
+    exact ‖∇W₁L‖² equals the one computed with FLINT's own products, and its certified log₁₀
+    agrees with float64 (still finite and accurate at depth 5)."""
+    import checkers.layered as layered
+    from checkers import matmul
+
+    sizes: list[tuple[int, int]] = []
+    real = matmul.mat_mul
+
+    def recording(a: fmpz_mat, b: fmpz_mat) -> fmpz_mat:
+        sizes.append((matmul.max_bits(a), matmul.max_bits(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(layered, "mat_mul", recording)
+    fast = exact_point(5, "square", 0)
+    lopsided = [s for s in sizes if max(s) >= matmul.LOPSIDED_MIN_BITS
+                and max(s) >= matmul.LOPSIDED_RATIO * min(s)]
+    monkeypatch.setattr(layered, "mat_mul", lambda a, b: a * b)
+    plain = exact_point(5, "square", 0)
+    assert fast.norm_sq == plain.norm_sq and fast.max_entry_bits == plain.max_entry_bits
+    assert fast.max_entry_bits > 4000 and lopsided
+    assert fast.float_log10 is not None
+    assert abs(float((fast.log10_lo + fast.log10_hi) / 2) - fast.float_log10) < 1e-9

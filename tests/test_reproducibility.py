@@ -66,7 +66,8 @@ def test_two_ci_runs_give_identical_tables_reports_and_figures(tmp_path: Path) -
         encoding="utf-8")) for i in (1, 2)]
     assert mds[0] == mds[1]
     figs = sorted(p.name for p in (tmp_path / "r1" / "figures").glob("*.png"))
-    assert figs == ["bits-vs-depth.png", "figure1.png", "pac_failure.png"]
+    assert figs == ["bits-vs-depth.png", "figure1-exact.png", "figure1.png",
+                    "pac_failure.png"]
     for name in figs:
         one = (tmp_path / "r1" / "figures" / name).read_bytes()
         two = (tmp_path / "r2" / "figures" / name).read_bytes()

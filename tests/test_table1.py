@@ -98,10 +98,17 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert (out / "figures" / "pac_failure.png").exists()
     assert (out / "figures" / "bits-vs-depth.png").read_bytes()[:4] == b"\x89PNG"
     assert "![Figure 1 in the bit model (exact)](figures/bits-vs-depth.png)" in md
+    # the exact paper-scale Figure 1 beside the float one (ci: x² to depth 6)
+    assert (out / "figures" / "figure1-exact.png").read_bytes()[:4] == b"\x89PNG"
+    assert "![Figure 1, exact, at the paper's scale](figures/figure1-exact.png)" in md
+    assert "x²: at depth 6 log₁₀‖∇_{W₁}L‖₂ ∈ [219.68" in md  # docs/performance.md's value
+    assert "float64 is lost from depth 6 on" in md
+    assert "ReLU: at depth 12" in md and "float64 agrees at every depth drawn" in md
     assert len(doc["table1"]) == 10 and doc["ok"] is True
     assert {c["claim"] for c in doc["claims"]} >= {"pac.hard_pair_agree_then_differ",
                                                    "figure1.reproduces_digitised_points"}
     assert [f["file"] for f in doc["figures"]] == ["figures/figure1.png",
+                                                   "figures/figure1-exact.png",
                                                    "figures/pac_failure.png",
                                                    "figures/bits-vs-depth.png"]
     assert '<a id="claim-pac-hard-pair-agree-then-differ"></a>' in md

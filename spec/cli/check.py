@@ -9,7 +9,7 @@ from pathlib import Path
 from spec.activations import activations
 from spec.claims import load_all
 from spec.cli import CLI, UsageError
-from spec.cli.report import write
+from spec.cli.report import add_figure_arguments, write
 from spec.harness.campaign import parse_shard_spec, partition
 from spec.harness.catalogue import catalogue
 from spec.harness.report import statistics_lines, text_table
@@ -81,7 +81,8 @@ def _check(args: argparse.Namespace) -> int:
         run.results_file().write(Path(args.results))
         print(f"results written to {args.results}", file=sys.stderr)
     if not args.no_report and shard is None:
-        md, js = write(Path(args.report or DEFAULT_REPORT), run, figures=not args.no_figures)
+        md, js = write(Path(args.report or DEFAULT_REPORT), run, figures=not args.no_figures,
+                       exact_depth=args.exact_depth)
         print(f"report written to {md} and {js}", file=sys.stderr)
     return 0 if run.ok else 1
 
@@ -100,6 +101,7 @@ def register(cli: CLI) -> None:
                         f"(default: ./{DEFAULT_REPORT})")
     p.add_argument("--no-report", action="store_true", help="do not write a report")
     p.add_argument("--no-figures", action="store_true", help="report without figures")
+    add_figure_arguments(p)
     p.add_argument("--list", action="store_true", help="list the items and exit")
     p.add_argument("--only", action="store_true",
                    help="run only the --activation items (not the registered activations), "

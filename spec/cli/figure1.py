@@ -89,7 +89,8 @@ def _figure1_exact(args: argparse.Namespace) -> int:
         fl = "overflow" if pt.float_log10 is None else f"{pt.float_log10:.3f}"
         print(f"{pt.act:>6} depth {pt.depth:>2}: log10 ‖∇W1 L‖ ∈ "
               f"[{float(pt.log10_lo):.6f}, {float(pt.log10_hi):.6f}]  float64 {fl}  "
-              f"largest value {pt.max_entry_bits} bits  ({pt.seconds:.1f} s)",
+              f"largest value {pt.max_entry_bits} bits  ({pt.seconds:.1f} s wall, "
+              f"{pt.cpu_seconds:.1f} s CPU)",
               file=sys.stderr, flush=True)
 
     curves = {a: figure1_exact.exact_curve(a, depths, progress=progress)
@@ -97,7 +98,12 @@ def _figure1_exact(args: argparse.Namespace) -> int:
     out: dict[str, object] = {
         "arithmetic": "exact (weights are the float64 draws taken as exact dyadic rationals; "
                       "log10 certified by ball arithmetic); float64 values labelled",
+        "command": (f"whyrelu figure1 --exact --depths {min(depths)}-{max(depths)} "
+                    f"--activations {','.join(curves)}"),
         "points": [p.to_json() for a in acts for p in curves[a]],
+        "totals": {a: {"seconds": round(sum(p.seconds for p in pts), 3),
+                       "cpu_seconds": round(sum(p.cpu_seconds for p in pts), 3)}
+                   for a, pts in curves.items()},
     }
     if not args.no_plot:
         out["figure"] = str(figure1_exact.plot(Path(args.output), curves.get("square", []),

@@ -26,6 +26,10 @@ from spec.harness.report import (
 from spec.harness.session import Run, add_run_arguments, run_registry, run_settings, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
+#: depth of the exact paper-scale Figure 1 drawn in a report, by profile (x² costs about
+#: ×2.5 per layer: depth 6 ≈ 1 s, 8 ≈ 7 s, 12 ≈ minutes; ReLU always to depth 12)
+EXACT_DEPTH = {"ci": 6, "dev": 8, "deep": 12}
+RELU_EXACT_DEPTH = 12
 
 
 @dataclass(frozen=True)
@@ -40,10 +44,12 @@ class Figure:
         return {"file": self.file, "title": self.title, "caption": self.caption}
 
 
-def make_figures(directory: Path, *, pac_trials: int = 600) -> list[Figure]:
-    """Draw Figure 1 (float64), its exact bit-model counterpart (Theorem E.1) and the PAC
-    simulation into ``directory/figures``."""
-    from spec import figure1, pac
+def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
+                 ) -> list[Figure]:
+    """Draw Figure 1 (float64), the same networks exactly (x² to ``exact_depth``, ReLU to
+    depth 12), the small-width bit-model sweep (Theorem E.1) and the PAC simulation into
+    ``directory/figures``."""
+    from spec import figure1, figure1_exact, pac
     from spec.cli import bits
 
     out = []
@@ -57,6 +63,18 @@ def make_figures(directory: Path, *, pac_trials: int = 600) -> list[Figure]:
         f"{cmp.relu_max_abs:.2f} decades (tolerance {figure1.RELU_TOLERANCE_DECADES}); "
         f"largest x² deviation {100 * cmp.square_max_rel:.1f} % (tolerance "
         f"{100 * figure1.SQUARE_TOLERANCE_RELATIVE:.0f} %)."))
+    square = figure1_exact.exact_curve("square", range(1, exact_depth + 1))
+    relu = figure1_exact.exact_curve("relu", range(1, RELU_EXACT_DEPTH + 1))
+    figure1_exact.plot(directory / "figures" / "figure1-exact.png", square, relu)
+    out.append(Figure(
+        "figures/figure1-exact.png", "Figure 1, exact, at the paper's scale",
+        "The same networks as the floating-point Figure 1 (width 64, input 10, batch 64, "
+        "He-normal weights ×3, averaged MSE; seed 0) with every float64 weight, input and "
+        "target taken as the exact dyadic rational it is: ‖∇_{W₁}L‖² computed as a rational "
+        "and its log₁₀ certified by ball arithmetic (crosses: the float64 values). "
+        + _exact_summary(square, relu)
+        + f" Here x² is drawn to depth {exact_depth} (`--exact-depth`); the full curve to "
+        "depth 12 is `whyrelu figure1 --exact` (docs/performance.md gives its cost)."))
     points = pac.simulate(trials=pac_trials)
     pac.plot_simulation(points, directory / "figures" / "pac_failure.png")
     out.append(Figure(
@@ -77,6 +95,22 @@ def make_figures(directory: Path, *, pac_trials: int = 600) -> list[Figure]:
         "piecewise-linear ones. Polynomial activations multiply the size by their degree per "
         "layer; piecewise-linear ones grow linearly under the bound."))
     return out
+
+
+def _exact_summary(square: list[Any], relu: list[Any]) -> str:
+    """One sentence per activation: where float64 is lost and the largest exact value."""
+    parts = []
+    for name, pts in (("x²", square), ("ReLU", relu)):
+        if not pts:
+            continue
+        lost = [p.depth for p in pts if p.float_log10 is None]
+        last = pts[-1]
+        parts.append(
+            f"{name}: at depth {last.depth} log₁₀‖∇_{{W₁}}L‖₂ ∈ [{float(last.log10_lo):.6f}, "
+            f"{float(last.log10_hi):.6f}], largest exact value {last.max_entry_bits} bits; "
+            + (f"float64 is lost from depth {lost[0]} on." if lost
+               else "float64 agrees at every depth drawn."))
+    return " ".join(parts)
 
 
 def _versions() -> str:
@@ -149,12 +183,15 @@ def _figure1_outcome(run: Run) -> str:
 
 
 def write(directory: Path, run: Run, *, figures: bool = True,
-          pac_trials: int = 600) -> tuple[Path, Path]:
-    """Write ``report.md``, ``report.json`` and (unless ``figures`` is false) the figures."""
+          pac_trials: int = 600, exact_depth: int | None = None) -> tuple[Path, Path]:
+    """Write ``report.md``, ``report.json`` and (unless ``figures`` is false) the figures;
+    ``exact_depth`` defaults to :data:`EXACT_DEPTH` of the run's profile."""
     directory.mkdir(parents=True, exist_ok=True)
     statuses = table1.status(load_all(), run.results)
     headlines = table1.status(load_all(), run.results, table1.HEADLINES)
-    figs = make_figures(directory, pac_trials=pac_trials) if figures else []
+    depth = exact_depth if exact_depth is not None else EXACT_DEPTH.get(run.profile, 6)
+    figs = (make_figures(directory, pac_trials=pac_trials, exact_depth=depth)
+            if figures else [])
     md = directory / "report.md"
     md.write_text(report_markdown(run, statuses, headlines, figs), encoding="utf-8")
     extra: dict[str, Any] = {
@@ -171,6 +208,26 @@ def write(directory: Path, run: Run, *, figures: bool = True,
     return md, js
 
 
+def exact_depth_arg(text: str) -> int:
+    """``--exact-depth``: 1..12 (the paper's Figure 1 stops at 12)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer 1..12, got {text!r}") from None
+    if not 1 <= v <= 12:
+        raise argparse.ArgumentTypeError(f"expected an integer 1..12, got {v}")
+    return v
+
+
+def add_figure_arguments(p: argparse.ArgumentParser) -> None:
+    """Options of the report's figures (shared by ``check`` and ``report``)."""
+    p.add_argument("--exact-depth", type=exact_depth_arg, default=None, metavar="D",
+                   help="draw the exact paper-scale Figure 1 for x^2 to depth D (1..12; "
+                        "default by profile: " + ", ".join(f"{k} {v}" for k, v in
+                                                           EXACT_DEPTH.items())
+                        + "; ReLU always to 12)")
+
+
 def _report(args: argparse.Namespace) -> int:
     directory = Path(args.directory)
     if directory.exists() and not directory.is_dir():
@@ -181,7 +238,8 @@ def _report(args: argparse.Namespace) -> int:
     claims = select_claims(args.claim)
     run = run_registry(claims, acts, profile=profile, seed=args.seed, jobs=args.jobs,
                        quiet=args.quiet, label="whyrelu report")
-    md, js = write(directory, run, figures=not args.no_figures, pac_trials=args.pac_trials)
+    md, js = write(directory, run, figures=not args.no_figures, pac_trials=args.pac_trials,
+                   exact_depth=args.exact_depth)
     n_ok = sum(1 for r in rows(run.claims, run.results) if r.ok)
     print(f"{n_ok}/{len(rows(run.claims, run.results))} claims met their expectation "
           f"({run.seconds:.1f}s); wrote {md} and {js}")
@@ -197,5 +255,6 @@ def register(cli: CLI) -> None:
     p.add_argument("directory", metavar="DIR", help="output directory (created if missing)")
     add_run_arguments(p)
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
+    add_figure_arguments(p)
     p.add_argument("--pac-trials", type=int, default=600, metavar="N",
                    help="simulation trials per point of the PAC plot (default 600)")
