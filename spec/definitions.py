@@ -201,6 +201,7 @@ def layered_matches_dag(act: Activation, inst: Any) -> Evidence:
     "disagrees with the fast path",
     covers=ANY_ACTIVATION, instances=_layered_inst, status="definition",
     expect="counterexample", control_of="engine.layered_matches_dag", examples=40,
+    refuted_on=("total loss, layered vs DAG",),
 )
 def dropped_bias_refuted(act: Activation, inst: Any) -> Evidence:
     """The DAG is built from a copy of the network with layer-1 biases set to zero."""
@@ -355,6 +356,7 @@ def bitslp_exhaustive(slp: SLP) -> Evidence:
     instances=st.sampled_from(_all_short_integer_slps()), status="definition",
     expect="counterexample", control_of="engine.bitslp_exhaustive", examples=60,
     show=lambda p: p.to_text(),
+    refuted_on=("value of gate",),
 )
 def bitslp_exhaustive_swapped_refuted(slp: SLP) -> Evidence:
     return _check_every_digit(slp, _swapped_values(slp))

@@ -182,6 +182,7 @@ def gradient_step_operations(act: Activation, inst: DagInstance) -> Evidence:
     "performed",
     covers=PIECEWISE_LINEAR, instances=dag_instances, expect="counterexample",
     control_of="theorem14.gradient_step_operations", examples=5, show=show_dag,
+    refuted_on=("operations = n(8|E| + 3|H∪T| + |T|) + 4|E| exactly",),
 )
 def operations_without_update_refuted(act: Activation, inst: DagInstance) -> Evidence:
     return _check_step(inst, update_ops=False)
@@ -208,6 +209,8 @@ def exact_step_polynomial(act: Activation, inst: DagInstance) -> Evidence:
     "does not produce the exact gradient",
     covers=PIECEWISE_LINEAR, instances=dag_instances, expect="counterexample",
     control_of="theorem14.exact_step_polynomial", examples=10, show=show_dag,
+    refuted_on=("the metered backprop's ∂L/∂w equal the engine's",
+                "the metered backprop's ∂L/∂b equal the engine's",),
 )
 def wrong_derivative_step_refuted(act: Activation, inst: DagInstance) -> Evidence:
     return _check_step(inst, planted=True)
@@ -283,6 +286,7 @@ def chain_upper_bound_holds(act: Activation, ch: Chain) -> Evidence:
     "not hold for σ-chains",
     covers=NONLINEAR_POLYNOMIAL, instances=_chains, expect="counterexample",
     control_of="theorem14.chain_upper_bound_holds", examples=30,
+    refuted_on=("size of a depth-d σ-chain's output <= B_d + E_d",),
 )
 def chain_linear_bound_refuted(act: Activation, ch: Chain) -> Evidence:
     return _check_chain(act, ch, depth_exponent=False)

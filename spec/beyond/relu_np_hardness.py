@@ -276,7 +276,8 @@ def splittable_iff_zero_loss(_: None) -> Evidence:
 @claim(REF, "Negative control: labelling a non-splittable instance (the Fano plane) "
        "splittable breaks 'splittable ⇔ loss 0'",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.splittable_iff_zero_loss")
+       control_of="relu_np_hardness.splittable_iff_zero_loss",
+       refuted_on=("splittable ⇔ the decider finds loss 0",))
 def non_splitting_labelled_splittable_refuted(_: None) -> Evidence:
     outs = _decide_all()
     return _iff_check(outs, [o.split is not None or o.inst == FANO for o in outs])
@@ -327,7 +328,8 @@ def yes_witness_verified(_: None) -> Evidence:
 @claim(REF, "Negative control: the splitting's θ with one weight (x_i → h_k, i ∈ S_k) set to "
        "0 is rejected by Theorem E.2's verifier",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.yes_witness_verified")
+       control_of="relu_np_hardness.yes_witness_verified",
+       refuted_on=("Theorem E.2's verifier accepts θ with loss 0",))
 def changed_weight_refuted(_: None) -> Evidence:
     return _witness_check(change=True)
 
@@ -381,7 +383,8 @@ def no_certificates_check(_: None) -> Evidence:
 
 @claim(REF, "Negative control: one Farkas multiplier changed (+1) is rejected by the checker",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.no_certificates_check")
+       control_of="relu_np_hardness.no_certificates_check",
+       refuted_on=("every Farkas certificate checks and the certified prefixes",))
 def changed_multiplier_refuted(_: None) -> Evidence:
     return _certificate_check(perturb=True)
 
@@ -424,6 +427,7 @@ def fixed_output_step_cited(_: None) -> Evidence:
        "Negative control: without the origin sample (label 1) some NO instance admits a "
        "zero-loss θ (b_k < 0 lets a monochromatic set stay positive)",
        instances=st.just(None), status="cited", examples=1, expect="counterexample",
-       control_of="relu_np_hardness.fixed_output_step_cited")
+       control_of="relu_np_hardness.fixed_output_step_cited",
+       refuted_on=("no zero-loss θ with these negative output weights",))
 def without_origin_refuted(_: None) -> Evidence:
     return _cited_check(origin=False)

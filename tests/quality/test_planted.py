@@ -64,3 +64,41 @@ def test_every_spec_module_with_claims_has_a_plant() -> None:
         if module.startswith("spec.beyond"):
             continue  # beyond the paper: not part of this suite yet
         assert path in planted or path in PENDING, f"no planted bug in {path}"
+
+
+#: Controls that may omit ``refuted_on`` (each with its reason); keep this short.
+REFUTED_ON_EXEMPT: dict[str, str] = {}
+
+
+def test_every_control_names_the_sub_check_it_is_refuted_on() -> None:
+    """Every negative control (``expect="counterexample"``) declares the sub-check its
+    statement names: ``refuted_on=(...)`` on its decorator (enforced around the check and
+    the prover by :func:`spec.claims.refuted_on`) or a ``with refuted_on(...)`` in its body."""
+    import inspect
+
+    from spec.claims import load_all
+
+    missing = []
+    for c in load_all():
+        if c.expect != "counterexample" or c.refuted_on or c.id in REFUTED_ON_EXEMPT:
+            continue
+        fn = inspect.getclosurevars(c.run_check).nonlocals["fn"]
+        if "refuted_on(" not in inspect.getsource(fn):
+            missing.append(c.id)
+    assert not missing, f"controls without refuted_on: {missing}"
+
+
+def test_declared_refuted_on_lets_only_the_named_sub_check_through() -> None:
+    """The decorators' ``refuted_on=`` wraps the check: a refutation on another check is
+    an ``AssertionError`` (the runner's ``error``), never the expected refutation."""
+    from spec.claims import ClaimFailure, _only_on, check, get_claim
+
+    def run(message: str) -> None:
+        with _only_on(("the named check",)):
+            check(False, message)
+
+    with pytest.raises(ClaimFailure):
+        run("the named check fails")
+    with pytest.raises(AssertionError, match="not on the named sub-check"):
+        run("another check fails")
+    assert get_claim("gadget.perturbed_lambda_refuted").refuted_on
