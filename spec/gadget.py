@@ -552,6 +552,45 @@ def perturbed_inverse_certificate_refuted(act: Activation,
     return Evidence()
 
 
+def _every_entry_rejected(act: Activation, delta: fmpq) -> Evidence:
+    _cols, cert = basis_certificates(act)
+    n = len(cert.inverse)
+    for i in range(n):
+        for k in range(n):
+            rows = [list(r) for r in cert.inverse]
+            rows[i][k] += as_fraction(delta)
+            bad = Invertibility(name=cert.name, statement=cert.statement, matrix=cert.matrix,
+                                inverse=tuple(tuple(r) for r in rows))
+            check(not bad.accepted(), "every single-entry change of C^{-1} is rejected",
+                  i=i, k=k, delta=delta)
+    return Evidence.of(entries=n * n)
+
+
+@claim_for(
+    "Claim B.4",
+    "The invertibility certificate's checker rejects C^{-1} with any one of its entries "
+    "changed by δ ≠ 0 (every entry, including those that move only off-diagonal entries of "
+    "C·B): the checker behind `proved` is not weaker than C·B = B·C = I",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: rationals(6, nonzero=True), examples=3,
+)
+def inverse_checker_rejects_every_entry(act: Activation, delta: fmpq) -> Evidence:
+    """All (μ+1)² single-entry changes for one δ (a control that perturbs one entry is
+    refuted by the first rejection, so it cannot notice a checker blind to the others)."""
+    return _every_entry_rejected(act, delta)
+
+
+@claim_for(
+    "Claim B.4",
+    "Negative control: with δ = 0 (C^{-1} itself) the certificate is accepted, so "
+    "'every change is rejected' fails",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.just(fmpq(0)),
+    expect="counterexample", control_of="gadget.inverse_checker_rejects_every_entry",
+    examples=1, refuted_on=("every single-entry change of C^{-1} is rejected",),
+)
+def unchanged_inverse_rejected_refuted(act: Activation, delta: fmpq) -> Evidence:
+    return _every_entry_rejected(act, delta)
+
+
 @claim(
     "Claim B.4",
     "For random σ of degree 2..6, det C equals the closed form and is non-zero",

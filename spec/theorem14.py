@@ -158,6 +158,9 @@ def _check_step(inst: DagInstance, *, update_ops: bool = True,
     check_eq(step.weights, tuple(x - ETA * d for x, d in zip(net.weights, ref.grad_w,
                                                              strict=True)),
              "the step is θ − η∇L(θ)")
+    check_eq(step.biases, tuple(x - ETA * d for x, d in zip(net.biases, ref.grad_b,
+                                                            strict=True)),
+             "the step is θ − η∇L(θ) (biases)")
     biggest = max((size(x) for x in (*step.weights, *step.biases, *step.grad_w)), default=0)
     return (Evidence.of(samples=n, edges=e_count, largest_entry_bits=biggest)
             .bound("ops_per_n_edges", fmpq(step.ops, max(1, n * e_count)), 16))

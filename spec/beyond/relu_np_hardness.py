@@ -334,7 +334,7 @@ def changed_weight_refuted(_: None) -> Evidence:
     return _witness_check(change=True)
 
 
-def _certificate_check(perturb: bool) -> Evidence:
+def _certificate_check(perturb: bool, drop: bool = False) -> Evidence:
     total = 0
     for o in _decide_all():
         if o.split is not None:
@@ -342,6 +342,9 @@ def _certificate_check(perturb: bool) -> Evidence:
         ref = o.decision.refutation
         check(ref is not None, "a NO answer carries a refutation", instance=o.inst.show())
         assert ref is not None
+        if drop and ref.certificates:  # the first prefix left uncertified
+            ref = type(ref)(ref.order, ref.kept, ref.dropped, ref.certificates[1:],
+                            ref.groups)
         if perturb:
             prefix, cert = ref.certificates[0]
             j = next(i for i, v in enumerate((*cert.y, *cert.z)) if v != 0)
@@ -387,6 +390,15 @@ def no_certificates_check(_: None) -> Evidence:
        refuted_on=("every Farkas certificate checks and the certified prefixes",))
 def changed_multiplier_refuted(_: None) -> Evidence:
     return _certificate_check(perturb=True)
+
+
+@claim(REF, "Negative control: a NO answer's refutation with one prefix certificate left out "
+       "is rejected (the certified prefixes no longer cover every pattern)",
+       instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
+       control_of="relu_np_hardness.no_certificates_check",
+       refuted_on=("every Farkas certificate checks and the certified prefixes cover",))
+def uncovered_prefix_refuted(_: None) -> Evidence:
+    return _certificate_check(perturb=False, drop=True)
 
 
 _OUT_WEIGHTS = ((fmpq(-1), fmpq(-1)), (fmpq(-2), fmpq(-1, 3)), (fmpq(-5, 2), fmpq(-7)))
