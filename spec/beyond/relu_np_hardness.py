@@ -443,3 +443,59 @@ def fixed_output_step_cited(_: None) -> Evidence:
        refuted_on=("no zero-loss θ with these negative output weights",))
 def without_origin_refuted(_: None) -> Evidence:
     return _cited_check(origin=False)
+
+
+# --------------------------------------------------------------------------- hand-made
+
+
+def _line_problem(labels: Sequence[tuple[int, int]]) -> Problem:
+    """One input x, the ReLU output o = ReLU(w·x + b) (w, b free), samples (x, y)."""
+    net = Network({"x": None, "o": RELU}, [Edge("x", "o", fmpq(0), fmpq(0))], outputs=["o"],
+                  inputs=["x"])
+    return Problem(net, (True,), (True,),
+                   tuple(Sample({"x": fmpq(x)}, (fmpq(y),)) for x, y in labels))
+
+
+#: (samples, zero loss attainable?), by hand: (1, 1) and (2, 2) force w = 1, b = 0, so the
+#: label-0 sample at x = −1 has u = −1 < 0 (ReLU gives 0: YES, but only with u < 0), and the
+#: label 1 there is unattainable (NO).  The label-0 samples come first: the decider stops at
+#: the first point of zero loss, so rows of a sample searched last may never be used.
+HAND_PROBLEMS: tuple[tuple[tuple[tuple[int, int], ...], bool], ...] = (
+    (((-1, 0), (1, 1), (2, 2)), True),
+    (((-1, 1), (1, 1), (2, 2)), False),
+    (((-3, 0), (0, 0), (1, 1), (2, 2)), True),
+)
+
+
+def _hand_check(table: Sequence[tuple[tuple[tuple[int, int], ...], bool]]) -> Evidence:
+    for data, answer in table:
+        prob = _line_problem(data)
+        d = decide(prob)
+        check_eq(d.feasible, answer, "the decider's answer = the hand-computed answer",
+                 samples=data)
+        if d.feasible:
+            assert d.witness is not None
+            w, b = d.witness
+            check(all(max(w * x + b, fmpq(0)) == y for x, y in data),
+                  "the decider's witness has zero loss", samples=data, w=w, b=b)
+        else:
+            assert d.refutation is not None
+            check(check_refutation(prob, d.refutation), "the refutation checks", samples=data)
+    return Evidence.of(problems=len(table))
+
+
+@claim(REF, "The exact decider on hand-made one-unit problems o = ReLU(w·x + b): zero loss "
+       "is attainable exactly when the hand computation says so, including a label-0 sample "
+       "that forces u < 0 (not u = 0) behind the output ReLU",
+       instances=st.just(None), status=BEYOND, examples=1)
+def decider_hand_problems(_: None) -> Evidence:
+    return _hand_check(HAND_PROBLEMS)
+
+
+@claim(REF, "Negative control: the table with the first answer flipped disagrees with the "
+       "decider", instances=st.just(None), status=BEYOND, examples=1,
+       expect="counterexample", control_of="relu_np_hardness.decider_hand_problems",
+       refuted_on=("the decider's answer = the hand-computed answer",))
+def decider_hand_answer_flipped_refuted(_: None) -> Evidence:
+    (data, answer), *rest = HAND_PROBLEMS
+    return _hand_check(((data, not answer), *rest))

@@ -547,6 +547,19 @@ def _farkas_equality_sign(p: Patcher) -> None:
         p.set(mod, "farkas_certificate", farkas_certificate)
 
 
+def _output_relu_zero_label_as_equality(p: Patcher) -> None:
+    """Zero loss at a label-0 sample behind an output ReLU read as u = 0 (not u ≤ 0)."""
+    orig = relu_erm_mod.case_rows
+
+    def case_rows(prob: Any, sample: Any, pattern: Any) -> Any:
+        rows = orig(prob, sample, pattern)
+        if not (prob.output_relu and prob.loss == "square" and sample.y[0] == 0):
+            return rows
+        return relu_erm_mod.Rows(rows.A[:-1], rows.b[:-1], (*rows.A_eq, rows.A[-1]),
+                                 (*rows.b_eq, rows.b[-1]))
+    p.set(relu_erm_mod, "case_rows", case_rows)
+
+
 def _refutation_accepts_uncovered(p: Patcher) -> None:
     """The refutation checker accepts a full pattern combination no certificate covers."""
     def check_refutation(prob: Any, ref: Any) -> bool:
@@ -922,6 +935,11 @@ PLANTS: tuple[Plant, ...] = (
           "an equality row's Farkas multiplier z carried with the wrong sign",
           _farkas_equality_sign,
           (("relu_np_hardness.splittable_iff_zero_loss", None),)),
+    Plant("output_relu_zero_label_equality", "checkers/relu_erm.py", "comparison",
+          "zero loss at a label-0 sample behind the output ReLU read as u = 0, not u ≤ 0",
+          _output_relu_zero_label_as_equality,
+          (("relu_np_hardness.decider_hand_problems", None),
+           ("relu_np_hardness.splittable_iff_zero_loss", None))),
     Plant("refutation_accepts_uncovered", "checkers/relu_erm.py", "checker too weak",
           "the refutation checker accepts a pattern combination no certificate covers",
           _refutation_accepts_uncovered,
