@@ -296,6 +296,7 @@ def unrounded(net: Network) -> Network:
     "sizes leave the φ_K cap on deep networks",
     covers=BIT_BOUNDED, instances=phi_instances, examples=60, show=_show,
     expect="counterexample", control_of="bit_bounded.sizes_capped", shrink_calls=60,
+    refuted_on=("unrounded value at ",),
 )
 def unrounded_exceeds_cap(act: Activation, inst: PhiInstance) -> Evidence:
     """The forward pass of the unrounded network runs with the φ_K forward cap as its bit

@@ -378,6 +378,7 @@ def lemma_a4(p: SLP) -> Evidence:
     "Negative control: with b_0 = 2^{−m+1} (one bit too large) some value exceeds 1",
     instances=_bn_programs(), expect="counterexample", control_of="bnslp.lemma_a4",
     examples=60, show=_show,
+    refuted_on=("BN-SLP gate value in [−1, 1] (Lemma A.4)",),
 )
 def lemma_a4_constant_too_large_refuted(p: SLP) -> Evidence:
     """The search has to find a fast-growing addition chain (e.g. the doubling chain, whose
@@ -532,6 +533,7 @@ def lemma_a5_exhaustive(inst: tuple[Construction, SLP]) -> Evidence:
     "per-gadget gate count ⌊log₂ t⌋ + popcount(t) (its m is not the paper's)",
     instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5",
     examples=30, show=_show,
+    refuted_on=("the paper's G_t costs ⌊log₂ t⌋ + popcount(t) gates (its own squarings)",),
 )
 def lemma_a5_shared_is_not_the_papers_refuted(p: SLP) -> Evidence:
     return _check_lemma_a5(p, None, "shared", per_gadget="paper")
@@ -544,6 +546,7 @@ def lemma_a5_shared_is_not_the_papers_refuted(p: SLP) -> Evidence:
     instances=st.sampled_from(_short_integer_slps()), expect="counterexample",
     control_of="bnslp.lemma_a5_exhaustive", examples=20,
     show=lambda i: f"# {i[0]}\n{_show(i[1])}",
+    refuted_on=("output = 2^{−m·2^n}·n_P",),
 )
 def lemma_a5_exhaustive_unscaled_refuted(inst: tuple[Construction, SLP]) -> Evidence:
     return _check_lemma_a5(inst[1], "no_output_scaling", inst[0])
@@ -555,6 +558,7 @@ def lemma_a5_exhaustive_unscaled_refuted(inst: tuple[Construction, SLP]) -> Evid
     "ã_i = b_0^{e_i}·a_i",
     instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5_shared",
     examples=20, show=_show,
+    refuted_on=("ã_i = b_0^{e_i}·a_i at its gate",),
 )
 def lemma_a5_shared_short_alignment_refuted(p: SLP) -> Evidence:
     return _check_lemma_a5(p, "low_alignment", "shared")
@@ -576,6 +580,7 @@ def lemma_a4_exhaustive(p: SLP) -> Evidence:
     "Negative control: without the final G_{2^n − e_n} the output is not 2^{−m·2^n}·n_P",
     instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5",
     examples=20, show=_show,
+    refuted_on=("output = 2^{−m·2^n}·n_P",),
 )
 def lemma_a5_unscaled_output_refuted(p: SLP) -> Evidence:
     return _check_lemma_a5(p, "no_output_scaling", "paper")
@@ -586,6 +591,7 @@ def lemma_a5_unscaled_output_refuted(p: SLP) -> Evidence:
     "Negative control: an alignment one power short breaks ã_i = b_0^{e_i}·a_i",
     instances=_a5_programs(), expect="counterexample", control_of="bnslp.lemma_a5",
     examples=20, show=_show,
+    refuted_on=("ã_i = b_0^{e_i}·a_i at its gate",),
 )
 def lemma_a5_short_alignment_refuted(p: SLP) -> Evidence:
     return _check_lemma_a5(p, "low_alignment")
@@ -661,6 +667,7 @@ def lemma_a5_short_programs(p: SLP) -> Evidence:
     "in ℚ[b_0] fails for some short program",
     instances=st.sampled_from(short_programs()), expect="counterexample",
     control_of="bnslp.lemma_a5_short_programs", examples=20, show=_show,
+    refuted_on=("I(P) outputs b_0^{2^n}·n_P in ℚ[b_0]",),
 )
 def lemma_a5_short_unscaled_refuted(p: SLP) -> Evidence:
     check_certificate(a5_certificate(p, bug="no_output_scaling"),
@@ -675,6 +682,7 @@ def lemma_a5_short_unscaled_refuted(p: SLP) -> Evidence:
     "outside [−1, 1]",
     instances=st.sampled_from([p for _, p in _short_integer_slps()[::2]]),
     expect="counterexample", control_of="bnslp.lemma_a4_exhaustive", examples=50, show=_show,
+    refuted_on=("BN-SLP gate value in [−1, 1] (Lemma A.4)",),
 )
 def lemma_a4_exhaustive_too_large_refuted(p: SLP) -> Evidence:
     return _check_lemma_a4(with_bn_constant(p, extra_bits=1))

@@ -156,6 +156,12 @@ def refuted_on(*labels: str) -> Iterator[None]:
         raise
 
 
+def _only_on(labels: tuple[str, ...]) -> contextlib.AbstractContextManager[None]:
+    """:func:`refuted_on` for a control's declared labels; nothing when none are declared
+    (the claim decorators' ``refuted_on=`` keyword shadows the function's name)."""
+    return refuted_on(*labels) if labels else contextlib.nullcontext()
+
+
 # --------------------------------------------------------------------------- evidence
 
 
@@ -259,6 +265,9 @@ class Claim:
             return "proved"
         return "exhaustive" if self.exhaustive else "sampled"
     regimes: tuple[str, ...] = ()
+    #: a negative control's named sub-check(s): the labels its refutation must start with
+    #: (enforced around the check and the prover with :func:`refuted_on`)
+    refuted_on: tuple[str, ...] = ()
 
     def applies_to(self, act: Activation | None) -> bool:
         if self.covers is None:
@@ -319,6 +328,7 @@ def claim_for(
     tags: Iterable[str] = (),
     exhaustive: str | None = None,
     regimes: Iterable[str] = (),
+    refuted_on: Iterable[str] = (),
 ) -> Callable[[Callable[[Activation, T], Evidence | None]], Claim]:
     """Declare a claim quantified over the activations matching ``covers``.
 
@@ -328,10 +338,13 @@ def claim_for(
     every element (outcome ``exhaustive``) instead of sampling.
     """
 
+    labels = tuple(refuted_on)
+
     def deco(fn: Callable[[Activation, T], Evidence | None]) -> Claim:
         def run(act: Activation | None, inst: Any) -> Evidence | None:
             assert act is not None
-            return fn(act, inst)
+            with _only_on(labels):
+                return fn(act, inst)
 
         def strat(act: Activation | None) -> st.SearchStrategy[Any]:
             assert act is not None
@@ -339,7 +352,8 @@ def claim_for(
 
         def prove(act: Activation | None) -> Certificate:
             assert act is not None and prover is not None
-            return prover(act)
+            with _only_on(labels):
+                return prover(act)
 
         return _register(Claim(
             id=_claim_id(fn, id), ref=ref, statement=statement, status=status, covers=covers,
@@ -348,7 +362,7 @@ def claim_for(
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
-            regimes=tuple(regimes),
+            regimes=tuple(regimes), refuted_on=labels,
         ))
 
     return deco
@@ -372,17 +386,22 @@ def claim(
     tags: Iterable[str] = (),
     exhaustive: str | None = None,
     regimes: Iterable[str] = (),
+    refuted_on: Iterable[str] = (),
 ) -> Callable[[Callable[[T], Evidence | None]], Claim]:
     """Declare a claim that does not quantify over activations (``exhaustive``: as for
     :func:`claim_for`)."""
 
+    labels = tuple(refuted_on)
+
     def deco(fn: Callable[[T], Evidence | None]) -> Claim:
         def run(act: Activation | None, inst: Any) -> Evidence | None:
-            return fn(inst)
+            with _only_on(labels):
+                return fn(inst)
 
         def prove(act: Activation | None) -> Certificate:
             assert prover is not None
-            return prover()
+            with _only_on(labels):
+                return prover()
 
         return _register(Claim(
             id=_claim_id(fn, id), ref=ref, statement=statement, status=status, covers=None,
@@ -391,7 +410,7 @@ def claim(
             examples=examples, split=split, shrink_calls=shrink_calls, show=show,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             module=fn.__module__, tags=tuple(tags), exhaustive=exhaustive,
-            regimes=tuple(regimes),
+            regimes=tuple(regimes), refuted_on=labels,
         ))
 
     return deco

@@ -29,6 +29,7 @@ from spec.claims import (
     Covers,
     Evidence,
     as_fraction,
+    check,
     check_eq,
     claim,
     claim_for,
@@ -201,6 +202,7 @@ def layered_matches_dag(act: Activation, inst: Any) -> Evidence:
     "disagrees with the fast path",
     covers=ANY_ACTIVATION, instances=_layered_inst, status="definition",
     expect="counterexample", control_of="engine.layered_matches_dag", examples=40,
+    refuted_on=("total loss, layered vs DAG",),
 )
 def dropped_bias_refuted(act: Activation, inst: Any) -> Evidence:
     """The DAG is built from a copy of the network with layer-1 biases set to zero."""
@@ -355,6 +357,7 @@ def bitslp_exhaustive(slp: SLP) -> Evidence:
     instances=st.sampled_from(_all_short_integer_slps()), status="definition",
     expect="counterexample", control_of="engine.bitslp_exhaustive", examples=60,
     show=lambda p: p.to_text(),
+    refuted_on=("value of gate",),
 )
 def bitslp_exhaustive_swapped_refuted(slp: SLP) -> Evidence:
     return _check_every_digit(slp, _swapped_values(slp))
@@ -372,3 +375,140 @@ def swapped_subtraction_refuted(inst: tuple[SLP, int]) -> Evidence:
     slp, j = inst
     with refuted_on("value of gate"):
         return _compare_slp(slp, j, _swapped_values(slp))
+
+
+# --------------------------------------------------------------------------- the language
+
+#: (text, z, σ(z), σ'(z) or None): computed by hand from each name's textbook definition,
+#: independently of the parser (decimals, unary minus before ``^``, rational functions,
+#: ``relu^k``, the left piece at a breakpoint, phi_K's floor and default clip C = 1).
+HAND_VALUES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("relu", "-1", "0", "0"), ("relu", "0", "0", "0"), ("relu", "5/2", "5/2", "1"),
+    ("leaky_relu(0.125)", "-2", "-1/4", "1/8"), ("leaky_relu(1/8)", "3", "3", "1"),
+    ("relu6", "7", "6", "0"), ("relu6", "-1", "0", "0"), ("hardtanh", "-3", "-1", "0"),
+    ("abs", "-3", "3", "-1"), ("hardswish", "1", "2/3", "5/6"),
+    ("-x^2 + 1e-3*x", "2", "-1999/500", "-3999/1000"), ("2.5e1*x", "1", "25", "25"),
+    ("(x^2 - 1)/(x - 1)", "5", "6", "1"), ("1/x", "2", "1/2", "-1/4"),
+    ("relu^3", "2", "8", "12"), ("relu^3", "-2", "0", "0"),
+    ("pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)", "3", "7", "2"),
+    ("pwl(0 | -2 | 1/2*x + 1 | 0 | 2*x + 1 | 3 | -x + 10)", "-2", "0", "0"),
+    ("phi_2(x^2)", "1/2", "1/4", None), ("phi_2(x^2)", "3", "1", None),
+    ("phi_2(x^2, 5/2)", "3", "5/2", None), ("phi_3(x^3)", "-1/2", "-1/8", None),
+)
+
+
+def _hand_check(table: tuple[tuple[str, str, str, str | None], ...]) -> Evidence:
+    from checkers.activations import parse_activation
+
+    for text, z, value, slope in table:
+        act = parse_activation(text)
+        q = fmpq(z)
+        check_eq(act(q), fmpq(value), "σ(z) as computed by hand", activation=text, z=z)
+        if slope is not None:
+            check_eq(act.derivative(q), fmpq(slope), "σ'(z) as computed by hand",
+                     activation=text, z=z)
+    return Evidence.of(entries=len(table))
+
+
+@claim(
+    NETWORK_SEMANTICS,
+    "The activation language: each of a table of spellings (decimals, unary minus before "
+    "^, rational functions, relu^k, pwl at a breakpoint, phi_K's floor and clip) evaluates "
+    "to the value and derivative computed by hand",
+    instances=st.just(None), status="definition", examples=1,
+)
+def activation_language_hand_values(_: None) -> Evidence:
+    return _hand_check(HAND_VALUES)
+
+
+@claim(
+    NETWORK_SEMANTICS,
+    "Negative control: the table with leaky_relu(0.125)'s slope read as 8 disagrees",
+    instances=st.just(None), status="definition", examples=1, expect="counterexample",
+    control_of="engine.activation_language_hand_values",
+    refuted_on=("σ(z) as computed by hand",),
+)
+def activation_language_wrong_entry_refuted(_: None) -> Evidence:
+    return _hand_check((("leaky_relu(0.125)", "-2", "-16", "8"), *HAND_VALUES))
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def _one_condition_violations() -> list[tuple[str, Any]]:
+    """Hand-made certificates, each failing exactly one condition of its kind (the
+    comments say which), beside the valid ones of the control."""
+    from fractions import Fraction as F
+
+    from checkers.certificates import ExactEvaluation, Farkas, Invertibility, mul
+
+    one, zero = F(1), F(0)
+    return [
+        # x <= 0, −x <= 0 is feasible: y = 0 meets y >= 0 and yᵀA = 0, but yᵀb = 0 is not < 0
+        ("Farkas: yᵀb = 0", Farkas("farkas_zero", "", a=((one,), (-one,)), b=(zero, zero),
+                                   y=(zero, zero))),
+        # x <= 1, x <= 2 is feasible: y = (1, −1) has yᵀA = 0, yᵀb = −1, but y_2 < 0
+        ("Farkas: y_2 < 0", Farkas("farkas_negative", "", a=((one,), (one,)), b=(one, F(2)),
+                                   y=(one, -one))),
+        # x <= −1 is feasible: y = 1 has yᵀb < 0 but yᵀA = 1
+        ("Farkas: yᵀA ≠ 0", Farkas("farkas_nonzero", "", a=((one,),), b=(-one,), y=(one,))),
+        # B = [[1, 1], [0, 1]] is not I⁻¹: only off-diagonal entries of A·B are wrong
+        ("inverse: off-diagonal", Invertibility("inverse_offdiag", "", matrix=((one, zero),
+                                                (zero, one)), inverse=((one, one), (zero, one)))),
+        # 2·2 is not 5
+        ("evaluation: 2·2 = 5", ExactEvaluation("eval_wrong", "", inputs=(("x", F(2)),),
+                                                output=mul("x", "x"), claimed=F(5))),
+    ]
+
+
+def _valid_versions() -> list[tuple[str, Any]]:
+    from fractions import Fraction as F
+
+    from checkers.certificates import ExactEvaluation, Farkas, Invertibility, mul
+
+    one, zero = F(1), F(0)
+    return [
+        ("Farkas: valid", Farkas("farkas_ok", "", a=((one,), (-one,)), b=(zero, -one),
+                                 y=(one, one))),
+        ("inverse: valid", Invertibility("inverse_ok", "", matrix=((one, one), (zero, one)),
+                                         inverse=((one, -one), (zero, one)))),
+        ("evaluation: 2·2 = 4", ExactEvaluation("eval_ok", "", inputs=(("x", F(2)),),
+                                                output=mul("x", "x"), claimed=F(4))),
+    ]
+
+
+def _checkers_reject(certs: list[tuple[str, Any]]) -> Evidence:
+    from checkers.kernels import run_z3, to_smt, z3_available
+
+    for what, cert in certs:
+        check(not cert.accepted(), "the Python checker rejects the certificate", case=what)
+        if z3_available():
+            regime("z3 available")
+            verdict, detail = run_z3(to_smt(cert))
+            check(verdict == "rejected", "z3 rejects the certificate's SMT text", case=what,
+                  verdict=verdict, detail=detail)
+    return Evidence.of(certificates=len(certs))
+
+
+@claim(
+    "Definition (certificates)",
+    "The certificate checkers are not weaker than their statements: hand-made certificates "
+    "failing exactly one condition (Farkas: yᵀb = 0, a negative multiplier, yᵀA ≠ 0; an "
+    "inverse wrong off the diagonal only; a wrong exact evaluation) are rejected by the "
+    "Python checker and by z3 on the generated SMT text",
+    instances=st.just(None), status="definition", examples=1, regimes=("z3 available",),
+)
+def certificate_checkers_reject_one_condition(_: None) -> Evidence:
+    return _checkers_reject(_one_condition_violations())
+
+
+@claim(
+    "Definition (certificates)",
+    "Negative control: valid certificates of the same kinds are accepted, so 'rejected' "
+    "fails",
+    instances=st.just(None), status="definition", examples=1, expect="counterexample",
+    control_of="engine.certificate_checkers_reject_one_condition",
+    refuted_on=("the Python checker rejects the certificate",),
+)
+def valid_certificates_rejected_refuted(_: None) -> Evidence:
+    return _checkers_reject(_valid_versions())

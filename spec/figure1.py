@@ -224,6 +224,7 @@ def reproduces_digitised_points(inst: None) -> Evidence:
     "the digitised points",
     instances=st.just(None), status="cited", expect="counterexample",
     control_of="figure1.reproduces_digitised_points", examples=1,
+    refuted_on=("ReLU at depth 1: |ours - digitised| <= 0.75 decades",),
 )
 def unscaled_weights_refuted(inst: None) -> Evidence:
     """He-normal weights preserve the signal, so the ReLU curve stays flat (below 10^0.5)."""

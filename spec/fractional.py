@@ -115,6 +115,7 @@ def binomial_nonzero(inst: tuple[fmpq, int]) -> Evidence:
     "β ∉ ℤ_{>=0} is needed",
     instances=st.tuples(st.integers(0, 12).map(fmpq), st.integers(0, 30)),
     expect="counterexample", control_of="fractional.binomial_nonzero", examples=30,
+    refuted_on=("C(β, k) ≠ 0 for β ∉ ℤ_{>=0}",),
 )
 def natural_beta_refuted(inst: tuple[fmpq, int]) -> Evidence:
     return _check_binomials(*inst)
@@ -216,6 +217,7 @@ def lemma_f2_determinant(inst: tuple[fmpq, list[fmpq]]) -> Evidence:
     "determinant formula for M fails",
     instances=_det_inst().filter(lambda i: len(i[1]) >= 2), expect="counterexample",
     control_of="fractional.lemma_f2_determinant", examples=10,
+    refuted_on=("det M = Π_k C(β,k) · Π_{i<j}(b_j − b_i)",),
 )
 def determinant_without_binomials_refuted(inst: tuple[fmpq, list[fmpq]]) -> Evidence:
     return _check_det(*inst, with_binomials=False)
@@ -239,6 +241,7 @@ def lemma_f2_vandermonde(inst: tuple[fmpq, list[fmpq], list[fmpq]]) -> Evidence:
     "needed)",
     instances=_f2_inst(True), expect="counterexample",
     control_of="fractional.lemma_f2_vandermonde", examples=10,
+    refuted_on=("the coefficient system C(β,k)Σ_j λ_j b_j^k = 0 (k = 0..m) has only λ = 0",),
 )
 def repeated_shift_refuted(inst: tuple[fmpq, list[fmpq], list[fmpq]]) -> Evidence:
     return _check_f2(*inst)
@@ -339,6 +342,7 @@ def theorem_f1_no_lambda(inst: tuple[fmpq, list[fmpq]]) -> Evidence:
     "for T^μ passes every step",
     instances=st.integers(2, 6), expect="counterexample",
     control_of="fractional.theorem_f1_no_lambda", examples=5,
+    refuted_on=("α(α−1)(α−2) ≠ 0, so the third derivative keeps Σ_j λ_j (z+j)^{α−3}",),
 )
 def integer_power_refuted(mu: int) -> Evidence:
     """α(α−1)(α−2) = 0 for μ = 2, and C(μ−3, k) = 0 for k > μ − 3 leaves a kernel."""

@@ -320,6 +320,7 @@ def identity(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
                                     st.integers(0, act.traits.degree or 2),
                                     rationals(6, nonzero=True)),
     expect="counterexample", control_of="gadget.identity", examples=40,
+    refuted_on=("Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y",),
 )
 def perturbed_lambda_refuted(act: Activation, inst: tuple[fmpq, fmpq, int, fmpq]) -> Evidence:
     """λ_j + δ for one index j (no single-coordinate move stays on the solution line, since
@@ -338,6 +339,7 @@ def perturbed_lambda_refuted(act: Activation, inst: tuple[fmpq, fmpq, int, fmpq]
     instances=lambda act: st.tuples(st.integers(0, act.traits.degree or 2),
                                     rationals(6, nonzero=True)),
     expect="counterexample", control_of="gadget.identity", examples=8,
+    refuted_on=("the (★) certificate is accepted",),
 )
 def perturbed_certificate_refuted(act: Activation, inst: tuple[int, fmpq]) -> Evidence:
     """The typed certificate (see docs/certificates.md) built from λ + δ·e_j."""
@@ -355,6 +357,7 @@ def perturbed_certificate_refuted(act: Activation, inst: tuple[int, fmpq]) -> Ev
     covers=NONLINEAR_POLYNOMIAL,
     instances=lambda act: st.tuples(wide_rationals(), wide_rationals()),
     expect="counterexample", control_of="gadget.identity", examples=40, show=_show_xy,
+    refuted_on=("Σ_j λ_j(σ(x+y+j) − σ(x+j) − σ(y+j)) = x·y",),
 )
 def dropped_term_refuted(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
     """Σ_j λ_j(σ(x+y+j) − σ(x+j)) = x·y is checked instead."""
@@ -387,6 +390,7 @@ def identity_random_sigma(inst: tuple[Polynomial, fmpq, fmpq]) -> Evidence:
     "Negative control: for random σ, λ with one entry changed by δ ≠ 0 fails (★) in ℚ[x, y]",
     instances=st.tuples(polynomials(2, 5, 6), st.integers(0, 5), rationals(6, nonzero=True)),
     expect="counterexample", control_of="gadget.identity_random_sigma", examples=20,
+    refuted_on=("(★) in ℚ[x, y]",),
 )
 def perturbed_lambda_random_sigma_refuted(inst: tuple[Polynomial, int, fmpq]) -> Evidence:
     """λ_{j mod (μ+1)} + δ, compared symbolically."""
@@ -435,6 +439,7 @@ def solution_line(act: Activation, inst: tuple[fmpq, fmpq, fmpq]) -> Evidence:
                                                      if k != 1] + [act.traits.degree or 2]),
                                     wide_rationals(), wide_rationals()),
     expect="counterexample", control_of="gadget.solution_line", examples=15,
+    refuted_on=("(★) in ℚ[x, y] along the direction C^-1 e_0",),
 )
 def off_solution_line_refuted(act: Activation, inst: tuple[fmpq, int, fmpq, fmpq]) -> Evidence:
     """g gains c·U^k (k ≠ 1), which does not cancel in g(x+y) − g(x) − g(y)."""
@@ -530,6 +535,7 @@ def claim_b4_basis(act: Activation, target: list[fmpq]) -> Evidence:
     instances=lambda act: st.tuples(st.integers(0, 6), st.integers(0, 6),
                                     rationals(6, nonzero=True)),
     expect="counterexample", control_of="gadget.claim_b4_basis", examples=8,
+    refuted_on=("C with the explicit inverse is accepted",),
 )
 def perturbed_inverse_certificate_refuted(act: Activation,
                                           inst: tuple[int, int, fmpq]) -> Evidence:
@@ -544,6 +550,45 @@ def perturbed_inverse_certificate_refuted(act: Activation,
     check_certificate(bad, "C with the explicit inverse is accepted", i=i % n, k=k % n,
                       delta=delta)
     return Evidence()
+
+
+def _every_entry_rejected(act: Activation, delta: fmpq) -> Evidence:
+    _cols, cert = basis_certificates(act)
+    n = len(cert.inverse)
+    for i in range(n):
+        for k in range(n):
+            rows = [list(r) for r in cert.inverse]
+            rows[i][k] += as_fraction(delta)
+            bad = Invertibility(name=cert.name, statement=cert.statement, matrix=cert.matrix,
+                                inverse=tuple(tuple(r) for r in rows))
+            check(not bad.accepted(), "every single-entry change of C^{-1} is rejected",
+                  i=i, k=k, delta=delta)
+    return Evidence.of(entries=n * n)
+
+
+@claim_for(
+    "Claim B.4",
+    "The invertibility certificate's checker rejects C^{-1} with any one of its entries "
+    "changed by δ ≠ 0 (every entry, including those that move only off-diagonal entries of "
+    "C·B): the checker behind `proved` is not weaker than C·B = B·C = I",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: rationals(6, nonzero=True), examples=3,
+)
+def inverse_checker_rejects_every_entry(act: Activation, delta: fmpq) -> Evidence:
+    """All (μ+1)² single-entry changes for one δ (a control that perturbs one entry is
+    refuted by the first rejection, so it cannot notice a checker blind to the others)."""
+    return _every_entry_rejected(act, delta)
+
+
+@claim_for(
+    "Claim B.4",
+    "Negative control: with δ = 0 (C^{-1} itself) the certificate is accepted, so "
+    "'every change is rejected' fails",
+    covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.just(fmpq(0)),
+    expect="counterexample", control_of="gadget.inverse_checker_rejects_every_entry",
+    examples=1, refuted_on=("every single-entry change of C^{-1} is rejected",),
+)
+def unchanged_inverse_rejected_refuted(act: Activation, delta: fmpq) -> Evidence:
+    return _every_entry_rejected(act, delta)
 
 
 @claim(
@@ -565,6 +610,7 @@ def claim_b4_random_sigma(inst: tuple[Polynomial, list[fmpq]]) -> Evidence:
     covers=NONLINEAR_POLYNOMIAL,
     instances=lambda act: st.lists(rationals(10), min_size=6, max_size=6),
     expect="counterexample", control_of="gadget.claim_b4_basis", examples=5,
+    refuted_on=("the shifted copies σ(U + j) are linearly independent",),
 )
 def repeated_shift_refuted(act: Activation, target: list[fmpq]) -> Evidence:
     """The distinct shifts 0..μ are what makes the Vandermonde factor non-zero."""
@@ -577,6 +623,7 @@ def repeated_shift_refuted(act: Activation, target: list[fmpq]) -> Evidence:
     "Negative control: for random σ, shifts {0..μ−1, 0} (one repeated) give a singular C",
     instances=st.tuples(polynomials(2, 6, 8), st.lists(rationals(10), min_size=7, max_size=7)),
     expect="counterexample", control_of="gadget.claim_b4_random_sigma", examples=5,
+    refuted_on=("the shifted copies σ(U + j) are linearly independent",),
 )
 def repeated_shift_random_sigma_refuted(inst: tuple[Polynomial, list[fmpq]]) -> Evidence:
     sigma, target = inst
@@ -634,6 +681,7 @@ def lambda_matches_sympy_random_sigma(sigma: Polynomial) -> Evidence:
     "Negative control: λ̂ = C^{-1}e_2 without the halving does not match sympy's solution",
     instances=polynomials(2, 4, 5), expect="counterexample",
     control_of="gadget.lambda_matches_sympy_random_sigma", examples=3,
+    refuted_on=("λ (C^{-1}e_2/2) vs sympy's solution of the coefficient",),
 )
 def unhalved_lambda_refuted(sigma: Polynomial) -> Evidence:
     return _check_sympy(sigma, halve=False)
@@ -644,6 +692,7 @@ def unhalved_lambda_refuted(sigma: Polynomial) -> Evidence:
     "Negative control: λ̂ without the halving does not match sympy's solution",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.just(0), examples=1,
     expect="counterexample", control_of="gadget.lambda_matches_sympy",
+    refuted_on=("λ (C^{-1}e_2/2) vs sympy's solution of the coefficient",),
 )
 def unhalved_lambda_registered_refuted(act: Activation, _: int) -> Evidence:
     return _check_sympy(act, halve=False)

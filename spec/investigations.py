@@ -76,6 +76,7 @@ def hinge_adversaries(hi: HingeInstance) -> list[tuple[str, Theta]]:
     instances=st.sampled_from(all_integer_slps(3)), status="erratum", expect="counterexample",
     control_of="remarks_b.hinge_posslp", exhaustive="SLPs (a_0 = 1) of length ≤ 3, b = 1",
     show=_show_slp,
+    refuted_on=("no θ is cheaper than θ∗ (OPT = b·max{0, 1 − n_Q})",),
 )
 def hinge_optimum_erratum(p: SLP) -> Evidence:
     """Refuted (smallest in the enumeration): a_1 = a_0 + a_0, a_2 = a_0 + a_1, a_3 = a_0 − a_2
@@ -121,6 +122,7 @@ def _lowest_set_bit(n: Fraction) -> int:
     instances=st.sampled_from(all_integer_slps(2)), status="erratum", expect="counterexample",
     control_of="slp_network.zero_loss_solved_exhaustive",
     exhaustive="SLPs (a_0 = 1) of length ≤ 2", show=_show_slp,
+    refuted_on=("every θ with L(θ) = OPT equals θ∗",),
 )
 def unique_optimum_erratum(p: SLP) -> Evidence:
     """Refuted by moving bias between two in-edges of one id vertex: same bias sum, same
@@ -146,6 +148,7 @@ def unique_optimum_erratum(p: SLP) -> Evidence:
     instances=st.sampled_from(all_integer_slps(2)), status="erratum", expect="counterexample",
     control_of="slp_network.zero_loss_solved_exhaustive",
     exhaustive="SLPs (a_0 = 1) of length ≤ 2", show=_show_slp,
+    refuted_on=("every θ with L(θ) = OPT equals θ∗",),
 )
 def hinge_unique_optimizer_erratum(p: SLP) -> Evidence:
     """Refuted already by P = (a_0) (n_P = 1): Q's last gate a_2 = a_1 − a_0 has two
@@ -172,6 +175,7 @@ def hinge_unique_optimizer_erratum(p: SLP) -> Evidence:
     instances=st.sampled_from([p for p in all_integer_slps(2) if p.length >= 1]),
     status="erratum", expect="counterexample", control_of="theorem11.bit_index",
     exhaustive="SLPs (a_0 = 1) of length 1..2", show=_show_slp,
+    refuted_on=("the top digit of n_P lies among the first n bits after the point",),
 )
 def first_n_bits_erratum(p: SLP) -> Evidence:
     """Refuted by a_1 = a_0 + a_0 (n = 1, n_P = 2, m = 2): the output is 2/2^4 = 1/8, digit 1
@@ -218,6 +222,7 @@ def _sums() -> list[tuple[Fraction, ...]]:
     instances=st.sampled_from(_sums()), status="erratum", expect="counterexample",
     control_of="investigate.sum_over_common_denominator",
     exhaustive="pairs and triples of p/q, |p| ≤ 4, q ≤ 5", show=repr,
+    refuted_on=("size(Σ x_i) <= max size(x_i) + ⌈log₂ n⌉",),
 )
 def sum_log_n_erratum(xs: tuple[Fraction, ...]) -> Evidence:
     """Refuted, first in the enumeration, by −3 + (−1/2) = −7/2 (sizes 3, 3 → 5 > 3 + 1);
@@ -256,6 +261,7 @@ def sum_over_common_denominator(xs: tuple[Fraction, ...]) -> Evidence:
     "not fewer (bitlen|Σ p_i| <= max bitlen|p_i| fails)",
     instances=st.sampled_from(_sums()), expect="counterexample",
     control_of="investigate.sum_over_common_denominator", examples=50, show=repr,
+    refuted_on=("bitlen|Σ p_i| <= max bitlen|p_i|",),
 )
 def sum_without_log_n_refuted(xs: tuple[Fraction, ...]) -> Evidence:
     q = 1
@@ -287,6 +293,7 @@ def unclipped_chain(x: fmpq, k: int, depth: int) -> list[fmpq]:
     "(d + K + size(x))², for every d <= 12",
     instances=st.sampled_from(list(range(1, 13))), status="erratum", expect="counterexample",
     control_of="bit_bounded.sizes_capped", exhaustive="depths 1..12", show=repr,
+    refuted_on=("size of every value <= (d + K + size(x))² without clipping",),
 )
 def unclipped_rounding_erratum(depth: int) -> Evidence:
     """Refuted at d = 8: the value is 2^{2^8}, of size 258 > (8 + 2 + 3)² = 169.  Sizes are
@@ -313,6 +320,7 @@ def unclipped_rounding_erratum(depth: int) -> Evidence:
     instances=st.sampled_from([p for p in all_integer_slps(2) if p.length >= 1]),
     status="erratum", expect="counterexample", control_of="gradient.bounded_variant_shift",
     exhaustive="SLPs (a_0 = 1) of length 1..2", show=_show_slp,
+    refuted_on=("the bit index lies in ℕ",),
 )
 def bit_index_in_n_erratum(p: SLP) -> Evidence:
     """Refuted by a_1 = a_0 + a_0: the gradient is 2^{−6}·2 = 1/32 < 1, so every bit j ∈ ℕ
@@ -341,6 +349,7 @@ def _promise_domain() -> list[tuple[int, SLP]]:
     control_of="gradient.posslp_to_promise_sign_repaired",
     exhaustive="b ∈ {0, 1} × SLPs (a_0 = 1) of length ≤ 1",
     show=lambda i: f"# b = {i[0]}\n{i[1].to_text()}",
+    refuted_on=("no gradient is both YES and NO",),
 )
 def promise_b_zero_erratum(inst: tuple[int, SLP]) -> Evidence:
     """Refuted at b = 0 by a_1 = a_0 − a_0 (n_P = 0): the gradient 0 is both >= 0 and <= 0.
@@ -401,6 +410,7 @@ def app_c_partials(inst: tuple[SLP, int]) -> Evidence:
     instances=st.sampled_from(_partials_domain()), expect="counterexample",
     control_of="investigate.app_c_partials", examples=5,
     show=lambda i: f"# B = {i[1]}\n{i[0].to_text()}",
+    refuted_on=("every partial derivative except ∂L/∂w_e∗ is 0",),
 )
 def app_c_other_partials_zero_refuted(inst: tuple[SLP, int]) -> Evidence:
     return _app_c_partials(*inst, only_w=True)
@@ -449,6 +459,7 @@ def general_gap_from_symmetric(inst: tuple[int, int, SLP]) -> Evidence:
     instances=st.sampled_from(_gap_domain()), expect="counterexample",
     control_of="investigate.general_gap_from_symmetric", examples=60,
     show=lambda i: f"# a = {i[0]}, b = {i[1]}\n{i[2].to_text()}",
+    refuted_on=("n_P > 0 ⇒ ∂L/∂w_e∗ >= b (YES side of the gap a < b)",),
 )
 def general_gap_one_copy_refuted(inst: tuple[int, int, SLP]) -> Evidence:
     return _check_general_gap(inst, "one")

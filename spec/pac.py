@@ -512,6 +512,7 @@ def hard_pair_agree_then_differ(inst: tuple[int, list[int]]) -> Evidence:
     "2q − 1 or 2q + 1 breaks agreement below 2^q or the difference at 2^q",
     instances=st.tuples(_pairs, st.sampled_from([-1, 1])), expect="counterexample",
     control_of="pac.hard_pair_agree_then_differ", examples=30,
+    refuted_on=("c(1), c(2) must agree at x = 2^0",),
 )
 def misplaced_distinguishing_bit_refuted(inst: tuple[tuple[int, list[int]], int]) -> Evidence:
     """Position 2q − 1 lets the pair differ at 2^{q−1}; position 2q + 1 makes them agree
@@ -575,6 +576,7 @@ def rounded_multiplier_formula(inst: tuple[int, list[int], int, int]) -> Evidenc
     "with the floor formula",
     instances=_digits, status="definition", expect="counterexample",
     control_of="pac.rounded_multiplier_formula", examples=40,
+    refuted_on=("round_q(c x) = floor(c x 2^q)/2^q",),
 )
 def nearest_rounding_refuted(inst: tuple[int, list[int], int, int]) -> Evidence:
     """round-half-up: ⌊z·2^q + ½⌋/2^q."""
@@ -645,6 +647,7 @@ def _target_reader(c: fmpq) -> Learner:
     "failure bound",
     instances=_learner_inst, expect="counterexample",
     control_of="pac.learners_fail_at_least_bound", examples=10,
+    refuted_on=("failure probability >= 1/2 (q/(q+1))^m",),
 )
 def target_reading_learner_refuted(inst: tuple[int, list[int], int]) -> Evidence:
     """It outputs c⁽¹⁾ whatever the sample (not a learner in the sense of Definition D.2),
@@ -714,6 +717,7 @@ def sample_size_lower_bound(inst: tuple[int, int, int]) -> Evidence:
     "½(q/(q+1))^m ≤ δ is ≈ q·ln(1/(2δ)) < q·log₂(1/(2δ)) for q ≥ 2 and small δ",
     instances=_grid_inst, status="erratum", expect="counterexample",
     control_of="pac.sample_size_lower_bound", examples=12,
+    refuted_on=("m >= q log_2(1/(2 delta)), i.e. 2^m >= (1/(2 delta))^q",),
 )
 def log2_reading_refuted(inst: tuple[int, int, int]) -> Evidence:
     """The paper writes "log"; its step log(1 + 1/q) ≤ 1/q holds for the natural
@@ -769,6 +773,7 @@ def real_model_one_example(inst: tuple[int, int, int, int]) -> Evidence:
     "(the bit model) does not recover c",
     instances=_real_inst, expect="counterexample", control_of="pac.real_model_one_example",
     examples=40,
+    refuted_on=("one example (x, c x) determines c = y/x",),
 )
 def rounded_label_one_example_refuted(inst: tuple[int, int, int, int]) -> Evidence:
     """y = h_c(x) loses the digits of c·x past 2^{−q}."""

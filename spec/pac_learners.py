@@ -163,6 +163,7 @@ def every_deterministic_learner(inst: tuple[int, int, tuple[int, ...]]) -> Evide
     "still succeed, so some deterministic learner beats ½(q/(q+1))^m",
     instances=st.sampled_from([d for d in _domain() if d[1] >= 1]), expect="counterexample",
     control_of="pac.every_deterministic_learner", examples=5, show=repr,
+    refuted_on=("every deterministic learner's average failure over the pair >= ½(q/(q+1))^m",),
 )
 def every_learner_eps_too_large_refuted(inst: tuple[int, int, tuple[int, ...]]) -> Evidence:
     return _check_all(inst, eps_of="at")
@@ -222,6 +223,7 @@ def _check_mixture(inst: tuple[int, int, tuple[int, ...], list[list[int]]],
     "Negative control: the bound without the factor ½, (q/(q+1))^m, is beaten by some mixture",
     instances=_mixtures(), expect="counterexample", control_of="pac.randomized_learners",
     examples=30, show=repr,
+    refuted_on=("a mixture's average failure >= (q/(q+1))^m (without the ½)",),
 )
 def mixture_without_half_refuted(inst: tuple[int, int, tuple[int, ...], list[list[int]]]
                                  ) -> Evidence:
@@ -251,6 +253,7 @@ CONSTANT_M = 8
     "for q = 1..40",
     instances=st.sampled_from(list(range(1, 41))), status="erratum", expect="counterexample",
     control_of="pac.sample_size_lower_bound", exhaustive="q = 1..40", show=repr,
+    refuted_on=("m >= q·ln(1/(2δ)) for every (ε, δ) learner with ε fixed",),
 )
 def omega_q_without_eps_erratum(q: int) -> Evidence:
     """Refuted at q = 6 (6·ln 4 ≈ 8.3 > 8): ERM with 8 examples fails with probability
@@ -301,6 +304,7 @@ def _ones_expansion(t: int, length: int, digits: int) -> list[int]:
     instances=st.sampled_from(_expansion_domain()), status="erratum", expect="counterexample",
     control_of="pac.rounded_multiplier_formula", exhaustive="dyadic c = t/2^L, L ≤ 2q, "
     "q = 1, 2", show=repr,
+    refuted_on=("the bit formula with the chosen expansion",),
 )
 def binary_expansion_erratum(inst: tuple[int, int, int]) -> Evidence:
     """Refuted by q = 1, c = 1/2 = 0.0111…: at x = 2^0 the truncated 1s-expansion gives 0
@@ -341,6 +345,7 @@ def _support_game() -> list[tuple[str, list[int]]]:
     "checked on (ℋ_1, D_1), m = 0, ε = 1/2, δ = 1/2, the uniform mixture of h_0 and h_{1/2}",
     instances=st.just(None), status="erratum", expect="counterexample",
     control_of="pac.randomized_learners", examples=1,
+    refuted_on=("some deterministic learner in the support is an (ε, δ) learner",),
 )
 def support_step_erratum(_: None) -> Evidence:
     """Refuted: the mixture fails each target with probability 1/2 <= δ, but h_0 fails the

@@ -263,6 +263,7 @@ def hinge_posslp(act: Activation, inst: HingeInst) -> Evidence:
     "gap (0, 2)",
     covers=NONLINEAR_POLYNOMIAL, instances=_hinge_inst, expect="counterexample",
     control_of="remarks_b.hinge_posslp", examples=20, show=_show_hinge, shrink_calls=40,
+    refuted_on=("n_P <= 0 ⇒ each main copy costs >= 2",),
 )
 def hinge_without_doubling_refuted(act: Activation, inst: HingeInst) -> Evidence:
     return _check_hinge(act, inst, doubled=False)
@@ -412,6 +413,7 @@ def regularised_separation(act: Activation, inst: RegInst) -> Evidence:
     covers=NONLINEAR_POLYNOMIAL, instances=_reg_inst, expect="counterexample",
     control_of="remarks_b.regularised_separation", examples=20, show=_show_reg,
     shrink_calls=40,
+    refuted_on=("θ ≠ θ∗ with entries of size <= K pays λ‖θ − θ∗‖² >= b",),
 )
 def regulariser_budget_sized_refuted(act: Activation, inst: RegInst) -> Evidence:
     return _check_regularised(act, inst, exponent_of="K")
@@ -434,6 +436,7 @@ BinInst = tuple[int, int]
     instances=lambda act: st.tuples(st.integers(8, 48), st.integers(1, 3)),
     status="erratum", expect="counterexample", examples=5,
     show=lambda i: f"# M = {i[0]}, b = {i[1]}",
+    refuted_on=("a feasible θ ≠ θ∗ pays λ‖θ − θ∗‖² >= b",),
 )
 def binary_lambda_erratum(act: Activation, inst: BinInst) -> Evidence:
     """The §14 gap made concrete.  |I| >= |enc(θ∗)| + M + 1 (the centre θ∗ and λ = 2^M in

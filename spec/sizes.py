@@ -167,6 +167,7 @@ def lambda_bits_random(sigma: Polynomial) -> Evidence:
     "determinant formula is wrong",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.just(None), expect="counterexample",
     control_of="sizes.lambda_bits", examples=1,
+    refuted_on=("|det C'| = den^{μ+1}|r_μ|^{μ+1}·Π C(μ,q)·Π k! (C = A·V)",),
 )
 def lambda_det_formula_planted_refuted(act: Activation, _: None) -> Evidence:
     return _check_lambda(act, lambda_bound(act, drop_factorials=True))
@@ -177,6 +178,7 @@ def lambda_det_formula_planted_refuted(act: Activation, _: None) -> Evidence:
     "Negative control: without the Vandermonde factor Π k! the determinant formula is wrong",
     instances=polynomials(2, 6, 8), expect="counterexample",
     control_of="sizes.lambda_bits_random", examples=5, show=lambda s: f"sigma = {s.name}",
+    refuted_on=("|det C'| = den^{μ+1}|r_μ|^{μ+1}·Π C(μ,q)·Π k! (C = A·V)",),
 )
 def lambda_det_without_factorials_refuted(sigma: Polynomial) -> Evidence:
     return _check_lambda(sigma, lambda_bound(sigma, drop_factorials=True))
@@ -289,6 +291,7 @@ def instance_size(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     instances=lambda act: st.tuples(_small_slps(6).map(_with_product), st.integers(1, 3)),
     expect="counterexample",
     control_of="sizes.instance_size", examples=6, show=_show_slp,
+    refuted_on=("bits(I(P)) <= |𝒟|·(largest number size) (linear in ℓ)",),
 )
 def instance_bits_linear_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_instance(act, *inst, linear=True)
@@ -348,6 +351,7 @@ def theta_bits_constant(act: Activation, inst: tuple[SLP, int]) -> Evidence:
                                     st.integers(30, 40)),
     expect="counterexample", control_of="sizes.theta_bits_constant", examples=5,
     show=_show_slp,
+    refuted_on=("θ∗'s largest entry has the same size for P and for P padded by",),
 )
 def main_input_bits_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_theta_bits(act, inst, with_input=True)
@@ -400,6 +404,7 @@ def app_c_instance_size(act: Activation, inst: tuple[SLP, int]) -> Evidence:
                   st.integers(2**40, 2**60)), st.integers(2**10, 2**20)),
     expect="counterexample", control_of="sizes.app_c_instance_size", examples=10,
     show=lambda i: f"# B = {i[1]}\n{i[0].to_text()}",
+    refuted_on=("App. C's instance bits <= 2|E|·t_σ",),
 )
 def app_c_size_without_data_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_app_c_size(act, inst, without_data=True)

@@ -295,6 +295,7 @@ def slp_counts(inst: SSInst) -> Evidence:
     "some N_s is misread",
     instances=_subset_sum_instances(10, 8), status="cited", expect="counterexample",
     control_of="subset_sum.slp_counts", examples=40, show=_show,
+    refuted_on=("bits [sM, sM + M) = N_s",),
 )
 def slp_narrow_blocks_refuted(inst: SSInst) -> Evidence:
     return _check_slp(inst, len(inst[0]).bit_length())
@@ -345,6 +346,7 @@ def chain(act: Activation, inst: SSInst) -> Evidence:
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _subset_sum_instances(3, 3),
     status="cited", expect="counterexample", control_of="subset_sum.chain", examples=4,
     show=_show, shrink_calls=10,
+    refuted_on=("count through ERM_bit = brute force",),
 )
 def chain_dropped_u3_refuted(act: Activation, inst: SSInst) -> Evidence:
     return _check_chain(act, inst, bug=True)

@@ -390,6 +390,7 @@ def bounded_values(act: Activation, inst: tuple[SLP, int, int]) -> Evidence:
     "the values below C_σ",
     covers=NONLINEAR_POLYNOMIAL, instances=_bn_inst, expect="counterexample",
     control_of="theorem11.bounded_values", examples=8, show=_show_bn, shrink_calls=40,
+    refuted_on=("|f^{v_i}| <= 1 (Lemma A.4)",),
 )
 def unbounded_without_bnslp_refuted(act: Activation, inst: tuple[SLP, int, int]) -> Evidence:
     p, _, _ = inst
@@ -496,6 +497,7 @@ def _doubling_squarings(n: int) -> SLP:
                                     st.just(0), st.just(1)),
     expect="counterexample", control_of="theorem11.bounded_every_value", examples=2,
     show=_show_every,
+    refuted_on=("every number of the main sample (input 2^{−m}, pre-activations,",),
 )
 def every_value_unbounded_refuted(act: Activation, inst: tuple[SLP, int, int, int]
                                   ) -> Evidence:
@@ -535,6 +537,7 @@ def bit_index(p: SLP) -> Evidence:
     "digits of n_P appear shifted right by exactly ℓ positions",
     instances=integer_slps(6), status="erratum", expect="counterexample",
     control_of="theorem11.bit_index", examples=20, show=lambda p: p.to_text(),
+    refuted_on=("digit j of n_P = digit j − m of the BN-SLP output",),
 )
 def shift_by_length_erratum(p: SLP) -> Evidence:
     """False: the scale is 2^{−m·2^n} (Lemma A.5), not 2^{−m} (App. C).  Only BitSLP indices
@@ -690,6 +693,7 @@ def promise_gap(act: Activation, inst: GapInst) -> Evidence:
     "reaches loss 0 although bit_j(n_P) = 0",
     covers=NONLINEAR_POLYNOMIAL, instances=_gap_inst, expect="counterexample",
     control_of="theorem11.promise_gap", examples=10, show=_show_gap, shrink_calls=40,
+    refuted_on=("bit_j(n_P) = 0 ⇒ L(θ) >= b for every θ",),
 )
 def gap_without_forcing_refuted(act: Activation, inst: GapInst) -> Evidence:
     return _check_gap(act, inst, forcing=False)

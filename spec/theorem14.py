@@ -158,6 +158,9 @@ def _check_step(inst: DagInstance, *, update_ops: bool = True,
     check_eq(step.weights, tuple(x - ETA * d for x, d in zip(net.weights, ref.grad_w,
                                                              strict=True)),
              "the step is θ − η∇L(θ)")
+    check_eq(step.biases, tuple(x - ETA * d for x, d in zip(net.biases, ref.grad_b,
+                                                            strict=True)),
+             "the step is θ − η∇L(θ) (biases)")
     biggest = max((size(x) for x in (*step.weights, *step.biases, *step.grad_w)), default=0)
     return (Evidence.of(samples=n, edges=e_count, largest_entry_bits=biggest)
             .bound("ops_per_n_edges", fmpq(step.ops, max(1, n * e_count)), 16))
@@ -182,6 +185,7 @@ def gradient_step_operations(act: Activation, inst: DagInstance) -> Evidence:
     "performed",
     covers=PIECEWISE_LINEAR, instances=dag_instances, expect="counterexample",
     control_of="theorem14.gradient_step_operations", examples=5, show=show_dag,
+    refuted_on=("operations = n(8|E| + 3|H∪T| + |T|) + 4|E| exactly",),
 )
 def operations_without_update_refuted(act: Activation, inst: DagInstance) -> Evidence:
     return _check_step(inst, update_ops=False)
@@ -208,6 +212,8 @@ def exact_step_polynomial(act: Activation, inst: DagInstance) -> Evidence:
     "does not produce the exact gradient",
     covers=PIECEWISE_LINEAR, instances=dag_instances, expect="counterexample",
     control_of="theorem14.exact_step_polynomial", examples=10, show=show_dag,
+    refuted_on=("the metered backprop's ∂L/∂w equal the engine's",
+                "the metered backprop's ∂L/∂b equal the engine's",),
 )
 def wrong_derivative_step_refuted(act: Activation, inst: DagInstance) -> Evidence:
     return _check_step(inst, planted=True)
@@ -283,6 +289,7 @@ def chain_upper_bound_holds(act: Activation, ch: Chain) -> Evidence:
     "not hold for σ-chains",
     covers=NONLINEAR_POLYNOMIAL, instances=_chains, expect="counterexample",
     control_of="theorem14.chain_upper_bound_holds", examples=30,
+    refuted_on=("size of a depth-d σ-chain's output <= B_d + E_d",),
 )
 def chain_linear_bound_refuted(act: Activation, ch: Chain) -> Evidence:
     return _check_chain(act, ch, depth_exponent=False)

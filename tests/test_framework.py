@@ -577,7 +577,7 @@ def test_whyrelu_check_covers_a_new_activation(
                  "--quiet", "--profile", "ci", "--report", str(tmp_path), "--no-figures"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "10/10 claims met their expectation" in out  # 6 per activation + 4 without
+    assert "14/14 claims met their expectation" in out  # 6 per activation + 8 without
     table_rows = [ln for ln in out.splitlines() if ln.startswith("ok ")]
     assert sum("x^4 - x" in ln for ln in table_rows) == 6  # the six activation claims
     assert ("activation x^4 - x: covered by 6 claims: engine.backprop_matches_sympy (holds), "

@@ -98,6 +98,7 @@ def _right_piece(act: Activation) -> Fn:
     instances=_ppoly_inst(), status="definition", expect="counterexample",
     control_of="activation_semantics.piecewise_polynomial_matches_reference", examples=60,
     show=_show,
+    refuted_on=("value equals the reference",),
 )
 def neighbouring_piece_refuted(inst: tuple[Activation, list[fmpq]]) -> Evidence:
     """The same comparison, the value taken from piece ``i + 1`` instead of piece ``i``."""
@@ -148,6 +149,7 @@ def rational_matches_reference(inst: tuple[Rational, list[fmpq]]) -> Evidence:
     instances=_rational_inst(), status="definition", expect="counterexample",
     control_of="activation_semantics.rational_matches_reference", examples=40,
     show=lambda i: _show((i[0], i[1])),
+    refuted_on=("derivative equals the reference (left piece at a breakpoint)",),
 )
 def unsquared_quotient_rule_refuted(inst: tuple[Rational, list[fmpq]]) -> Evidence:
     """Planted bug: ``(p'q − pq')/q``."""
@@ -235,6 +237,7 @@ def _round_to_nearest(act: BitBounded) -> Fn:
     instances=_rounded_inst(), status="definition", expect="counterexample",
     control_of="activation_semantics.rounded_inexact_matches_reference", examples=40,
     show=_rounded_show,
+    refuted_on=("rounded value equals the mpmath / integer-root reference",),
 )
 def round_to_nearest_refuted(inst: RoundedInst) -> Evidence:
     """The same comparison with the planted rounding."""

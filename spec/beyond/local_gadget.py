@@ -231,6 +231,7 @@ def identity(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
     covers=NONLINEAR_PIECE, instances=lambda act: st.tuples(unit_points(), unit_points()),
     status="beyond", expect="counterexample", control_of="local_gadget.identity",
     examples=40, show=_show_xy,
+    refuted_on=("Σ_j λ_j(σ(c+s(x+y+j)) − σ(c+s(x+j)) − σ(c+s(y+j))) = x·y",),
 )
 def leaving_piece_refuted(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
     """The same point check with :func:`breakpoint_gadget`."""
@@ -301,6 +302,7 @@ def identity_random_pieces(inst: tuple[list[Piece], fmpq, fmpq]) -> Evidence:
     instances=st.tuples(random_pieces(), unit_points(), unit_points()),
     status="beyond", expect="counterexample",
     control_of="local_gadget.identity_random_pieces", examples=30, show=_show_pieces,
+    refuted_on=("Σ_j λ_j(σ(c+s(x+y+j)) − σ(c+s(x+j)) − σ(c+s(y+j))) = x·y",),
 )
 def leaving_piece_random_refuted(inst: tuple[list[Piece], fmpq, fmpq]) -> Evidence:
     ps, x, y = inst

@@ -70,7 +70,7 @@ def refused_off_zero(act: Activation, q: fmpq) -> Evidence:
     "refusal is not observed",
     covers=TRANSCENDENTAL_RATIONAL_AT_0, instances=lambda act: st.just(fmpq(0)),
     status="beyond", expect="counterexample", control_of="outside.refused_off_zero",
-    examples=1,
+    examples=1, refuted_on=("σ(q) is refused",),
 )
 def refused_at_zero_refuted(act: Activation, q: fmpq) -> Evidence:
     return check_refused(act, q)

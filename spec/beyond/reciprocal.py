@@ -134,6 +134,8 @@ def identity(x: fmpq) -> Evidence:
     "Negative control: without the − x, 1/(1/x − 1/(x+1)) = x² is refuted",
     instances=_points_off_poles(), status="beyond", expect="counterexample",
     control_of="reciprocal.identity", prover=lambda: _prove_r(drop_minus_x=True), examples=30,
+    refuted_on=("the numerator of 1/(1/x − 1/(x+1)) − x − x² is the zero",
+                "1/(1/x − 1/(x+1)) − x = x²",),
 )
 def dropped_x_refuted(x: fmpq) -> Evidence:
     return _check_r(x, drop_minus_x=True)
@@ -373,6 +375,7 @@ def multiplication(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
     covers=RECIPROCAL, instances=lambda act: st.tuples(_pole_points(), _pole_points()),
     status="beyond", expect="counterexample", control_of="reciprocal.multiplication",
     examples=30, show=_show_xy,
+    refuted_on=("the reciprocal network computes x·y with every σ argument off",),
 )
 def unshifted_refuted(act: Activation, inst: tuple[fmpq, fmpq]) -> Evidence:
     x, y = inst
@@ -413,6 +416,7 @@ def multiplication_random_moebius(inst: tuple[FormActivation, fmpq, fmpq]) -> Ev
     instances=st.tuples(reciprocal_forms(), _pole_points(), _pole_points()), status="beyond",
     expect="counterexample", control_of="reciprocal.multiplication_random_moebius",
     examples=30, show=_show_m,
+    refuted_on=("the reciprocal network computes x·y with every σ argument off",),
 )
 def unshifted_random_moebius_refuted(inst: tuple[FormActivation, fmpq, fmpq]) -> Evidence:
     sigma, x, y = inst

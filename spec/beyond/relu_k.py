@@ -103,6 +103,7 @@ def identity(inst: tuple[int, fmpq]) -> Evidence:
     "Negative control: the wrong sign, ReLU(t)^k − (−1)^k·ReLU(−t)^k = t^k, is refuted",
     instances=_instances(), status="beyond", expect="counterexample",
     control_of="relu_k.identity", examples=40, show=_show,
+    refuted_on=("ReLU(t)^k + (−1)^k·ReLU(−t)^k = t^k",),
 )
 def wrong_sign_refuted(inst: tuple[int, fmpq]) -> Evidence:
     k, t = inst

@@ -276,7 +276,8 @@ def splittable_iff_zero_loss(_: None) -> Evidence:
 @claim(REF, "Negative control: labelling a non-splittable instance (the Fano plane) "
        "splittable breaks 'splittable ⇔ loss 0'",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.splittable_iff_zero_loss")
+       control_of="relu_np_hardness.splittable_iff_zero_loss",
+       refuted_on=("splittable ⇔ the decider finds loss 0",))
 def non_splitting_labelled_splittable_refuted(_: None) -> Evidence:
     outs = _decide_all()
     return _iff_check(outs, [o.split is not None or o.inst == FANO for o in outs])
@@ -327,12 +328,13 @@ def yes_witness_verified(_: None) -> Evidence:
 @claim(REF, "Negative control: the splitting's θ with one weight (x_i → h_k, i ∈ S_k) set to "
        "0 is rejected by Theorem E.2's verifier",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.yes_witness_verified")
+       control_of="relu_np_hardness.yes_witness_verified",
+       refuted_on=("Theorem E.2's verifier accepts θ with loss 0",))
 def changed_weight_refuted(_: None) -> Evidence:
     return _witness_check(change=True)
 
 
-def _certificate_check(perturb: bool) -> Evidence:
+def _certificate_check(perturb: bool, drop: bool = False) -> Evidence:
     total = 0
     for o in _decide_all():
         if o.split is not None:
@@ -340,6 +342,9 @@ def _certificate_check(perturb: bool) -> Evidence:
         ref = o.decision.refutation
         check(ref is not None, "a NO answer carries a refutation", instance=o.inst.show())
         assert ref is not None
+        if drop and ref.certificates:  # the first prefix left uncertified
+            ref = type(ref)(ref.order, ref.kept, ref.dropped, ref.certificates[1:],
+                            ref.groups)
         if perturb:
             prefix, cert = ref.certificates[0]
             j = next(i for i, v in enumerate((*cert.y, *cert.z)) if v != 0)
@@ -381,9 +386,19 @@ def no_certificates_check(_: None) -> Evidence:
 
 @claim(REF, "Negative control: one Farkas multiplier changed (+1) is rejected by the checker",
        instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
-       control_of="relu_np_hardness.no_certificates_check")
+       control_of="relu_np_hardness.no_certificates_check",
+       refuted_on=("every Farkas certificate checks and the certified prefixes",))
 def changed_multiplier_refuted(_: None) -> Evidence:
     return _certificate_check(perturb=True)
+
+
+@claim(REF, "Negative control: a NO answer's refutation with one prefix certificate left out "
+       "is rejected (the certified prefixes no longer cover every pattern)",
+       instances=st.just(None), status=BEYOND, examples=1, expect="counterexample",
+       control_of="relu_np_hardness.no_certificates_check",
+       refuted_on=("every Farkas certificate checks and the certified prefixes cover",))
+def uncovered_prefix_refuted(_: None) -> Evidence:
+    return _certificate_check(perturb=False, drop=True)
 
 
 _OUT_WEIGHTS = ((fmpq(-1), fmpq(-1)), (fmpq(-2), fmpq(-1, 3)), (fmpq(-5, 2), fmpq(-7)))
@@ -424,6 +439,63 @@ def fixed_output_step_cited(_: None) -> Evidence:
        "Negative control: without the origin sample (label 1) some NO instance admits a "
        "zero-loss θ (b_k < 0 lets a monochromatic set stay positive)",
        instances=st.just(None), status="cited", examples=1, expect="counterexample",
-       control_of="relu_np_hardness.fixed_output_step_cited")
+       control_of="relu_np_hardness.fixed_output_step_cited",
+       refuted_on=("no zero-loss θ with these negative output weights",))
 def without_origin_refuted(_: None) -> Evidence:
     return _cited_check(origin=False)
+
+
+# --------------------------------------------------------------------------- hand-made
+
+
+def _line_problem(labels: Sequence[tuple[int, int]]) -> Problem:
+    """One input x, the ReLU output o = ReLU(w·x + b) (w, b free), samples (x, y)."""
+    net = Network({"x": None, "o": RELU}, [Edge("x", "o", fmpq(0), fmpq(0))], outputs=["o"],
+                  inputs=["x"])
+    return Problem(net, (True,), (True,),
+                   tuple(Sample({"x": fmpq(x)}, (fmpq(y),)) for x, y in labels))
+
+
+#: (samples, zero loss attainable?), by hand: (1, 1) and (2, 2) force w = 1, b = 0, so the
+#: label-0 sample at x = −1 has u = −1 < 0 (ReLU gives 0: YES, but only with u < 0), and the
+#: label 1 there is unattainable (NO).  The label-0 samples come first: the decider stops at
+#: the first point of zero loss, so rows of a sample searched last may never be used.
+HAND_PROBLEMS: tuple[tuple[tuple[tuple[int, int], ...], bool], ...] = (
+    (((-1, 0), (1, 1), (2, 2)), True),
+    (((-1, 1), (1, 1), (2, 2)), False),
+    (((-3, 0), (0, 0), (1, 1), (2, 2)), True),
+)
+
+
+def _hand_check(table: Sequence[tuple[tuple[tuple[int, int], ...], bool]]) -> Evidence:
+    for data, answer in table:
+        prob = _line_problem(data)
+        d = decide(prob)
+        check_eq(d.feasible, answer, "the decider's answer = the hand-computed answer",
+                 samples=data)
+        if d.feasible:
+            assert d.witness is not None
+            w, b = d.witness
+            check(all(max(w * x + b, fmpq(0)) == y for x, y in data),
+                  "the decider's witness has zero loss", samples=data, w=w, b=b)
+        else:
+            assert d.refutation is not None
+            check(check_refutation(prob, d.refutation), "the refutation checks", samples=data)
+    return Evidence.of(problems=len(table))
+
+
+@claim(REF, "The exact decider on hand-made one-unit problems o = ReLU(w·x + b): zero loss "
+       "is attainable exactly when the hand computation says so, including a label-0 sample "
+       "that forces u < 0 (not u = 0) behind the output ReLU",
+       instances=st.just(None), status=BEYOND, examples=1)
+def decider_hand_problems(_: None) -> Evidence:
+    return _hand_check(HAND_PROBLEMS)
+
+
+@claim(REF, "Negative control: the table with the first answer flipped disagrees with the "
+       "decider", instances=st.just(None), status=BEYOND, examples=1,
+       expect="counterexample", control_of="relu_np_hardness.decider_hand_problems",
+       refuted_on=("the decider's answer = the hand-computed answer",))
+def decider_hand_answer_flipped_refuted(_: None) -> Evidence:
+    (data, answer), *rest = HAND_PROBLEMS
+    return _hand_check(((data, not answer), *rest))

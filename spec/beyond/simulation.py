@@ -171,6 +171,7 @@ def simulates(act: Activation, slp: SLP) -> Evidence:
     "reciprocal squaring without the shift) the network does not reproduce the gate values",
     covers=GADGET_BEYOND, instances=lambda act: _hard_bn_slps(), status="beyond",
     expect="counterexample", control_of="simulation.simulates", examples=15, show=_show,
+    refuted_on=("the compiled network reproduces every gate value",),
 )
 def unscaled_refuted(act: Activation, slp: SLP) -> Evidence:
     return simulate(slp, act, planted="leave_piece")
@@ -203,6 +204,7 @@ def named_simulate(inst: tuple[str, SLP]) -> Evidence:
     instances=st.tuples(st.sampled_from(NAMED), _hard_bn_slps()), status="beyond",
     expect="counterexample", control_of="simulation.named_simulate", examples=15,
     show=_show_named,
+    refuted_on=("the compiled network reproduces every gate value",),
 )
 def named_unscaled_refuted(inst: tuple[str, SLP]) -> Evidence:
     return simulate(inst[1], parse_activation(inst[0]), planted="leave_piece")

@@ -357,6 +357,7 @@ def _symmetries_sign_error(sigma: Activation) -> list[tuple[fmpq, fmpq]]:
     instances=st.tuples(_symmetric_polynomials(off_centre=True), st.just([])),
     expect="counterexample", control_of="slp_network.sigma_symmetries_random", examples=10,
     show=lambda i: f"sigma = {i[0].name}",
+    refuted_on=("σ-symmetries vs sympy.solve",),
 )
 def symmetry_sign_error_refuted(inst: tuple[Polynomial, list[tuple[fmpq, fmpq]]]) -> Evidence:
     sigma, probes = inst
@@ -415,6 +416,7 @@ def sigma_edge_forcing(act: Activation, inst: tuple[SLP, int, tuple[fmpq, fmpq]]
                                     st.tuples(rationals(4), st.just(fmpq(0)))),
     expect="counterexample", control_of="slp_network.sigma_edge_forcing", examples=20,
     show=_show_slp,
+    refuted_on=("(w, b) passes the σ-templates of its edge iff σ(w z + b) ≡ σ(z)",),
 )
 def single_tau_template_refuted(act: Activation,
                                 inst: tuple[SLP, int, tuple[fmpq, fmpq]]) -> Evidence:
@@ -460,6 +462,7 @@ def identity_edge_forcing(act: Activation, inst: tuple[SLP, int, fmpq, bool]) ->
     "detected: only bias sums are forced",
     covers=NONLINEAR_POLYNOMIAL, instances=_id_edge_inst, expect="counterexample",
     control_of="slp_network.identity_edge_forcing", examples=10, show=_show_slp,
+    refuted_on=("some forcing sample fails",),
 )
 def bias_shift_refuted(act: Activation, inst: tuple[SLP, int, fmpq, bool]) -> Evidence:
     slp, pick, delta, _ = inst
@@ -618,6 +621,7 @@ def claim_b1_xu_zero(inst: tuple[Polynomial, SLP, list[int], fmpq]) -> Evidence:
     "with zero loss on 𝒟_a and a σ-reflection gives f^U = σ(x_U − f^L) ≠ σ(f^L) when x_U ≠ 0",
     instances=_reflection_family(), status="erratum", expect="counterexample",
     control_of="slp_network.claim_b1_xu_zero", examples=10, show=_show_family,
+    refuted_on=("f^U_θ(x) = σ(f^L_θ(x)) at x with x_U ≠ 0",),
 )
 def claim_b1_every_input_erratum(inst: tuple[Polynomial, SLP, list[int], fmpq]) -> Evidence:
     """The premise (zero auxiliary loss) is verified exactly before the conclusion is tested
@@ -736,6 +740,7 @@ def _without_identity_templates(act: Activation, slp: SLP) -> list[Template]:
     instances=lambda act: st.sampled_from(_slps_up_to(EXHAUSTIVE_LENGTH)),
     expect="counterexample", control_of="slp_network.zero_loss_solved_exhaustive",
     examples=5, show=_show_slp,
+    refuted_on=("the forcing samples pin the in-edge weights and the bias sum at",),
 )
 def zero_loss_without_identity_templates_refuted(act: Activation, slp: SLP) -> Evidence:
     return check_zero_loss_solved(act, slp, _without_identity_templates(act, slp))
@@ -748,6 +753,7 @@ def zero_loss_without_identity_templates_refuted(act: Activation, slp: SLP) -> E
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _with_product(_small_slps(5)),
     expect="counterexample", control_of="slp_network.zero_loss_solved_random", examples=4,
     show=_show_slp,
+    refuted_on=("the forcing samples pin the in-edge weights and the bias sum at",),
 )
 def zero_loss_random_without_identity_templates_refuted(act: Activation, slp: SLP) -> Evidence:
     return check_zero_loss_solved(act, slp, _without_identity_templates(act, slp))

@@ -480,6 +480,7 @@ def templates_realized(act: Activation, slp: SLP) -> Evidence:
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _with_product(_small_slps(3)),
     expect="counterexample", control_of="slp_network.templates_realized", examples=5,
     show=_show_slp,
+    refuted_on=("f_{θ∗}(x(y, ỹ)) = y at every vertex",),
 )
 def template_without_bias_refuted(act: Activation, slp: SLP) -> Evidence:
     return _check_realized(build_instance(compile_slp(slp, act), 0), forget_bias=True)
@@ -537,6 +538,7 @@ class _WrongSigmaTemplates(ERMInstance):
         lambda p: st.tuples(p[0], st.just(p[1][1]), st.just(p[1][2]), st.just(p[1][3]))),
     expect="counterexample", control_of="slp_network.theta_star_loss", examples=5,
     show=_show_slp,
+    refuted_on=("θ∗ has zero loss on every forcing sample",),
 )
 def wrong_sigma_template_refuted(act: Activation, inst: tuple[SLP, int, int, int]) -> Evidence:
     slp, j, a, b = inst
@@ -614,6 +616,7 @@ def incremental_matches_full(act: Activation,
     covers=NONLINEAR_POLYNOMIAL, instances=_perturbed, status="definition",
     expect="counterexample", control_of="slp_network.incremental_matches_full", examples=5,
     show=_show_slp,
+    refuted_on=("incremental values = full forward pass",),
 )
 def incremental_one_level_refuted(act: Activation,
                                   inst: tuple[SLP, list[tuple[int, fmpq, fmpq]]]) -> Evidence:
@@ -662,6 +665,7 @@ def random_sigma_instance(inst: tuple[Polynomial, SLP, int]) -> Evidence:
                         st.integers(-4, 20)),
     expect="counterexample", control_of="slp_network.random_sigma_instance", examples=10,
     show=_show_sigma_slp,
+    refuted_on=("f^{v2}(a0·e_v0) = a2",),
 )
 def random_sigma_dropped_u3_refuted(inst: tuple[Polynomial, SLP, int]) -> Evidence:
     sigma, slp, j = inst

@@ -539,6 +539,7 @@ def simulates(act: Activation, slp: SLP) -> Evidence:
     instances=lambda act: st.tuples(st.sampled_from(["mul", "square"]),
                                     rationals(6, nonzero=True)),
     expect="counterexample", control_of="slp_network.simulates", examples=8,
+    refuted_on=("the gate certificate is accepted",),
 )
 def perturbed_gate_certificate_refuted(act: Activation, inst: tuple[str, fmpq]) -> Evidence:
     """:func:`checkers.certificates.perturbed` moves the first constant other than 0, 1."""
@@ -555,6 +556,7 @@ def perturbed_gate_certificate_refuted(act: Activation, inst: tuple[str, fmpq]) 
     "network no longer simulates P",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _with_product(_small_slps(5)),
     expect="counterexample", control_of="slp_network.simulates", examples=20, show=_show_slp,
+    refuted_on=("f^{v2}(a0·e_v0) = a2",),
 )
 def dropped_u3_refuted(act: Activation, slp: SLP) -> Evidence:
     c = compile_slp(slp, act)
@@ -645,6 +647,7 @@ def counts(act: Activation, slp: SLP) -> Evidence:
     "per ±) miss the merged parallel edges of repeated operands",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _small_slps(6),
     expect="counterexample", control_of="slp_network.counts", examples=20, show=_show_slp,
+    refuted_on=("|V|, |E|, depth vs the formulas",),
 )
 def unmerged_counts_refuted(act: Activation, slp: SLP) -> Evidence:
     c = compile_slp(slp, act)

@@ -447,6 +447,7 @@ def app_c_identity(act: Activation, inst: IdInst) -> Evidence:
     "(id'(z) + 1 = 2) breaks ∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P",
     covers=NONLINEAR_POLYNOMIAL, instances=_id_inst, expect="counterexample",
     control_of="gradient.app_c_identity", examples=12, show=_SHOW_ID,
+    refuted_on=("∂L/∂w_e∗ = B(w·n_P + a0)·n_P (backprop)",),
 )
 def app_c_wrong_output_derivative_refuted(act: Activation, inst: IdInst) -> Evidence:
     return _check_app_c(act, inst, planted=True)
@@ -515,6 +516,7 @@ def app_c_gradient_formula(inst: tuple[fmpq, fmpq, fmpq, int, fmpq]) -> Evidence
     "Negative control: the gradient without the factor n_P, B(w_e∗·n_P + a0), is not ∂L/∂w_e∗",
     instances=_FORMULA_INST, expect="counterexample",
     control_of="gradient.app_c_gradient_formula", examples=10,
+    refuted_on=("∂L/∂w_e∗ = B(w_e∗·n_P + a0)·n_P: equal to the exact central",),
 )
 def app_c_gradient_formula_planted_refuted(inst: tuple[fmpq, fmpq, fmpq, int, fmpq]
                                            ) -> Evidence:
@@ -531,6 +533,7 @@ def app_c_gradient_formula_planted_refuted(inst: tuple[fmpq, fmpq, fmpq, int, fm
                         st.integers(1, 3), rationals(6)),
     status="erratum", expect="counterexample", control_of="gradient.app_c_identity",
     examples=20, show=_shower("sigma", "P", "B", "w"),
+    refuted_on=("L(θ) = (B/2)(w_e∗·n_P + 1)²",),
 )
 def app_c_loss_formula_erratum(inst: tuple[Activation, SLP, int, fmpq]) -> Evidence:
     """L is computed by forward passes and compared with the paper's formula."""
@@ -608,6 +611,7 @@ def every_partial_matches_reference(
     "disagrees with the Fraction reference on some partial derivative",
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: _tiny(), expect="counterexample",
     control_of="gradient.every_partial_matches_reference", examples=4, show=_SHOW_TINY,
+    refuted_on=("∂L/∂w for ", "∂L/∂b for ",),
 )
 def wrong_sigma_derivative_refuted(
         act: Activation, inst: tuple[SLP, int, fmpq, list[tuple[int, fmpq, fmpq]]]) -> Evidence:

@@ -220,6 +220,7 @@ def posslp_to_promise_sign_repaired(act: Activation, inst: tuple[SLP, int]) -> E
     covers=NONLINEAR_POLYNOMIAL, instances=lambda act: st.tuples(_int_slps(6), st.integers(1, 6)),
     expect="counterexample", control_of="gradient.posslp_to_promise_sign_repaired",
     examples=10, show=_shower("P", "b"),
+    refuted_on=("promise Backprop-Sign answer = PosSLP answer (n_P > 0)",),
 )
 def promise_sign_loss_bug_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_promise(act, inst[0], inst[1], planted=True)
@@ -233,6 +234,7 @@ def promise_sign_loss_bug_refuted(act: Activation, inst: tuple[SLP, int]) -> Evi
     status="erratum", expect="counterexample",
     control_of="gradient.posslp_to_promise_sign_repaired", examples=20,
     show=_shower("sigma", "P", "b"),
+    refuted_on=("|∂L/∂w_e∗(θ∗)| >= b",),
 )
 def unrepaired_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
     """Any P with n_P = 0 gives gradient 0, outside both promise regions."""
@@ -291,6 +293,7 @@ def bitslp_to_backprop_bit_decides(act: Activation, inst: BitInst) -> Evidence:
     "gradient and moves every bit",
     covers=NONLINEAR_POLYNOMIAL, instances=_bit_inst, expect="counterexample",
     control_of="gradient.bitslp_to_backprop_bit_decides", examples=10, show=_SHOW_BIT,
+    refuted_on=("bit of ∂L/∂w_e∗(θ∗) at the reduced index = bit_j(n_P) (BitSLP, reference)",),
 )
 def bit_wrong_output_derivative_refuted(act: Activation, inst: BitInst) -> Evidence:
     return _check_bit(act, inst, planted=True)
@@ -356,6 +359,7 @@ def bounded_variant_shift(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     "bounded-variant gradient and its bits",
     covers=NONLINEAR_POLYNOMIAL, instances=_bounded_inst, expect="counterexample",
     control_of="gradient.bounded_variant_shift", examples=6, show=_SHOW_BOUNDED,
+    refuted_on=("∂L/∂w_e∗(θ∗) = 2^{−m(2^n+1)}·n_P",),
 )
 def bounded_wrong_output_derivative_refuted(act: Activation, inst: tuple[SLP, int]) -> Evidence:
     return _check_bounded(act, inst, planted=True)
@@ -368,6 +372,7 @@ def bounded_wrong_output_derivative_refuted(act: Activation, inst: tuple[SLP, in
     instances=st.tuples(polynomials(2, 3, 3), slps(max_length=3)),
     status="erratum", expect="counterexample", control_of="gradient.bounded_variant_shift",
     examples=10, show=_shower("sigma", "P"),
+    refuted_on=("bit j − ℓ of the gradient = bit_j(n_P)",),
 )
 def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
     """The true position is j − m(2^n + 1) (Lemma A.5's 2^{−m·2^n} and the input's 2^{−m})."""
@@ -389,6 +394,7 @@ def shift_by_l_erratum(inst: tuple[Activation, SLP]) -> Evidence:
     status="erratum", expect="counterexample",
     control_of="gradient.posslp_to_promise_sign_repaired", examples=10,
     show=_shower("sigma", "P", "b"),
+    refuted_on=("|∂L/∂w_e∗(θ∗)| >= b with bounded values",),
 )
 def bounded_promise_erratum(inst: tuple[Activation, SLP, int]) -> Evidence:
     """The gradient is b·2^{−m(2^n+1)}·n_Q: far below b unless |n_Q| >= 2^{m(2^n+1)}, which

@@ -21,38 +21,64 @@ import contextlib
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpz
+from flint import arb, fmpq, fmpz
 
+import checkers.activation_base as base_mod
 import checkers.activation_kinds as kinds_mod
+import checkers.activation_parser as parser_mod
 import checkers.activations as acts_mod
+import checkers.certificates as certs_mod
+import checkers.importers as importers_mod
+import checkers.kernels as kernels_mod
 import checkers.layered as layered_mod
 import checkers.losses as losses_mod
+import checkers.lp as lp_mod
 import checkers.measure as measure_mod
 import checkers.network as network_mod
 import checkers.poly as poly_mod
 import checkers.rationals as rationals_mod
 import checkers.reference as reference_mod
+import checkers.relu_erm as relu_erm_mod
 import checkers.slp as slp_mod
+import checkers.training as training_mod
+import checkers.transcendental as transc_mod
+import spec.beyond.activation_semantics as act_sem
+import spec.beyond.local_gadget as local_gadget
+import spec.beyond.reciprocal as reciprocal
+import spec.beyond.relu_k as relu_k
+import spec.beyond.relu_np_hardness as relu_np
+import spec.beyond.simulation as simulation
 import spec.bit_bounded as bitb
 import spec.bnslp as bnslp
 import spec.definitions as definitions
 import spec.figure1 as figure1
+import spec.figure1_exact as figure1_exact
 import spec.fractional as fractional
 import spec.gadget as gadget
+import spec.investigations as investigations
 import spec.lemma32.forcing as forcing
 import spec.lemma32.instance as l32_instance
 import spec.lemma32.network as l32_network
 import spec.pac as pac
+import spec.pac_learners as pac_learners
 import spec.piecewise as piecewise
 import spec.remarks_b as remarks_b
+import spec.sizes as sizes
 import spec.subset_sum as subset_sum
 import spec.theorem11 as theorem11
 import spec.theorem13.backprop as backprop
 import spec.theorem13.reductions as reductions
+import spec.theorem14 as theorem14
 import spec.theorem_e2.gradient_steps as gd
 import spec.theorem_e2.verifier as verifier
+from checkers.rationals import fmt
+from checkers.reference import activation_functions
+from spec.beyond._theorem_e2 import Theta
+from spec.claims import as_fraction, check_eq
+from spec.gadget import sigma_polynomial
 from spec.harness.runner import Item, Result, run_item
 
 
@@ -469,6 +495,267 @@ def _phi_in_mass_max_weight(p: Patcher) -> None:
     p.set(bitb, "phi_profile", phi_profile)
 
 
+# --------------------------------------------------------------------------- added by census
+
+
+def _breakpoint_right_piece(p: Patcher) -> None:
+    """``_Piecewise._index`` with ``<=``: a breakpoint evaluated on the piece to its right."""
+    def _index(self: Any, z: fmpq) -> int:
+        return sum(1 for t in self.breakpoints if t <= z)
+    p.set(base_mod._Piecewise, "_index", _index)
+
+
+def _leaky_shared_slope_on_positive_side(p: Patcher) -> None:
+    def apply_shared(self: Any, nums: Any, den: fmpz) -> Any:
+        a, b = self.slope.p, self.slope.q
+        return [n * a if n > 0 else n * b for n in nums], den * b
+    p.set(kinds_mod.LeakyReLU, "apply_shared", apply_shared)
+
+
+def _sigmoid_derivative_sign(p: Patcher) -> None:
+    """σ'(x) = ¼ + tanh²(x/2)/4 for |x| < 1 (the sign of the tanh² term flipped)."""
+    orig = transc_mod._derivative
+
+    def _derivative(name: str, q: fmpq) -> Any:
+        if name == "sigmoid" and abs(q) < 1:
+            x = arb(q)
+            return transc_mod._QUARTER, ((x / 2).tanh() ** 2) / 4
+        return orig(name, q)
+    p.set(transc_mod, "_derivative", _derivative)
+
+
+def _invertibility_diagonal_only(p: Patcher) -> None:
+    """The inverse certificate's checker compares only the diagonal of A·B with 1."""
+    def check(self: Any) -> None:
+        a, b = self.matrix, self.inverse
+        n = len(a)
+        for x, y, which in ((a, b, "A·B"), (b, a, "B·A")):
+            for i in range(n):
+                s = sum((x[i][k] * y[k][i] for k in range(n)), Fraction(0))
+                if s != 1:
+                    raise certs_mod.CertificateRejected(f"{self.name}: ({which})[{i}][{i}] ≠ 1")
+    p.set(certs_mod.Invertibility, "check", check)
+
+
+def _farkas_equality_sign(p: Patcher) -> None:
+    """An equality row's multiplier z carried with the wrong sign (max(−z, 0) on a·x ≤ c)."""
+    orig = lp_mod.farkas_certificate
+
+    def farkas_certificate(sys: Any, mult: Any, **kw: Any) -> Any:
+        return orig(sys, lp_mod.Multipliers(mult.y, tuple(-v for v in mult.z)), **kw)
+    for mod in (lp_mod, relu_np):
+        p.set(mod, "farkas_certificate", farkas_certificate)
+
+
+def _output_relu_zero_label_as_equality(p: Patcher) -> None:
+    """Zero loss at a label-0 sample behind an output ReLU read as u = 0 (not u ≤ 0)."""
+    orig = relu_erm_mod.case_rows
+
+    def case_rows(prob: Any, sample: Any, pattern: Any) -> Any:
+        rows = orig(prob, sample, pattern)
+        if not (prob.output_relu and prob.loss == "square" and sample.y[0] == 0):
+            return rows
+        return relu_erm_mod.Rows(rows.A[:-1], rows.b[:-1], (*rows.A_eq, rows.A[-1]),
+                                 (*rows.b_eq, rows.b[-1]))
+    p.set(relu_erm_mod, "case_rows", case_rows)
+
+
+def _refutation_accepts_uncovered(p: Patcher) -> None:
+    """The refutation checker accepts a full pattern combination no certificate covers."""
+    def check_refutation(prob: Any, ref: Any) -> bool:
+        certs = dict(ref.certificates)
+        n = len(prob.data)
+
+        def covered(prefix: tuple[Any, ...]) -> bool:
+            if prefix in certs:
+                return bool(lp_mod.check_farkas(relu_erm_mod.prefix_rows(
+                    prob, ref.order, prefix).system(prob.nvars), certs[prefix]))
+            if len(prefix) == n:
+                return True
+            return all(covered((*prefix, q)) for q in ref.kept[ref.order[len(prefix)]]
+                       if relu_erm_mod.canonical((*prefix, q), ref.groups))
+        return orig(prob, ref) or (all(ref.kept) and covered(()))
+    orig = relu_erm_mod.check_refutation
+    for mod in (relu_erm_mod, relu_np):
+        p.set(mod, "check_refutation", check_refutation)
+
+
+def _decimal_exponent_sign(p: Patcher) -> None:
+    """A decimal's exponent read without its sign (``1e-3`` as 1000)."""
+    orig = parser_mod._decimal
+
+    def _decimal(text: str) -> fmpq:
+        return orig(text.replace("e-", "e"))
+    p.set(parser_mod, "_decimal", _decimal)
+
+
+def _smt_farkas_non_strict(p: Patcher) -> None:
+    """The SMT text of a Farkas certificate asks only yᵀb <= 0 (a weaker statement)."""
+    orig = kernels_mod.to_smt
+
+    def to_smt(cert: Any) -> str:
+        text = orig(cert)
+        if isinstance(cert, certs_mod.Farkas):
+            i = text.rindex("(< ")
+            text = text[:i] + "(<= " + text[i + 3:]
+        return text
+    p.set(kernels_mod, "to_smt", to_smt)
+
+
+def _farkas_check_non_strict(p: Patcher) -> None:
+    """The Python Farkas checker accepts yᵀb <= 0."""
+    def check(self: Any) -> None:
+        if any(v < 0 for v in self.y):
+            raise certs_mod.CertificateRejected(f"{self.name}: a multiplier is negative")
+        m, n = len(self.a), len(self.a[0]) if self.a else 0
+        for j in range(n):
+            if sum((self.y[i] * self.a[i][j] for i in range(m)), Fraction(0)):
+                raise certs_mod.CertificateRejected(f"{self.name}: yᵀA ≠ 0")
+        if sum((y * b for y, b in zip(self.y, self.b, strict=True)), Fraction(0)) > 0:
+            raise certs_mod.CertificateRejected(f"{self.name}: yᵀb > 0")
+    p.set(certs_mod.Farkas, "check", check)
+
+
+def _witness_member_weight_one(p: Patcher) -> None:
+    """θ from a splitting with weight 1 (not 2) on x_i → h_k for i ∈ S_k."""
+    orig = relu_np.witness
+
+    def witness(inst: Any, split: Any) -> Any:
+        th = orig(inst, split)
+        return Theta(tuple(fmpq(1) if w == 2 else w for w in th.weights), th.biases)
+    p.set(relu_np, "witness", witness)
+
+
+def _exact_float_via_float32(p: Patcher) -> None:
+    """A float64 weight narrowed to float32 before the exact conversion."""
+    import numpy as np
+
+    orig = importers_mod.exact_float
+    f = _result_map(lambda v: float(np.float32(v)), orig)
+    for mod in (importers_mod, figure1_exact):
+        p.set(mod, "exact_float", f)
+
+
+def _training_drops_bias_update(p: Patcher) -> None:
+    def apply_gradient(net: Any, grad_w: Any, grad_b: Any, eta: fmpq) -> Any:
+        return net.with_params([w - eta * d for w, d in zip(net.weights, grad_w, strict=True)],
+                               list(net.biases))
+    p.set(training_mod, "apply_gradient", apply_gradient)
+
+
+def _figure1_mse_scale_one_over_b(p: Patcher) -> None:
+    """The averaged MSE's gradient scaled by 1/B (the engine's ½ forgotten), not 2/B."""
+    def exact_point(depth: int, act: Any, seed: int = 0, setup: Any = None) -> Any:
+        pt = orig(depth, act, seed, setup)
+        wrong = pt.norm_sq / 4
+        lo, hi = figure1_exact.certified_log10_sqrt(wrong)
+        return dataclasses.replace(pt, norm_sq=wrong, log10_lo=lo, log10_hi=hi)
+    orig = figure1_exact.exact_point
+    p.set(figure1_exact, "exact_point", exact_point)
+
+
+def _lambda_bound_binomials_short(p: Patcher) -> None:
+    """B_λ's determinant formula with Π_q C(μ, q) one factor short (C(μ, 1) = μ left out)."""
+    orig = sizes.lambda_bound
+
+    def lambda_bound(sigma: Any, *, drop_factorials: bool = False) -> Any:
+        lb = orig(sigma, drop_factorials=drop_factorials)
+        mu = int(sigma_polynomial(sigma).degree())
+        det = lb.det_formula // mu if mu > 1 else lb.det_formula
+        return dataclasses.replace(lb, det_formula=det)
+    p.set(sizes, "lambda_bound", lambda_bound)
+
+
+def _metered_step_keeps_biases(p: Patcher) -> None:
+    orig = theorem14.metered_step
+
+    def metered_step(net: Any, data: Any, loss: Any, eta: fmpq, **kw: Any) -> Any:
+        return dataclasses.replace(orig(net, data, loss, eta, **kw), biases=tuple(net.biases))
+    p.set(theorem14, "metered_step", metered_step)
+
+
+def _pair_game_failure_over_q_plus_2(p: Patcher) -> None:
+    """A hypothesis's error counted over q + 2 points instead of the q + 1 of 𝒳_q."""
+    orig = pac_learners.pair_game
+
+    def pair_game(q: int, m: int, bits: Any, eps: fmpq) -> Any:
+        # wrong/(q + 2) > ε  ⇔  wrong/(q + 1) > ε·(q + 2)/(q + 1)
+        return orig(q, m, bits, eps * fmpq(q + 2, q + 1))
+    p.set(pac_learners, "pair_game", pair_game)
+
+
+def _bias_split_same_edge(p: Patcher) -> None:
+    """Claim B.1's bias split moved between an edge and itself (index slip: θ∗ unchanged)."""
+    def bias_split(c: Any, delta: int = 1) -> Any:
+        a = c.network.arch
+        for v in range(len(a.nodes)):
+            act = a.acts[v]
+            if len(a.in_edges[v]) >= 2 and (act is None or act.traits.kind == "identity"):
+                e1 = e2 = a.in_edges[v][0]
+                th = c.theta_star
+                return (th.replace(e1, bias=th.biases[e1] + delta)
+                        .replace(e2, bias=th.biases[e2] - delta))
+        return None
+    p.set(investigations, "bias_split", bias_split)
+
+
+def _compare_value_only(p: Patcher) -> None:
+    """The semantics check compares values only (the derivative comparison forgotten)."""
+    def _compare(act: Any, zs: Any, value: Any, derivative: Any) -> None:
+        f, _ = activation_functions(act.describe())
+        for z in zs:
+            check_eq(as_fraction(value(z)), f(as_fraction(z)),
+                             "value equals the reference", x=fmt(z))
+    p.set(act_sem, "_compare", _compare)
+
+
+def _window_twice_as_wide(p: Patcher) -> None:
+    """The local gadget's window scale s = (hi − lo)/(μ + 4): twice too wide, it leaves the
+    piece."""
+    def choose_window(lo: Any, hi: Any, mu: int) -> tuple[fmpq, fmpq]:
+        if lo is not None and hi is not None:
+            s = (hi - lo) / (mu + 4)
+            return (lo + hi) / 2 - s * fmpq(mu, 2), s
+        return orig(lo, hi, mu)
+    orig = local_gadget.choose_window
+    p.set(local_gadget, "choose_window", choose_window)
+
+
+def _power_lambdas_unshifted(p: Patcher) -> None:
+    """Lemma 3.1's λ for (U + h)^(k²) computed for U^(k²) (the shift forgotten)."""
+    p.wrap(reciprocal, "power_lambdas", lambda f: lambda k, shift: f(k, fmpq(0)))
+
+
+def _relu_k_second_unit_unnegated(p: Patcher) -> None:
+    """x → B with weight +1: B = σ(x) instead of σ(−x)."""
+    def relu_k_network(act: Any, k: int) -> Any:
+        if not isinstance(act, acts_mod.Activation):
+            return None
+        sign = 1 if k % 2 == 0 else -1
+        e = network_mod.Edge.of
+        return network_mod.Network(
+            {"x": None, "A": act, "B": act, "out": acts_mod.IDENTITY},
+            [e("x", "A", 1), e("x", "B", 1), e("A", "out", 1), e("B", "out", sign)],
+            outputs=["out"])
+    p.set(relu_k, "relu_k_network", relu_k_network)
+
+
+def _local_multiply_u3_on_x(p: Patcher) -> None:
+    """The gadget's third unit fed x instead of y: σ(c + s(x + j)) twice."""
+    def _local_multiply(b: Any, name: str, x: str, y: str, g: Any) -> str:
+        terms: list[tuple[str, fmpq]] = []
+        for j, lj in enumerate(g.lam):
+            if lj == 0:
+                continue
+            cj = g.c + g.s * j
+            u1 = b.unit(f"{name}.U1_{j}", [(x, g.s), (y, g.s)], cj)
+            u2 = b.unit(f"{name}.U2_{j}", [(x, g.s)], cj)
+            u3 = b.unit(f"{name}.U3_{j}", [(x, g.s)], cj)
+            terms += [(u1, lj), (u2, -lj), (u3, -lj)]
+        return str(b.affine(name, terms))
+    p.set(simulation, "_local_multiply", _local_multiply)
+
+
 # --------------------------------------------------------------------------- the registry
 
 PLANTS: tuple[Plant, ...] = (
@@ -625,4 +912,91 @@ PLANTS: tuple[Plant, ...] = (
     Plant("phi_in_mass_max_weight", "spec/bit_bounded.py", "bound missing a term",
           "the Remark 1.5 in-mass A taken as the largest |w| instead of the sum over in-edges",
           _phi_in_mass_max_weight, (("bit_bounded.sizes_capped", PHI),), examples=100),
+    # added with the census of issue 21 (every module of checkers/ and spec/ has a plant)
+    Plant("breakpoint_right_piece", "checkers/activation_base.py", "convention flipped",
+          "a breakpoint evaluated on the piece to its right (pieces are (t_i, t_(i+1)])",
+          _breakpoint_right_piece,
+          (("activation_semantics.piecewise_polynomial_matches_reference", None),
+           ("engine.dag_matches_reference", PWL))),
+    Plant("leaky_shared_slope_swapped", "checkers/activation_kinds.py", "fast path",
+          "leaky_relu's shared-denominator path applies the slope to the positive side",
+          _leaky_shared_slope_on_positive_side,
+          (("engine.layered_matches_dag", LEAKY),)),
+    Plant("sigmoid_derivative_sign", "checkers/transcendental.py", "sign",
+          "sigmoid'(x) = ¼ + tanh²(x/2)/4 near 0 (sign of the tanh² term)",
+          _sigmoid_derivative_sign,
+          (("activation_semantics.rounded_inexact_matches_reference", None),)),
+    Plant("invertibility_diagonal_only", "checkers/certificates.py", "checker too weak",
+          "the inverse certificate's checker compares only the diagonal of A·B with 1",
+          _invertibility_diagonal_only,
+          (("gadget.perturbed_inverse_certificate_refuted", X2),
+           ("gadget.inverse_checker_rejects_every_entry", X2))),
+    Plant("farkas_equality_sign", "checkers/lp.py", "sign",
+          "an equality row's Farkas multiplier z carried with the wrong sign",
+          _farkas_equality_sign,
+          (("relu_np_hardness.splittable_iff_zero_loss", None),)),
+    Plant("output_relu_zero_label_equality", "checkers/relu_erm.py", "comparison",
+          "zero loss at a label-0 sample behind the output ReLU read as u = 0, not u ≤ 0",
+          _output_relu_zero_label_as_equality,
+          (("relu_np_hardness.decider_hand_problems", None),
+           ("relu_np_hardness.splittable_iff_zero_loss", None))),
+    Plant("refutation_accepts_uncovered", "checkers/relu_erm.py", "checker too weak",
+          "the refutation checker accepts a pattern combination no certificate covers",
+          _refutation_accepts_uncovered,
+          (("relu_np_hardness.uncovered_prefix_refuted", None),)),
+    Plant("decimal_exponent_sign", "checkers/activation_parser.py", "sign",
+          "a decimal's exponent read without its sign (1e-3 as 1000)", _decimal_exponent_sign,
+          (("engine.activation_language_hand_values", None),)),
+    Plant("smt_farkas_non_strict", "checkers/kernels.py", "kernel text proves less",
+          "the SMT text of a Farkas certificate asks yᵀb <= 0 instead of < 0",
+          _smt_farkas_non_strict,
+          (("engine.certificate_checkers_reject_one_condition", None),)),
+    Plant("farkas_check_non_strict", "checkers/certificates.py", "comparison",
+          "the Python Farkas checker accepts yᵀb <= 0", _farkas_check_non_strict,
+          (("engine.certificate_checkers_reject_one_condition", None),)),
+    Plant("exact_float_via_float32", "checkers/importers.py", "exact-float conversion",
+          "a float64 weight narrowed to float32 before its exact conversion",
+          _exact_float_via_float32, (("figure1.exact_matches_float", None),)),
+    Plant("training_drops_bias_update", "checkers/training.py", "construction",
+          "apply_gradient leaves the biases unchanged", _training_drops_bias_update,
+          (("np_membership.gd_steps_within_bound", RELU),
+           ("np_membership.gd_depth1_linear_in_k", RELU))),
+    Plant("figure1_mse_scale", "spec/figure1_exact.py", "constant",
+          "the averaged MSE's gradient scaled by 1/B instead of 2/B",
+          _figure1_mse_scale_one_over_b, (("figure1.exact_matches_float", None),)),
+    Plant("lambda_bound_binomial_short", "spec/sizes.py", "bound missing a term",
+          "B_λ's determinant formula one binomial factor (C(μ, 1) = μ) short",
+          _lambda_bound_binomials_short,
+          (("sizes.lambda_bits", X3), ("sizes.lambda_bits_random", None))),
+    Plant("metered_step_keeps_biases", "spec/theorem14.py", "construction",
+          "the metered gradient step leaves the biases unchanged", _metered_step_keeps_biases,
+          (("theorem14.gradient_step_operations", RELU),
+           ("theorem14.exact_step_polynomial", RELU))),
+    Plant("pair_game_error_over_q_plus_2", "spec/pac_learners.py", "off by one",
+          "a hypothesis's error counted over q + 2 points instead of |𝒳_q| = q + 1",
+          _pair_game_failure_over_q_plus_2,
+          (("pac.every_deterministic_learner", None), ("pac.randomized_learners", None))),
+    Plant("bias_split_same_edge", "spec/investigations.py", "index slip",
+          "Claim B.1's bias split moved between an edge and itself (θ∗ unchanged)",
+          _bias_split_same_edge, (("investigate.unique_optimum_erratum", None),)),
+    Plant("semantics_value_only", "spec/beyond/activation_semantics.py", "check dropped",
+          "the semantics check compares values only, never derivatives", _compare_value_only,
+          (("activation_semantics.unsquared_quotient_rule_refuted", None),
+           ("activation_semantics.neighbouring_piece_refuted", None))),
+    Plant("witness_member_weight_one", "spec/beyond/relu_np_hardness.py", "construction",
+          "θ from a splitting with weight 1 instead of 2 on the edges of S_k",
+          _witness_member_weight_one, (("relu_np_hardness.yes_witness_verified", None),)),
+    Plant("local_window_twice_as_wide", "spec/beyond/local_gadget.py", "bound missing a term",
+          "the local gadget's window scale without its factor ½: the window leaves the piece",
+          _window_twice_as_wide,
+          (("local_gadget.identity", "hardswish"), ("local_gadget.identity_random_pieces", None))),
+    Plant("power_lambdas_unshifted", "spec/beyond/reciprocal.py", "construction",
+          "Lemma 3.1's λ for (U + h)^(k²) computed for U^(k²)", _power_lambdas_unshifted,
+          (("reciprocal.multiplication", "1/x^2"),)),
+    Plant("relu_k_second_unit_unnegated", "spec/beyond/relu_k.py", "sign",
+          "the second ReLU^k unit fed x instead of −x", _relu_k_second_unit_unnegated,
+          (("relu_k.identity", None),)),
+    Plant("local_multiply_u3_on_x", "spec/beyond/simulation.py", "construction",
+          "the gadget's third unit fed x instead of y", _local_multiply_u3_on_x,
+          (("simulation.simulates", "relu^2"), ("simulation.named_simulate", None))),
 )
