@@ -36,6 +36,7 @@ import checkers.kernels as kernels_mod
 import checkers.layered as layered_mod
 import checkers.losses as losses_mod
 import checkers.lp as lp_mod
+import checkers.matmul as matmul_mod
 import checkers.measure as measure_mod
 import checkers.network as network_mod
 import checkers.poly as poly_mod
@@ -643,10 +644,30 @@ def _training_drops_bias_update(p: Patcher) -> None:
     p.set(training_mod, "apply_gradient", apply_gradient)
 
 
+def _lopsided_columns_transposed(p: Patcher) -> None:
+    """The column-by-column product assembled row for column (a transposition slip)."""
+    from flint import fmpz_mat
+
+    def mat_mul(a: Any, b: Any) -> Any:
+        rows, inner, cols = a.nrows(), a.ncols(), b.ncols()
+        ae, be = a.entries(), b.entries()
+        big = max(matmul_mod._max_bits(ae), matmul_mod._max_bits(be))
+        small = min(matmul_mod._max_bits(ae), matmul_mod._max_bits(be))
+        if inner < 8 or rows * cols < 64 or big < 4000 or big < 16 * max(small, 1):
+            return a * b
+        matmul_mod.LOPSIDED_PRODUCTS.count += 1
+        if rows != cols:
+            return a * b
+        out = [(a * fmpz_mat(inner, 1, be[j::cols])).entries() for j in range(cols)]
+        return fmpz_mat(rows, cols, [out[i][j] for i in range(rows) for j in range(cols)])
+    p.set(layered_mod, "mat_mul", mat_mul)
+
+
 def _figure1_mse_scale_one_over_b(p: Patcher) -> None:
     """The averaged MSE's gradient scaled by 1/B (the engine's ½ forgotten), not 2/B."""
-    def exact_point(depth: int, act: Any, seed: int = 0, setup: Any = None) -> Any:
-        pt = orig(depth, act, seed, setup)
+    def exact_point(depth: int, act: Any, seed: int = 0, setup: Any = None,
+                    **kw: Any) -> Any:
+        pt = orig(depth, act, seed, setup, **kw)
         wrong = pt.norm_sq / 4
         lo, hi = figure1_exact.certified_log10_sqrt(wrong)
         return dataclasses.replace(pt, norm_sq=wrong, log10_lo=lo, log10_hi=hi)
@@ -961,6 +982,10 @@ PLANTS: tuple[Plant, ...] = (
           "apply_gradient leaves the biases unchanged", _training_drops_bias_update,
           (("np_membership.gd_steps_within_bound", RELU),
            ("np_membership.gd_depth1_linear_in_k", RELU))),
+    Plant("lopsided_columns_transposed", "checkers/matmul.py", "fast path",
+          "the column-by-column lopsided product assembled transposed",
+          _lopsided_columns_transposed, (("figure1.paper_scale_matches_float", None),),
+          examples=2),
     Plant("figure1_mse_scale", "spec/figure1_exact.py", "constant",
           "the averaged MSE's gradient scaled by 1/B instead of 2/B",
           _figure1_mse_scale_one_over_b, (("figure1.exact_matches_float", None),)),
