@@ -13,7 +13,8 @@ the huge factor at a time (one row, when the huge factor is on the left): FLINT 
 a matrix by a single column classically, and the column's 64 huge entries stay in cache
 while every row of the small factor meets them (a whole-matrix schoolbook product streams
 the huge factor from memory once per row: about 2.5× slower at 4·10⁵ bits).  Balanced sizes
-go straight to FLINT.  It is the only
+go straight to FLINT; the sizes are screened on the first row and column of each side
+before every entry is read (a wrong guess costs time, never exactness).  It is the only
 place that chooses, so it can be swapped (e.g. for FLINT's own lopsided product, should
 one appear).
 """
@@ -47,7 +48,19 @@ def max_bits(m: fmpz_mat) -> int:
 
 
 def _max_bits(entries: list[fmpz]) -> int:
-    return max((int(abs(v).bit_length()) for v in entries), default=0)
+    return int(max(map(fmpz.bit_length, entries), default=0))  # bit_length ignores the sign
+
+
+def _lopsided(abits: int, bbits: int) -> bool:
+    small, big = min(abits, bbits), max(abits, bbits)
+    return big >= LOPSIDED_MIN_BITS and big >= LOPSIDED_RATIO * max(small, 1)
+
+
+def _sample_bits(m: fmpz_mat) -> int:
+    """The largest bit length in the first row and the first column."""
+    r, c = m.nrows(), m.ncols()
+    return int(max(max((m[0, j].bit_length() for j in range(c)), default=0),
+                   max((m[i, 0].bit_length() for i in range(r)), default=0)))
 
 
 def mat_mul(a: fmpz_mat, b: fmpz_mat) -> fmpz_mat:
@@ -57,10 +70,13 @@ def mat_mul(a: fmpz_mat, b: fmpz_mat) -> fmpz_mat:
         raise ValueError(f"shape mismatch {rows}x{inner} @ {b.nrows()}x{cols}")
     if inner < 8 or rows * cols < 64:
         return a * b
+    # a cheap screen on the first row and column of each side (only speed depends on it):
+    # most products are not lopsided, and reading every entry costs a fifth of a small one
+    if not _lopsided(_sample_bits(a), _sample_bits(b)):
+        return a * b
     ae, be = a.entries(), b.entries()
     abits, bbits = _max_bits(ae), _max_bits(be)
-    small, big = min(abits, bbits), max(abits, bbits)
-    if big < LOPSIDED_MIN_BITS or big < LOPSIDED_RATIO * max(small, 1):
+    if not _lopsided(abits, bbits):
         return a * b
     LOPSIDED_PRODUCTS.count += 1
     if bbits >= abits:  # huge right factor: one column of it at a time stays in cache
