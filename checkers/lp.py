@@ -265,6 +265,21 @@ def _sympy_linprog(c: Sequence[fmpq], A: Sequence[Sequence[fmpq]], b: Sequence[f
     return tuple(fmpq(int(Rational(v).p), int(Rational(v).q)) for v in x)
 
 
+def _constant_system(sys: System) -> tuple[fmpq, ...] | Multipliers:
+    """A system over no variables: ``0 ≤ b`` and ``0 = b_eq``; the empty point, or the
+    Farkas multipliers of the first violated row."""
+    m, k = len(sys.A), len(sys.A_eq)
+    for i, v in enumerate(sys.b):
+        if v < 0:
+            return Multipliers(tuple(fmpq(int(j == i)) for j in range(m)), (fmpq(0),) * k)
+    for i, v in enumerate(sys.b_eq):
+        if v != 0:
+            sign = fmpq(-1) if v > 0 else fmpq(1)
+            return Multipliers((fmpq(0),) * m,
+                               tuple(sign if j == i else fmpq(0) for j in range(k)))
+    return ()
+
+
 def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Multipliers:
     """The same through sympy's rational simplex (x = x⁺ − x⁻; the Farkas multipliers by
     a second LP on the alternative system).  sympy 1.14's ``linprog`` has returned points
@@ -272,6 +287,8 @@ def _solve_sympy(sys: System) -> tuple[fmpq, ...] | Multipliers:
     is why it is not the default; the checks below catch such answers."""
     zero = fmpq(0)
     n = sys.nvars
+    if n == 0:  # no variables (sympy's linprog needs a nonempty objective): read it off
+        return _constant_system(sys)
     split = [(*r, *(-v for v in r)) for r in sys.A]
     split_eq = [(*r, *(-v for v in r)) for r in sys.A_eq]
     x = _sympy_linprog([zero] * 2 * n, split, sys.b, split_eq, sys.b_eq)

@@ -131,3 +131,16 @@ def test_flint_backend_always_answers_with_a_checked_certificate(sys: System) ->
         assert check_witness(sys, r.witness)
     else:
         assert check_farkas(sys, r.farkas)
+
+
+@pytest.mark.parametrize("backend", ["flint", "sympy"])
+def test_a_system_without_variables(backend: str) -> None:
+    """No free variables (every parameter fixed): ``0 ≤ b``, ``0 = b_eq`` read off; sympy's
+    linprog refuses an empty objective, so its backend answers these directly."""
+    from checkers.lp import Feasible, Infeasible, System, solve
+
+    q = fmpq
+    assert isinstance(solve(System(((),), (q(1),), (), (), 0), backend=backend), Feasible)
+    assert isinstance(solve(System(((),), (q(-1),), (), (), 0), backend=backend), Infeasible)
+    assert isinstance(solve(System((), (), ((),), (q(2),), 0), backend=backend), Infeasible)
+    assert isinstance(solve(System((), (), ((),), (q(0),), 0), backend=backend), Feasible)

@@ -58,7 +58,7 @@ from checkers.lp import farkas_certificate
 from checkers.network import Edge, Network, Sample
 from checkers.relu_erm import Decision, Problem, check_refutation, decide, prefix_rows
 from spec.beyond._theorem_e2 import ERMInstance, Theta, verify
-from spec.claims import Certificate, Evidence, Status, check, check_eq, claim
+from spec.claims import Certificate, Evidence, Status, check, check_eq, claim, regime
 
 CLAIM_NAMESPACE = "relu_np_hardness"
 REF = "Beyond the paper: ReLU NP-hardness (Boob–Dey–Lan reduction)"
@@ -499,3 +499,106 @@ def decider_hand_problems(_: None) -> Evidence:
 def decider_hand_answer_flipped_refuted(_: None) -> Evidence:
     (data, answer), *rest = HAND_PROBLEMS
     return _hand_check(((data, not answer), *rest))
+
+
+# --------------------------------------------------------------------------- random problems
+
+_SMALL_Q = st.sampled_from([fmpq(v) for v in (-2, -1, 0, 1, 2)] + [fmpq(1, 2), fmpq(-3, 2)])
+_NONZERO_Q = st.sampled_from([fmpq(v) for v in (-2, -1, 1, 2)] + [fmpq(1, 2), fmpq(-3, 2)])
+
+
+@st.composite
+def small_problems(draw: st.DrawFn) -> Problem:
+    """Random zero-loss questions the decider handles: 1–2 inputs, 1–2 hidden ReLU units,
+    an optional skip edge, output ``relu`` or ``id``, square or hinge loss, 2–3 samples;
+    fixed weights and biases drawn from small rationals (hidden biases nonzero), each edge's
+    weight and bias free or fixed (hidden-to-output weights always fixed)."""
+    from checkers.activations import IDENTITY
+
+    n_in, n_hid = draw(st.integers(1, 2)), draw(st.integers(1, 2))
+    out_relu = draw(st.booleans())
+    acts: dict[str, object] = {f"x{i}": None for i in range(n_in)}
+    acts.update({f"h{k}": RELU for k in range(n_hid)})
+    acts["o"] = RELU if out_relu else IDENTITY
+    edges, free_w, free_b = [], [], []
+    for k in range(n_hid):
+        for i in range(n_in):
+            edges.append(Edge(f"x{i}", f"h{k}", draw(_SMALL_Q), draw(_NONZERO_Q)))
+            free_w.append(draw(st.booleans()))
+            free_b.append(draw(st.booleans()))
+    for k in range(n_hid):
+        edges.append(Edge(f"h{k}", "o", draw(_NONZERO_Q), draw(_SMALL_Q)))
+        free_w.append(False)
+        free_b.append(draw(st.booleans()))
+    if draw(st.booleans()):
+        edges.append(Edge("x0", "o", draw(_SMALL_Q), fmpq(0)))
+        free_w.append(draw(st.booleans()))
+        free_b.append(False)
+    net = Network(acts, edges, outputs=["o"], inputs=[f"x{i}" for i in range(n_in)])  # type: ignore[arg-type]
+    loss = draw(st.sampled_from(("square", "hinge")))
+    labels = ([fmpq(-1), fmpq(1)] if loss == "hinge"
+              else [fmpq(0), fmpq(1), fmpq(2), fmpq(1, 2)])
+    data = tuple(Sample({f"x{i}": draw(_SMALL_Q) for i in range(n_in)},
+                        (draw(st.sampled_from(labels)),))
+                 for _ in range(draw(st.integers(2, 3))))
+    return Problem(net, tuple(free_w), tuple(free_b), data, loss)
+
+
+def brute_force_zero_loss(prob: Problem) -> tuple[fmpq, ...] | None:
+    """An independent search: every full activation pattern (no prefix pruning, no symmetry,
+    no face dropping), each pattern's whole system solved exactly by :func:`checkers.lp.solve`
+    (every answer re-checked: the point against the system, or its Farkas certificate);
+    a zero-loss θ or ``None``.  (sympy's LP was tried as the solver here: it returned points
+    violating the system on these problems, which ``solve`` refuses.)"""
+    from checkers.lp import Feasible, solve
+    from checkers.relu_erm import case_rows
+
+    units = len(prob.hidden)
+    for pats in itertools.product(itertools.product((0, 1), repeat=units),
+                                  repeat=len(prob.data)):
+        rows = case_rows(prob, prob.data[0], pats[0])
+        for s, p in zip(prob.data[1:], pats[1:], strict=True):
+            rows = rows + case_rows(prob, s, p)
+        r = solve(rows.system(prob.nvars))
+        if isinstance(r, Feasible):
+            return tuple(r.witness)
+    return None
+
+
+def _brute_force_check(prob: Problem, *, flip: bool = False) -> Evidence:
+    d = decide(prob)
+    oracle = brute_force_zero_loss(prob)
+    regime("a nonzero fixed hidden bias")
+    regime("YES" if oracle is not None else "NO")
+    expected = (oracle is not None) != flip
+    check_eq(d.feasible, expected,
+             "the decider's answer = the brute-force answer (every pattern, no pruning)",
+             problem=prob.network, free_w=prob.free_w, free_b=prob.free_b,
+             data=[(dict(s.x), s.y) for s in prob.data], loss=prob.loss)
+    if oracle is not None:
+        check(prob.zero_loss(oracle), "the oracle's θ has zero loss (exact forward pass)")
+    if d.feasible:
+        assert d.witness is not None
+        check(prob.zero_loss(d.witness), "the decider's witness has zero loss")
+    else:
+        assert d.refutation is not None
+        check(check_refutation(prob, d.refutation), "the refutation checks")
+    return Evidence.of(answer=d.feasible, units=len(prob.hidden), samples=len(prob.data))
+
+
+@claim(REF, "The exact decider agrees with brute force on random small problems with "
+       "nonzero fixed hidden biases (1–2 inputs and ReLU units, output relu or id, square "
+       "or hinge loss): its YES witness has zero loss, its NO refutation checks, and a "
+       "search over every activation pattern without pruning gives the same answer",
+       instances=small_problems(), status=BEYOND, examples=40,
+       regimes=("YES", "NO", "a nonzero fixed hidden bias"))
+def decider_matches_brute_force(prob: Problem) -> Evidence:
+    return _brute_force_check(prob)
+
+
+@claim(REF, "Negative control: the brute-force answer negated disagrees with the decider",
+       instances=small_problems(), status=BEYOND, examples=5, expect="counterexample",
+       control_of="relu_np_hardness.decider_matches_brute_force",
+       refuted_on=("the decider's answer = the brute-force answer",))
+def decider_brute_force_negated_refuted(prob: Problem) -> Evidence:
+    return _brute_force_check(prob, flip=True)

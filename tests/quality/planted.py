@@ -644,6 +644,16 @@ def _training_drops_bias_update(p: Patcher) -> None:
     p.set(training_mod, "apply_gradient", apply_gradient)
 
 
+def _face_constant_sign(p: Patcher) -> None:
+    """A case dropped as a face when ``p_k ≤ +const`` is implied (the constant's sign
+    flipped): harmless while every fixed hidden bias is 0."""
+    orig = relu_erm_mod.implied
+
+    def implied(sys: Any, c: Any, d: Any) -> Any:
+        return orig(sys, c, -d)
+    p.set(relu_erm_mod, "implied", implied)
+
+
 def _lopsided_columns_transposed(p: Patcher) -> None:
     """The column-by-column product assembled row for column (a transposition slip)."""
     from flint import fmpz_mat
@@ -961,6 +971,10 @@ PLANTS: tuple[Plant, ...] = (
           _output_relu_zero_label_as_equality,
           (("relu_np_hardness.decider_hand_problems", None),
            ("relu_np_hardness.splittable_iff_zero_loss", None))),
+    Plant("face_constant_sign", "checkers/relu_erm.py", "sign",
+          "a case dropped as a face with the implied bound's constant negated",
+          _face_constant_sign,
+          (("relu_np_hardness.decider_matches_brute_force", None),), examples=40),
     Plant("refutation_accepts_uncovered", "checkers/relu_erm.py", "checker too weak",
           "the refutation checker accepts a pattern combination no certificate covers",
           _refutation_accepts_uncovered,
