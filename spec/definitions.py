@@ -478,7 +478,7 @@ def _valid_versions() -> list[tuple[str, Any]]:
 
 
 def _checkers_reject(certs: list[tuple[str, Any]]) -> Evidence:
-    from checkers.kernels import run_z3, to_smt, z3_available
+    from checkers.kernels import check_coq, coqc_path, run_z3, to_smt, z3_available
 
     for what, cert in certs:
         check(not cert.accepted(), "the Python checker rejects the certificate", case=what)
@@ -487,6 +487,11 @@ def _checkers_reject(certs: list[tuple[str, Any]]) -> Evidence:
             verdict, detail = run_z3(to_smt(cert))
             check(verdict == "rejected", "z3 rejects the certificate's SMT text", case=what,
                   verdict=verdict, detail=detail)
+        if coqc_path() is not None:
+            regime("coqc available")
+            res = check_coq(cert)
+            check(res.verdict == "rejected", "Coq rejects the certificate's Coq file",
+                  case=what, verdict=res.verdict)
     return Evidence.of(certificates=len(certs))
 
 
@@ -495,8 +500,9 @@ def _checkers_reject(certs: list[tuple[str, Any]]) -> Evidence:
     "The certificate checkers are not weaker than their statements: hand-made certificates "
     "failing exactly one condition (Farkas: yᵀb = 0, a negative multiplier, yᵀA ≠ 0; an "
     "inverse wrong off the diagonal only; a wrong exact evaluation) are rejected by the "
-    "Python checker and by z3 on the generated SMT text",
-    instances=st.just(None), status="definition", examples=1, regimes=("z3 available",),
+    "Python checker, by z3 on the generated SMT text and by Coq on the generated Coq file",
+    instances=st.just(None), status="definition", examples=1,
+    regimes=("z3 available", "coqc available"),
 )
 def certificate_checkers_reject_one_condition(_: None) -> Evidence:
     return _checkers_reject(_one_condition_violations())

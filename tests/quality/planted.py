@@ -590,6 +590,18 @@ def _decimal_exponent_sign(p: Patcher) -> None:
     p.set(parser_mod, "_decimal", _decimal)
 
 
+def _coq_farkas_non_strict(p: Patcher) -> None:
+    """The Coq file of a Farkas certificate proves only yᵀb <= 0 (a weaker statement)."""
+    orig = kernels_mod.to_coq
+
+    def to_coq(cert: Any) -> str:
+        text = orig(cert)
+        if isinstance(cert, certs_mod.Farkas):
+            text = text.replace("negb (Qle_bool 0 (dot y b))", "Qle_bool (dot y b) 0")
+        return text
+    p.set(kernels_mod, "to_coq", to_coq)
+
+
 def _smt_farkas_non_strict(p: Patcher) -> None:
     """The SMT text of a Farkas certificate asks only yᵀb <= 0 (a weaker statement)."""
     orig = kernels_mod.to_smt
@@ -985,6 +997,10 @@ PLANTS: tuple[Plant, ...] = (
     Plant("smt_farkas_non_strict", "checkers/kernels.py", "kernel text proves less",
           "the SMT text of a Farkas certificate asks yᵀb <= 0 instead of < 0",
           _smt_farkas_non_strict,
+          (("engine.certificate_checkers_reject_one_condition", None),)),
+    Plant("coq_farkas_non_strict", "checkers/kernels.py", "kernel text proves less",
+          "the Coq file of a Farkas certificate proves yᵀb <= 0 instead of < 0",
+          _coq_farkas_non_strict,
           (("engine.certificate_checkers_reject_one_condition", None),)),
     Plant("farkas_check_non_strict", "checkers/certificates.py", "comparison",
           "the Python Farkas checker accepts yᵀb <= 0", _farkas_check_non_strict,
