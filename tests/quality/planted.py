@@ -666,6 +666,19 @@ def _face_constant_sign(p: Patcher) -> None:
     p.set(relu_erm_mod, "implied", implied)
 
 
+def _transcendental_rounded_silently(p: Patcher) -> None:
+    """tanh, sigmoid, ... at q ≠ 0 return their ball's midpoint as if it were the exact value
+    (the refusal removed: a float-like value slipping into exact arithmetic)."""
+    def exact_value(self: Any, z: fmpq) -> fmpq | None:
+        if z == 0:
+            return orig(self, z)
+        shift, ball = self.ball(z)  # the value is shift + x with x in the ball
+        man, exp = ball.mid().man_exp()
+        return shift + fmpq(int(man)) * fmpq(2) ** int(exp)  # an approximation, as if exact
+    orig = transc_mod.Transcendental.exact_value
+    p.set(transc_mod.Transcendental, "exact_value", exact_value)
+
+
 def _lopsided_columns_transposed(p: Patcher) -> None:
     """The column-by-column product assembled row for column (a transposition slip)."""
     from flint import fmpz_mat
@@ -983,6 +996,10 @@ PLANTS: tuple[Plant, ...] = (
           _output_relu_zero_label_as_equality,
           (("relu_np_hardness.decider_hand_problems", None),
            ("relu_np_hardness.splittable_iff_zero_loss", None))),
+    Plant("transcendental_rounded_silently", "spec/beyond/outside.py", "exactness",
+          "an unrounded transcendental at q ≠ 0 returns its ball's midpoint instead of "
+          "refusing", _transcendental_rounded_silently,
+          (("outside.refused_off_zero", "tanh"), ("outside.refused_off_zero", "gelu"))),
     Plant("face_constant_sign", "checkers/relu_erm.py", "sign",
           "a case dropped as a face with the implied bound's constant negated",
           _face_constant_sign,

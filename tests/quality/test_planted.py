@@ -39,9 +39,6 @@ EXEMPT = {
     "checkers/formats.py": "file I/O (tests/test_fuzz.py, tests/test_formats.py)",
     "checkers/limits.py": "an input limit (the largest polynomial degree accepted), no "
                           "mathematics (tests/test_api.py, tests/test_poly.py)",
-    "spec/beyond/outside.py": "builds nothing: it states the engine's refusal of an "
-                              "unrounded transcendental, whose code (and plant) is "
-                              "checkers/transcendental.py",
 }
 
 
