@@ -671,7 +671,8 @@ def _transcendental_rounded_silently(p: Patcher) -> None:
     (the refusal removed: a float-like value slipping into exact arithmetic)."""
     def exact_value(self: Any, z: fmpq) -> fmpq | None:
         if z == 0:
-            return orig(self, z)
+            v: fmpq | None = orig(self, z)
+            return v
         shift, ball = self.ball(z)  # the value is shift + x with x in the ball
         man, exp = ball.mid().man_exp()
         return shift + fmpq(int(man)) * fmpq(2) ** int(exp)  # an approximation, as if exact
