@@ -675,7 +675,8 @@ def _transcendental_rounded_silently(p: Patcher) -> None:
             return v
         shift, ball = self.ball(z)  # the value is shift + x with x in the ball
         man, exp = ball.mid().man_exp()
-        return shift + fmpq(int(man)) * fmpq(2) ** int(exp)  # an approximation, as if exact
+        approx: fmpq = shift + fmpq(int(man)) * fmpq(2) ** int(exp)  # as if it were exact
+        return approx
     orig = transc_mod.Transcendental.exact_value
     p.set(transc_mod.Transcendental, "exact_value", exact_value)
 
