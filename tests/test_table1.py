@@ -103,7 +103,7 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "![Figure 1, exact, at the paper's scale](figures/figure1-exact.png)" in md
     assert "x²: at depth 6 log₁₀‖∇_{W₁}L‖₂ ∈ [219.68" in md  # docs/performance.md's value
     assert "float64 is lost from depth 6 on" in md
-    assert "ReLU: at depth 12" in md and "float64 agrees at every depth drawn" in md
+    assert "ReLU: at depth 6" in md and "float64 agrees at every depth drawn" in md
     assert len(doc["table1"]) == 10 and doc["ok"] is True
     assert {c["claim"] for c in doc["claims"]} >= {"pac.hard_pair_agree_then_differ",
                                                    "figure1.reproduces_digitised_points"}

@@ -26,10 +26,10 @@ from spec.harness.report import (
 from spec.harness.session import Run, add_run_arguments, run_registry, run_settings, select_claims
 
 FIGURE1_CLAIM = "figure1.reproduces_digitised_points"
-#: depth of the exact paper-scale Figure 1 drawn in a report, by profile (x² costs about
-#: ×2.5 per layer: depth 6 ≈ 1 s, 8 ≈ 7 s, 12 ≈ minutes; ReLU always to depth 12)
+#: depth of the exact paper-scale Figure 1 drawn in a report, by profile, for x² and ReLU
+#: (x² costs about ×2.5 per layer: depths 1–6 ≈ 2.5 s, 1–8 ≈ 12 s, 1–12 ≈ 8 min; ReLU
+#: about 1 s per depth, most of it building the network from its float draws)
 EXACT_DEPTH = {"ci": 6, "dev": 8, "deep": 12}
-RELU_EXACT_DEPTH = 12
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class Figure:
 
 def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
                  ) -> list[Figure]:
-    """Draw Figure 1 (float64), the same networks exactly (x² to ``exact_depth``, ReLU to
-    depth 12), the small-width bit-model sweep (Theorem E.1) and the PAC simulation into
+    """Draw Figure 1 (float64), the same networks exactly (x² and ReLU to ``exact_depth``),
+    the small-width bit-model sweep (Theorem E.1) and the PAC simulation into
     ``directory/figures``."""
     from spec import figure1, figure1_exact, pac
     from spec.cli import bits
@@ -64,7 +64,7 @@ def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
         f"largest x² deviation {100 * cmp.square_max_rel:.1f} % (tolerance "
         f"{100 * figure1.SQUARE_TOLERANCE_RELATIVE:.0f} %)."))
     square = figure1_exact.exact_curve("square", range(1, exact_depth + 1))
-    relu = figure1_exact.exact_curve("relu", range(1, RELU_EXACT_DEPTH + 1))
+    relu = figure1_exact.exact_curve("relu", range(1, exact_depth + 1))
     figure1_exact.plot(directory / "figures" / "figure1-exact.png", square, relu)
     out.append(Figure(
         "figures/figure1-exact.png", "Figure 1, exact, at the paper's scale",
@@ -73,8 +73,8 @@ def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
         "target taken as the exact dyadic rational it is: ‖∇_{W₁}L‖² computed as a rational "
         "and its log₁₀ certified by ball arithmetic (crosses: the float64 values). "
         + _exact_summary(square, relu)
-        + f" Here x² is drawn to depth {exact_depth} (`--exact-depth`); the full curve to "
-        "depth 12 is `whyrelu figure1 --exact` (docs/performance.md gives its cost)."))
+        + f" Drawn here to depth {exact_depth} (`--exact-depth`); the full curve to depth 12 "
+        "is `whyrelu figure1 --exact` (docs/performance.md gives its cost)."))
     points = pac.simulate(trials=pac_trials)
     pac.plot_simulation(points, directory / "figures" / "pac_failure.png")
     out.append(Figure(
@@ -222,10 +222,9 @@ def exact_depth_arg(text: str) -> int:
 def add_figure_arguments(p: argparse.ArgumentParser) -> None:
     """Options of the report's figures (shared by ``check`` and ``report``)."""
     p.add_argument("--exact-depth", type=exact_depth_arg, default=None, metavar="D",
-                   help="draw the exact paper-scale Figure 1 for x^2 to depth D (1..12; "
-                        "default by profile: " + ", ".join(f"{k} {v}" for k, v in
-                                                           EXACT_DEPTH.items())
-                        + "; ReLU always to 12)")
+                   help="draw the exact paper-scale Figure 1 to depth D (1..12; default by "
+                        "profile: " + ", ".join(f"{k} {v}" for k, v in EXACT_DEPTH.items())
+                        + ")")
 
 
 def _report(args: argparse.Namespace) -> int:
