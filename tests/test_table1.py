@@ -101,7 +101,7 @@ def test_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     # the exact paper-scale Figure 1 beside the float one (ci: x² to depth 6)
     assert (out / "figures" / "figure1-exact.png").read_bytes()[:4] == b"\x89PNG"
     assert "![Figure 1, exact, at the paper's scale](figures/figure1-exact.png)" in md
-    assert "x²: at depth 6 log₁₀‖∇_{W₁}L‖₂ ∈ [219.68" in md  # docs/performance.md's value
+    assert "x²: at depth 6 log₁₀‖∇W₁L‖₂ ∈ [219.68" in md  # docs/performance.md's value
     assert "float64 is lost from depth 6 on" in md
     assert "ReLU: at depth 6" in md and "float64 agrees at every depth drawn" in md
     assert len(doc["table1"]) == 10 and doc["ok"] is True

@@ -57,7 +57,7 @@ def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
     figure1.plot(directory / "figures" / "figure1.png", cmp)
     out.append(Figure(
         "figures/figure1.png", "Figure 1 (floating-point reproduction)",
-        "log₁₀‖∇_{W₁}L‖₂ against depth for σ(x) = x² and ReLU with weights ×3 per layer, "
+        "log₁₀‖∇W₁L‖₂ against depth for σ(x) = x² and ReLU with weights ×3 per layer, "
         "computed in numpy float64 with a reconstructed setup (arXiv 2602.19017 states none; "
         f"not an exact computation), beside the paper's digitised points. Largest ReLU deviation "
         f"{cmp.relu_max_abs:.2f} decades (tolerance {figure1.RELU_TOLERANCE_DECADES}); "
@@ -70,7 +70,7 @@ def make_figures(directory: Path, *, pac_trials: int = 600, exact_depth: int = 6
         "figures/figure1-exact.png", "Figure 1, exact, at the paper's scale",
         "The same networks as the floating-point Figure 1 (width 64, input 10, batch 64, "
         "He-normal weights ×3, averaged MSE; seed 0) with every float64 weight, input and "
-        "target taken as the exact dyadic rational it is: ‖∇_{W₁}L‖² computed as a rational "
+        "target taken as the exact dyadic rational it is: ‖∇W₁L‖² computed as a rational "
         "and its log₁₀ certified by ball arithmetic (crosses: the float64 values). "
         + _exact_summary(square, relu)
         + f" Drawn here to depth {exact_depth} (`--exact-depth`); the full curve to depth 12 "
@@ -106,7 +106,7 @@ def _exact_summary(square: list[Any], relu: list[Any]) -> str:
         lost = [p.depth for p in pts if p.float_log10 is None]
         last = pts[-1]
         parts.append(
-            f"{name}: at depth {last.depth} log₁₀‖∇_{{W₁}}L‖₂ ∈ [{float(last.log10_lo):.6f}, "
+            f"{name}: at depth {last.depth} log₁₀‖∇W₁L‖₂ ∈ [{float(last.log10_lo):.6f}, "
             f"{float(last.log10_hi):.6f}], largest exact value {last.max_entry_bits} bits; "
             + (f"float64 is lost from depth {lost[0]} on." if lost
                else "float64 agrees at every depth drawn."))
