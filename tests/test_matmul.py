@@ -97,3 +97,45 @@ def test_zero_and_balanced() -> None:
 def test_shape_mismatch_is_an_error() -> None:
     with pytest.raises(ValueError, match="shape mismatch 2x3 @ 4x2"):
         mat_mul(fmpz_mat(2, 3), fmpz_mat(4, 2))
+
+
+@pytest.mark.parametrize(("shape_a", "shape_b", "big_left"), [
+    ((1, 16), (16, 64), False),   # one row on the left
+    ((64, 16), (16, 1), True),    # one column on the right
+])
+def test_single_row_or_column_lopsided(shape_a: tuple[int, int], shape_b: tuple[int, int],
+                                       big_left: bool) -> None:
+    """The size screen reads the first row and column of each side; a factor with a single
+    row or column is screened and multiplied correctly."""
+    rng = random.Random(13)
+    a = _rand(*shape_a, 6000 if big_left else 50, rng)
+    b = _rand(*shape_b, 50 if big_left else 6000, rng)
+    before = matmul.LOPSIDED_PRODUCTS.count
+    assert mat_mul(a, b) == a * b
+    assert matmul.LOPSIDED_PRODUCTS.count == before + 1
+
+
+def test_screen_passes_but_the_full_scan_does_not() -> None:
+    """A huge entry away from the first row and column of the 'small' side: the screen
+    guesses lopsided, the full scan finds both sides huge and FLINT's product is used."""
+    rng = random.Random(17)
+    a, b = _rand(9, 9, 40, rng), _rand(9, 9, 6000, rng)
+    a[5, 5] = 2**6000 + 1
+    before = matmul.LOPSIDED_PRODUCTS.count
+    assert mat_mul(a, b) == a * b
+    assert matmul.LOPSIDED_PRODUCTS.count == before  # not counted as lopsided
+
+
+def test_lopsided_products_are_counted_one_each() -> None:
+    rng = random.Random(19)
+    small, big = _rand(9, 9, 30, rng), _rand(9, 9, 5000, rng)
+    before = matmul.LOPSIDED_PRODUCTS.count
+    for _ in range(3):
+        mat_mul(small, big)
+    assert matmul.LOPSIDED_PRODUCTS.count == before + 3
+    mat_mul(small, small)
+    assert matmul.LOPSIDED_PRODUCTS.count == before + 3
+
+
+def test_max_bits_of_an_empty_matrix() -> None:
+    assert max_bits(fmpz_mat(0, 3)) == 0 and max_bits(fmpz_mat(3, 0)) == 0
