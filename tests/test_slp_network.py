@@ -242,3 +242,80 @@ def test_text_sigma_is_parsed_at_the_boundary_only() -> None:
         compile_slp(P, "x^2")  # type: ignore[arg-type]
     with pytest.raises(DegreeError, match="expected a polynomial activation, got fmpq_poly"):
         sigma_symmetries(Polynomial("x^2").poly)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- mutation-score tests (issue 21)
+
+
+def test_identity_templates_with_a_sigma_tail_are_realised() -> None:
+    """σ = x² + x: σ(α₁) − σ(0) = 2, so an identity edge leaving a σ-node moves its head by
+    w∗·2 (§5.5); every template is realised by a full forward pass."""
+    sigma = parse_activation("x^2 + x")
+    c = compile_slp(P, sigma)
+    inst = build_instance(c, 0)
+    a = c.network.arch
+    heads = 0
+    for e in range(len(a.edges)):
+        for t in inst.templates_of_edge(e):
+            if t.kind == "identity" and a.acts[a.src[e]] is not None \
+                    and a.acts[a.src[e]].name == sigma.name:
+                heads += 1
+                assert dict(t.y)[a.dst[e]] - inst.y0[a.dst[e]] == c.network.weights[e] * 2
+            tr = c.network.forward(inst.template_input(t))
+            assert tr.val == inst.template_label(t) and tr.pre == inst.template_pre(t)
+    assert heads > 0
+
+
+def test_sigma_templates_carry_their_tau() -> None:
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    e = c.sigma_edges()[0]
+    assert [t.tau for t in inst.templates_of_edge(e)] == list(range(c.mu + 1))
+
+
+def test_bit_extractor_loss_is_named() -> None:
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), parse_activation("x^2"))
+    assert build_instance(c, 3).loss.name == f"bit_extractor(j=3, t={c.output})"
+
+
+def test_bit_budget_reaches_every_forward_pass() -> None:
+    """``budget_bits`` bounds the baseline pass and the main sample's pass alike: n_P = 2^16
+    (four squarings of 2) needs 17 bits while the baseline stays within a few."""
+    from checkers.errors import BitBudgetExceeded
+
+    slp = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("*", 3, 3), ("*", 4, 4)])
+    inst = build_instance(compile_slp(slp, parse_activation("x^2")), 16)
+    assert inst.verify(budget_bits=64).main_value == 2**16
+    assert inst.verify(main=False, budget_bits=12).forcing_ok
+    with pytest.raises(BitBudgetExceeded):
+        inst.verify(budget_bits=12)
+    with pytest.raises(BitBudgetExceeded):
+        inst.loss_at(budget_bits=12)
+    assert inst.loss_at(budget_bits=64) == 0
+
+
+def test_realisation_failure_names_the_template() -> None:
+    """A planted pre-activation mismatch is reported with the template's kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 0)
+
+    class Broken(type(inst)):  # type: ignore[misc]
+        def template_pre(self, t: Template) -> list[fmpq]:
+            return [v + 1 for v in super().template_pre(t)]
+
+    broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
+    with pytest.raises(ClaimFailure, match="pre-activations equal") as err:
+        mod._check_realized(broken)
+    assert {"kind", "edge", "tau"} <= set(err.value.terms)
+
+
+def test_theta_star_loss_evidence_and_show() -> None:
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 1, a=0, b=2)
+    ev = mod._check_theta_star_loss(P, 1, 0, 2, inst)
+    assert ev.figures == {"templates": inst.template_count(), "samples": inst.sample_count()}
+    shown = mod._show_sigma_slp((Polynomial("x^3"), P, 5))
+    assert shown.startswith("# sigma = x^3; j = 5\n") and shown.endswith(P.to_text())
