@@ -257,8 +257,8 @@ def test_identity_templates_with_a_sigma_tail_are_realised() -> None:
     heads = 0
     for e in range(len(a.edges)):
         for t in inst.templates_of_edge(e):
-            if t.kind == "identity" and a.acts[a.src[e]] is not None \
-                    and a.acts[a.src[e]].name == sigma.name:
+            tail = a.acts[a.src[e]]
+            if t.kind == "identity" and tail is not None and tail.name == sigma.name:
                 heads += 1
                 assert dict(t.y)[a.dst[e]] - inst.y0[a.dst[e]] == c.network.weights[e] * 2
             tr = c.network.forward(inst.template_input(t))
