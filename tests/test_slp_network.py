@@ -319,3 +319,18 @@ def test_theta_star_loss_evidence_and_show() -> None:
     assert ev.figures == {"templates": inst.template_count(), "samples": inst.sample_count()}
     shown = mod._show_sigma_slp((Polynomial("x^3"), P, 5))
     assert shown.startswith("# sigma = x^3; j = 5\n") and shown.endswith(P.to_text())
+
+
+def test_surviving_reflections_are_counted() -> None:
+    """Claim B.1 solved: with every template no reflection survives; without the identity
+    template of edge 0, x²'s reflection (−1, 0) survives at exactly one σ-vertex and the
+    simulation still holds (the figure counts it as +1)."""
+    from spec.lemma32.forcing import check_zero_loss_solved
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    act = parse_activation("x^2")
+    ts = list(build_instance(compile_slp(slp, act), 0).templates())
+    assert check_zero_loss_solved(act, slp).figures["surviving_reflections"] == 0
+    sub = [t for t in ts if not (t.kind == "identity" and t.edge == 0)]
+    assert len(sub) == len(ts) - 1
+    assert check_zero_loss_solved(act, slp, sub).figures["surviving_reflections"] == 1
