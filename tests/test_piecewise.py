@@ -298,3 +298,18 @@ def test_profile_of_the_empty_network() -> None:
     """No nodes: depth 0 and in-/out-degree 0 (not a default of 1)."""
     p = profile_of_network(Network({}, [], outputs=[]), [], SQUARE)
     assert (p.depth, p.in_degree, p.out_degree) == (0, 0, 0)
+
+
+def test_gradient_bound_denominators_with_a_fractional_slope() -> None:
+    """Leaky ReLU with slope 1/2 (Σ = 2), L = 1, P = 6, D = 5: the gradient bounds are over
+    P^(2L−1)·D²·Σ^(2L) = 6·25·4 (weights) and P^(2L−1)·D·Σ^(2L) = 6·5·4 (biases)."""
+    net = Network({"x": None, "v": LeakyReLU(fmpq(1, 2))},
+                  [Edge.of("x", "v", "3/2", "1/3")], outputs=["v"])
+    data = [Sample.of({"x": "-2"}, ["1/5"])]
+    p = profile_of_network(net, data, SQUARE)
+    assert (p.depth, p.param_den, p.data_den, p.slope_den) == (1, 6, 5, 2)
+    b = size_bound(p)
+    assert b.grad_w == bits_for(b.grad_w_max, fmpz(6 * 25 * 4))
+    assert b.grad_b == bits_for(b.grad_b_max, fmpz(6 * 5 * 4))
+    m = measure_network(net, data, SQUARE)
+    assert m.grad_w <= b.grad_w and m.grad_b <= b.grad_b
