@@ -307,7 +307,7 @@ def test_gradient_bound_denominators_with_a_fractional_slope() -> None:
                   [Edge.of("x", "v", "3/2", "1/3")], outputs=["v"])
     data = [Sample.of({"x": "-2"}, ["1/5"])]
     p = profile_of_network(net, data, SQUARE)
-    assert (p.depth, p.param_den, p.data_den, p.slope_den) == (1, 6, 5, 2)
+    assert (p.depth, p.param_den, p.data_den, p.slope_den) == (1, fmpz(6), fmpz(5), fmpz(2))
     b = size_bound(p)
     assert b.grad_w == bits_for(b.grad_w_max, fmpz(6 * 25 * 4))
     assert b.grad_b == bits_for(b.grad_b_max, fmpz(6 * 5 * 4))
