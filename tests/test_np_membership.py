@@ -274,3 +274,74 @@ def test_polynomial_chain_strategy_draws_nonzero_weights() -> None:
 
     run()
     assert len(xs) > 1
+
+
+def test_error_messages_are_pinned() -> None:
+    net = _net()
+    with pytest.raises(DataError, match=r"^ERM_bit: gamma must be an exact rational \(fmpq\)$"):
+        ERMInstance(net, DATA, SQUARE, Fraction(1), 1, 1)  # type: ignore[arg-type]
+    inst = ERMInstance(net, DATA, SQUARE, fmpq(1), 1, 1)
+    theta = Theta.from_network(net)
+    with pytest.raises(CostExceeded) as e:
+        verify(inst, theta, cost_limit=3)
+    assert str(e.value) == f"bit cost {e.value.cost} > limit 3" and e.value.cost > 3
+
+
+def test_phi_k_cost_accumulates() -> None:
+    """The meter is additive over samples, φ_K nodes included: with c_s the cost of sample s
+    and ℓ the final comparison, cost(D) = enc + Σ c_s + ℓ_D, so cost(D) + enc exceeds
+    cost({s1}) + cost({s3}) by c_{s2} + ℓ_D − ℓ_1 − ℓ_3 > 0 (a φ_K charge that overwrote
+    the running cost would break this)."""
+    from checkers.activation_kinds import BitBounded
+
+    net = Network({"x": None, "h": BitBounded(IDENTITY, 2), "o": IDENTITY},
+                  [Edge.of("x", "h", "1/3", "0"), Edge.of("h", "o", "1", "0")], outputs=["o"])
+    s1, s2, s3 = (Sample.of({"x": x}, ["0"]) for x in ("1", "5", "-5"))
+    theta = Theta.from_network(net)
+
+    def cost(*data: Sample) -> int:
+        return verify(ERMInstance(net, data, SQUARE, fmpq(10), 1, 1), theta).cost
+
+    assert cost(s1, s2, s3) + theta.enc_bits() > cost(s1) + cost(s3)
+
+
+def test_gamma_modes_written_out() -> None:
+    """γ relative to the exact loss ℓ: ℓ, ℓ ∓ (|offset| + 1/7), or the offset itself."""
+    from spec.piecewise import DagInstance
+    from spec.theorem_e2.verifier import ERMCase, _gamma
+
+    dag = DagInstance(_net(), DATA, SQUARE)
+    ell = Fraction(5, 8)
+    got = {m: _gamma(ERMCase(dag, m, fmpq(-2, 3), 1, 1), ell)
+           for m in ("equal", "below", "above", "free")}
+    assert got == {"equal": fmpq(5, 8), "below": fmpq(5, 8) - fmpq(17, 21),
+                   "above": fmpq(5, 8) + fmpq(17, 21), "free": fmpq(-2, 3)}
+
+
+def test_planted_verifier_failures_print_their_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reference comparison and the cost check name the sub-check and its terms when a
+    planted verifier (wrong budget, wrong verdict, a bound too small) fails them."""
+    import dataclasses as dc
+
+    import spec.theorem_e2.verifier as ver
+    from spec.claims import ClaimFailure
+    from spec.piecewise import DagInstance
+
+    dag = DagInstance(_net(), DATA, SQUARE)
+    case = ver.ERMCase(dag, "equal", fmpq(0), 3, 2)
+    assert ver._check_against_reference(case, verify).figures["accepted"] == 1
+    with pytest.raises(ClaimFailure) as e1:
+        ver._check_against_reference(
+            case, lambda i, t: dc.replace(verify(i, t), budget=verify(i, t).budget + 1))
+    assert e1.value.message == "budget C1·|I|^C2: verifier vs the formula written out"
+    with pytest.raises(ClaimFailure) as e2:
+        ver._check_against_reference(
+            case, lambda i, t: dc.replace(verify(i, t), accepted=False))
+    assert e2.value.message == "accept iff |enc θ| <= budget and L(θ) <= γ"
+    assert e2.value.terms["enc_bits"] == Theta.from_network(dag.net).enc_bits()
+    monkeypatch.setattr(ver, "cost_bound", lambda inst, theta: 5)
+    with pytest.raises(ClaimFailure) as e3:
+        ver._cost_check(dag)
+    assert e3.value.message == "verifier bit cost exceeds the Theorem E.1 cost bound (stopped)"
+    assert e3.value.terms["bound"] == 5 and e3.value.terms["cost"] > 5
+    assert e3.value.terms["size_I"] > 0
