@@ -345,3 +345,37 @@ def test_planted_verifier_failures_print_their_terms(monkeypatch: pytest.MonkeyP
     assert e3.value.message == "verifier bit cost exceeds the Theorem E.1 cost bound (stopped)"
     assert e3.value.terms["bound"] == 5 and e3.value.terms["cost"] > 5
     assert e3.value.terms["size_I"] > 0
+
+
+def test_operation_counts_of_polynomial_and_phi_k_nodes() -> None:
+    """Horner's rule for σ of degree d: d products and d sums; φ_K: its base's operations,
+    one rounding and two comparisons with the clip (one when clipped above).  One sample:
+    the verifier's count is ``_ops_per_sample`` exactly (the closing ``le`` is its + 2 with the total's sum)."""
+    from checkers.activation_kinds import BitBounded
+    from spec.theorem_e2.verifier import _activation_ops, _ops_per_sample
+
+    assert _activation_ops(Polynomial("x^3 - x + 1/2")) == 6
+    assert _activation_ops(BitBounded(Polynomial("x^2"), 3)) == 4 + 3
+    for act in (Polynomial("x^3 - x + 1/2"), BitBounded(Polynomial("x^2"), 3)):
+        # z = 1/2: φ_K's value 1/4 is inside the clip, so both comparisons run
+        net = Network({"x": None, "h": act}, [Edge.of("x", "h", "1/2", "0")], outputs=["h"])
+        inst = ERMInstance(net, (Sample.of({"x": "1"}, ["0"]),), SQUARE, fmpq(10), 1, 1)
+        assert verify(inst, Theta.from_network(net)).ops == _ops_per_sample(net)
+
+
+def test_reference_comparison_labels(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses as dc
+
+    import spec.theorem_e2.verifier as ver
+    from spec.claims import ClaimFailure
+    from spec.piecewise import DagInstance
+
+    case = ver.ERMCase(DagInstance(_net(), DATA, SQUARE), "equal", fmpq(0), 3, 2)
+    with pytest.raises(ClaimFailure) as e1:
+        ver._check_against_reference(
+            case, lambda i, t: dc.replace(verify(i, t), enc_bits=verify(i, t).enc_bits + 1))
+    assert e1.value.message == "|enc θ|: verifier vs the formula written out"
+    with pytest.raises(ClaimFailure) as e2:
+        ver._check_against_reference(
+            case, lambda i, t: dc.replace(verify(i, t), loss=fmpq(7)))
+    assert e2.value.message == "L(θ): verifier vs Fraction reference"
