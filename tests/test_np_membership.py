@@ -350,7 +350,8 @@ def test_planted_verifier_failures_print_their_terms(monkeypatch: pytest.MonkeyP
 def test_operation_counts_of_polynomial_and_phi_k_nodes() -> None:
     """Horner's rule for σ of degree d: d products and d sums; φ_K: its base's operations,
     one rounding and two comparisons with the clip (one when clipped above).  One sample:
-    the verifier's count is ``_ops_per_sample`` exactly (the closing ``le`` is its + 2 with the total's sum)."""
+    the verifier's count is ``_ops_per_sample`` exactly (its + 2: the total's sum and the
+    closing ``le``)."""
     from checkers.activation_kinds import BitBounded
     from spec.theorem_e2.verifier import _activation_ops, _ops_per_sample
 
