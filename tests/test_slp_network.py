@@ -334,3 +334,63 @@ def test_surviving_reflections_are_counted() -> None:
     sub = [t for t in ts if not (t.kind == "identity" and t.edge == 0)]
     assert len(sub) == len(ts) - 1
     assert check_zero_loss_solved(act, slp, sub).figures["surviving_reflections"] == 1
+
+
+def test_template_outputs_reference_path() -> None:
+    """The full-forward reference path: y at θ∗, the perturbed network's values elsewhere."""
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    ts = list(inst.templates())
+    for t in ts[:5]:
+        assert inst.template_outputs(None, t) == inst.template_label(t)
+    theta = c.theta_star.replace(0, weight=c.theta_star.weights[0] + 1)
+    t = ts[1]
+    assert inst.template_outputs(theta, t) == list(
+        c.network_at(theta).forward(inst.template_input(t)).val)
+
+
+def test_bit_extractor_names_a_missing_target() -> None:
+    from spec.lemma32.instance import bit_extractor_loss
+
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), parse_activation("x^2"))
+    with pytest.raises(DataError, match=r"^bit extractor: target 'nowhere' is not an output$"):
+        bit_extractor_loss(c.network, "nowhere", 0)
+
+
+def test_realisation_value_failure_names_the_template() -> None:
+    """A planted value mismatch is reported under its label with kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 0)
+
+    class Broken(type(inst)):  # type: ignore[misc]
+        def template_label(self, t: Template) -> list[fmpq]:
+            return [v + 1 for v in super().template_label(t)]
+
+    broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_realized(broken)
+    assert err.value.message == "f_{θ∗}(x(y, ỹ)) = y at every vertex"
+    assert {"kind", "edge", "tau"} <= set(err.value.terms)
+
+
+def test_incremental_check_labels_a_planted_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fast path that reports one failing template too many is caught on its sub-check."""
+    import dataclasses
+
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    real = mod.ERMInstance.verify
+
+    def planted(self: mod.ERMInstance, *args: object, **kw: object) -> mod.Verification:
+        v = real(self, *args, **kw)  # type: ignore[arg-type]
+        return dataclasses.replace(v, failing=[*v.failing, next(iter(self.templates()))])
+
+    act = parse_activation("x^2")
+    assert mod._check_incremental(act, (P, []), None).figures["failing"] == 0
+    monkeypatch.setattr(mod.ERMInstance, "verify", planted)
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_incremental(act, (P, []), None)
+    assert err.value.message == "failing templates: fast path vs full passes"
