@@ -303,12 +303,15 @@ def test_realisation_failure_names_the_template() -> None:
 
     class Broken(type(inst)):  # type: ignore[misc]
         def template_pre(self, t: Template) -> list[fmpq]:
-            return [v + 1 for v in super().template_pre(t)]
+            pre = super().template_pre(t)
+            return [v + 1 for v in pre] if t.kind == "sigma" and t.tau == 1 else pre
 
     broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
     with pytest.raises(ClaimFailure, match="pre-activations equal") as err:
         mod._check_realized(broken)
-    assert {"kind", "edge", "tau"} <= set(err.value.terms)
+    first = next(t for t in inst.templates() if t.kind == "sigma" and t.tau == 1)
+    assert (err.value.terms["kind"], err.value.terms["edge"], err.value.terms["tau"]) == (
+        "sigma", first.edge, 1)
 
 
 def test_theta_star_loss_evidence_and_show() -> None:
@@ -366,13 +369,16 @@ def test_realisation_value_failure_names_the_template() -> None:
 
     class Broken(type(inst)):  # type: ignore[misc]
         def template_label(self, t: Template) -> list[fmpq]:
-            return [v + 1 for v in super().template_label(t)]
+            y = super().template_label(t)
+            return [v + 1 for v in y] if t.kind == "sigma" and t.tau == 2 else y
 
     broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
     with pytest.raises(ClaimFailure) as err:
         mod._check_realized(broken)
     assert err.value.message == "f_{θ∗}(x(y, ỹ)) = y at every vertex"
-    assert {"kind", "edge", "tau"} <= set(err.value.terms)
+    first = next(t for t in inst.templates() if t.kind == "sigma" and t.tau == 2)
+    assert (err.value.terms["kind"], err.value.terms["edge"], err.value.terms["tau"]) == (
+        "sigma", first.edge, 2)
 
 
 def test_incremental_check_labels_a_planted_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -394,3 +400,14 @@ def test_incremental_check_labels_a_planted_fast_path(monkeypatch: pytest.Monkey
     with pytest.raises(ClaimFailure) as err:
         mod._check_incremental(act, (P, []), None)
     assert err.value.message == "failing templates: fast path vs full passes"
+
+
+def test_loss_instances_draw_the_smallest_gap() -> None:
+    """I(P, j) with promise gap b = 1 (the smallest) is among the drawn instances."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.instance import _loss_inst
+
+    got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] == 1,
+               settings=settings(database=None, max_examples=200))
+    assert got[3] == 1 and got[2] == 0
