@@ -270,7 +270,10 @@ def test_sigma_templates_carry_their_tau() -> None:
     c = compile_slp(P, parse_activation("x^2"))
     inst = build_instance(c, 0)
     e = c.sigma_edges()[0]
-    assert [t.tau for t in inst.templates_of_edge(e)] == list(range(c.mu + 1))
+    assert [(t.kind, t.edge, t.tau) for t in inst.templates_of_edge(e)] == [
+        ("sigma", e, tau) for tau in range(c.mu + 1)]
+    with pytest.raises(DataError, match=r"^bit index must be an integer, got '0'$"):
+        build_instance(c, "0")  # type: ignore[arg-type]
 
 
 def test_bit_extractor_loss_is_named() -> None:
