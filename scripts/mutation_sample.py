@@ -219,7 +219,8 @@ def main() -> int:
             if mod not in limit:
                 continue  # the unmutated module fails its tests: no score
             old = verdicts.get(h)
-            if old and not (a.rerun_survivors and old["status"] == "survived"):
+            if old and not (a.rerun_survivors and old["status"] == "survived"
+                            and h not in equivalent):
                 continue
             target = tree / mod
             original = target.read_text(encoding="utf-8")

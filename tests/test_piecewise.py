@@ -185,3 +185,131 @@ def test_grad_magnitudes_match_the_reference_on_an_example() -> None:
     assert max(abs(Fraction(int(q.p), int(q.q))) for q in g.grad_w) <= Fraction(
         int(b.grad_w_max.p), int(b.grad_w_max.q))
     assert dataclasses.replace(p, samples=1) != p
+
+
+# ---------------------------------------------------------------- mutation-score tests (issue 21)
+
+
+def test_affine_data_of_identity_and_constants() -> None:
+    """σ(x) = x: one piece, slope 1, intercept 0; a constant polynomial: slope 0."""
+    from spec.piecewise import AffineData
+
+    assert affine_data(IDENTITY) == AffineData((fmpq(1),), (fmpq(0),), True)
+    const = affine_data(Polynomial("5"))
+    assert const == AffineData((fmpq(0),), (fmpq(5),), True)
+
+
+def test_closed_form_bound_written_out() -> None:
+    """U = 2 + bitlen(n) + 3a + 2L(2 + bitlen(K) + 2a) + 2(2L+1)λ + 4Lς on the one-ReLU
+    instance of test_size_bound_by_hand: n = 1, a = bitlen(3) = 2, L = 1, K = max(1, 1, 1),
+    λ = bitlen(lcm(6, 5)) = 5, ς = bitlen(1) = 1."""
+    p = profile_of_network(_relu_node("3/2", "1/3"), [Sample.of({"x": "2"}, ["1/5"])], SQUARE)
+    assert (p.num_bits, p.in_degree, p.out_degree) == (2, 1, 1)
+    assert closed_form_bound(p) == 2 + 1 + 3 * 2 + 2 * 1 * (2 + 1 + 2 * 2) + 2 * 3 * 5 + 4 * 1
+    assert set(p.describe()) == {"L", "n", "P", "D", "Sigma", "X", "Y", "A", "A_out", "B",
+                                 "S", "C", "loss", "k", "k_out", "a"}
+
+
+def test_dag_regimes_are_classified_by_sign() -> None:
+    """'>= 2 in-edges whose biases share one sign': (1, 2) and (-1, -2) yes, (0, 0) and
+    (1/2, -1/2) no."""
+    from spec.claims import _REGIMES
+    from spec.piecewise import DAG_REGIMES, note_dag_regimes
+
+    def seen(b1: str, b2: str) -> set[str]:
+        net = Network({"x": None, "y": None, "v": RELU},
+                      [Edge.of("x", "v", "1", b1), Edge.of("y", "v", "1", b2)], outputs=["v"])
+        got: set[str] = set()
+        token = _REGIMES.set(got)
+        try:
+            note_dag_regimes(net, [Sample.of({"x": "1"}, ["0"])])
+        finally:
+            _REGIMES.reset(token)
+        return got
+
+    assert seen("1", "2") == seen("-1", "-2") == {DAG_REGIMES[0]}
+    assert seen("0", "0") == seen("1/2", "-1/2") == set()
+
+
+def test_show_dag_round_trips_the_network() -> None:
+    import json
+
+    from checkers.formats import network_from_json
+    from spec.piecewise import show_dag
+
+    net = _relu_node("3/2", "1/3")
+    lines = show_dag(DagInstance(net, (Sample.of({"x": "2"}, ["1/5"]),), SQUARE)).splitlines()
+    assert lines[:2] == ["# loss: square", "# NET.json"] and lines[3] == "# DATA.json"
+    back = network_from_json(json.loads(lines[2]))
+    assert back.edge_list() == net.edge_list()
+
+
+def test_planted_failures_print_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound checks report the instance's profile (L, n, P, D, …) when they fail, and
+    the budget failure its measured size."""
+    import spec.piecewise as pw
+    from checkers.errors import BitBudgetExceeded
+
+    inst = DagInstance(_relu_node("3/2", "1/3"), (Sample.of({"x": "2"}, ["1/5"]),), SQUARE)
+    ev = check_dag_closed_form(inst)
+    assert set(ev.bounds) == {"size_bits"}
+    real = pw.measure_network
+    monkeypatch.setattr(pw, "closed_form_bound", lambda p: 1)
+    monkeypatch.setattr(pw, "measure_network", lambda n, d, loss, budget_bits: real(n, d, loss))
+    with pytest.raises(ClaimFailure, match="exceeds the closed-form bound U") as e1:
+        check_dag_closed_form(inst)
+    with pytest.raises(ClaimFailure, match="exact bound exceeds its closed form") as e2:
+        check_dag(inst)
+    for err in (e1, e2):
+        assert {"L", "n", "P", "D", "a"} <= set(err.value.terms)
+    monkeypatch.setattr(pw, "measure_network",
+                        lambda n, d, loss, budget_bits: real(n, d, loss, budget_bits=2))
+    with pytest.raises(BitBudgetExceeded) as exc:
+        real(inst.net, inst.data, inst.loss, budget_bits=2)
+    with pytest.raises(ClaimFailure, match=r"exceeds the Theorem E\.1 bound at") as e3:
+        check_dag(inst)
+    assert e3.value.terms["size_bits"] == exc.value.size_bits
+    assert e3.value.terms["bound_bits"] == 2
+
+
+def test_show_pair_is_pinned() -> None:
+    from spec.piecewise import _show_pair
+
+    assert _show_pair((fmpq(1, 2), fmpq(1, 3))) == (
+        "a = 1/2 (size 3), b = 1/3 (size 3): a + b = 5/6 (size 6), a - b = 1/6 (size 4)")
+
+
+def test_padic_chains_draw_every_declared_exponent() -> None:
+    """The lower-bound family's input c/p^e: e is drawn from 1..3 (e = 1 the smallest case)."""
+    from hypothesis import find, settings
+
+    from spec.piecewise import PadicChain, _padic_chains
+
+    strat = _padic_chains(Polynomial("x^2"))
+    for e in (1, 3):
+        def has_e(c: PadicChain, e: int = e) -> bool:
+            return c.e == e
+
+        assert find(strat, has_e, settings=settings(database=None, max_examples=200)).e == e
+
+
+
+def test_profile_of_the_empty_network() -> None:
+    """No nodes: depth 0 and in-/out-degree 0 (not a default of 1)."""
+    p = profile_of_network(Network({}, [], outputs=[]), [], SQUARE)
+    assert (p.depth, p.in_degree, p.out_degree) == (0, 0, 0)
+
+
+def test_gradient_bound_denominators_with_a_fractional_slope() -> None:
+    """Leaky ReLU with slope 1/2 (Σ = 2), L = 1, P = 6, D = 5: the gradient bounds are over
+    P^(2L−1)·D²·Σ^(2L) = 6·25·4 (weights) and P^(2L−1)·D·Σ^(2L) = 6·5·4 (biases)."""
+    net = Network({"x": None, "v": LeakyReLU(fmpq(1, 2))},
+                  [Edge.of("x", "v", "3/2", "1/3")], outputs=["v"])
+    data = [Sample.of({"x": "-2"}, ["1/5"])]
+    p = profile_of_network(net, data, SQUARE)
+    assert (p.depth, p.param_den, p.data_den, p.slope_den) == (1, fmpz(6), fmpz(5), fmpz(2))
+    b = size_bound(p)
+    assert b.grad_w == bits_for(b.grad_w_max, fmpz(6 * 25 * 4))
+    assert b.grad_b == bits_for(b.grad_b_max, fmpz(6 * 5 * 4))
+    m = measure_network(net, data, SQUARE)
+    assert m.grad_w <= b.grad_w and m.grad_b <= b.grad_b

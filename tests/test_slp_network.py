@@ -242,3 +242,176 @@ def test_text_sigma_is_parsed_at_the_boundary_only() -> None:
         compile_slp(P, "x^2")  # type: ignore[arg-type]
     with pytest.raises(DegreeError, match="expected a polynomial activation, got fmpq_poly"):
         sigma_symmetries(Polynomial("x^2").poly)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- mutation-score tests (issue 21)
+
+
+def test_identity_templates_with_a_sigma_tail_are_realised() -> None:
+    """σ = x² + x: σ(α₁) − σ(0) = 2, so an identity edge leaving a σ-node moves its head by
+    w∗·2 (§5.5); every template is realised by a full forward pass."""
+    sigma = parse_activation("x^2 + x")
+    c = compile_slp(P, sigma)
+    inst = build_instance(c, 0)
+    a = c.network.arch
+    heads = 0
+    for e in range(len(a.edges)):
+        for t in inst.templates_of_edge(e):
+            tail = a.acts[a.src[e]]
+            if t.kind == "identity" and tail is not None and tail.name == sigma.name:
+                heads += 1
+                assert dict(t.y)[a.dst[e]] - inst.y0[a.dst[e]] == c.network.weights[e] * 2
+            tr = c.network.forward(inst.template_input(t))
+            assert tr.val == inst.template_label(t) and tr.pre == inst.template_pre(t)
+    assert heads > 0
+
+
+def test_sigma_templates_carry_their_tau() -> None:
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    e = c.sigma_edges()[0]
+    assert [(t.kind, t.edge, t.tau) for t in inst.templates_of_edge(e)] == [
+        ("sigma", e, tau) for tau in range(c.mu + 1)]
+    with pytest.raises(DataError, match=r"^bit index must be an integer, got '0'$"):
+        build_instance(c, "0")  # type: ignore[arg-type]
+
+
+def test_bit_extractor_loss_is_named() -> None:
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), parse_activation("x^2"))
+    assert build_instance(c, 3).loss.name == f"bit_extractor(j=3, t={c.output})"
+
+
+def test_bit_budget_reaches_every_forward_pass() -> None:
+    """``budget_bits`` bounds the baseline pass and the main sample's pass alike: n_P = 2^16
+    (four squarings of 2) needs 17 bits while the baseline stays within a few."""
+    from checkers.errors import BitBudgetExceeded
+
+    slp = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("*", 3, 3), ("*", 4, 4)])
+    inst = build_instance(compile_slp(slp, parse_activation("x^2")), 16)
+    assert inst.verify(budget_bits=64).main_value == 2**16
+    assert inst.verify(main=False, budget_bits=12).forcing_ok
+    with pytest.raises(BitBudgetExceeded):
+        inst.verify(budget_bits=12)
+    with pytest.raises(BitBudgetExceeded):
+        inst.loss_at(budget_bits=12)
+    assert inst.loss_at(budget_bits=64) == 0
+
+
+def test_realisation_failure_names_the_template() -> None:
+    """A planted pre-activation mismatch is reported with the template's kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 0)
+
+    class Broken(type(inst)):  # type: ignore[misc]
+        def template_pre(self, t: Template) -> list[fmpq]:
+            pre = super().template_pre(t)
+            return [v + 1 for v in pre] if t.kind == "sigma" and t.tau == 1 else pre
+
+    broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_realized(broken)
+    assert err.value.message == "pre-activations equal ỹ"
+    first = next(t for t in inst.templates() if t.kind == "sigma" and t.tau == 1)
+    assert (err.value.terms["kind"], err.value.terms["edge"], err.value.terms["tau"]) == (
+        "sigma", first.edge, 1)
+
+
+def test_theta_star_loss_evidence_and_show() -> None:
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 1, a=0, b=2)
+    ev = mod._check_theta_star_loss(P, 1, 0, 2, inst)
+    assert ev.figures == {"templates": inst.template_count(), "samples": inst.sample_count()}
+    shown = mod._show_sigma_slp((Polynomial("x^3"), P, 5))
+    assert shown.startswith("# sigma = x^3; j = 5\n") and shown.endswith(P.to_text())
+
+
+def test_surviving_reflections_are_counted() -> None:
+    """Claim B.1 solved: with every template no reflection survives; without the identity
+    template of edge 0, x²'s reflection (−1, 0) survives at exactly one σ-vertex and the
+    simulation still holds (the figure counts it as +1)."""
+    from spec.lemma32.forcing import check_zero_loss_solved
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    act = parse_activation("x^2")
+    ts = list(build_instance(compile_slp(slp, act), 0).templates())
+    assert check_zero_loss_solved(act, slp).figures["surviving_reflections"] == 0
+    sub = [t for t in ts if not (t.kind == "identity" and t.edge == 0)]
+    assert len(sub) == len(ts) - 1
+    assert check_zero_loss_solved(act, slp, sub).figures["surviving_reflections"] == 1
+
+
+def test_template_outputs_reference_path() -> None:
+    """The full-forward reference path: y at θ∗, the perturbed network's values elsewhere."""
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    ts = list(inst.templates())
+    for t in ts[:5]:
+        assert inst.template_outputs(None, t) == inst.template_label(t)
+    theta = c.theta_star.replace(0, weight=c.theta_star.weights[0] + 1)
+    t = ts[1]
+    assert inst.template_outputs(theta, t) == list(
+        c.network_at(theta).forward(inst.template_input(t)).val)
+
+
+def test_bit_extractor_names_a_missing_target() -> None:
+    from spec.lemma32.instance import bit_extractor_loss
+
+    c = compile_slp(SLP.of(1, [("+", 0, 0)]), parse_activation("x^2"))
+    with pytest.raises(DataError, match=r"^bit extractor: target 'nowhere' is not an output$"):
+        bit_extractor_loss(c.network, "nowhere", 0)
+
+
+def test_realisation_value_failure_names_the_template() -> None:
+    """A planted value mismatch is reported under its label with kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    inst = build_instance(compile_slp(P, parse_activation("x^2")), 0)
+
+    class Broken(type(inst)):  # type: ignore[misc]
+        def template_label(self, t: Template) -> list[fmpq]:
+            y = super().template_label(t)
+            return [v + 1 for v in y] if t.kind == "sigma" and t.tau == 2 else y
+
+    broken = Broken(*(getattr(inst, f) for f in inst.__dataclass_fields__))
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_realized(broken)
+    assert err.value.message == "f_{θ∗}(x(y, ỹ)) = y at every vertex"
+    first = next(t for t in inst.templates() if t.kind == "sigma" and t.tau == 2)
+    assert (err.value.terms["kind"], err.value.terms["edge"], err.value.terms["tau"]) == (
+        "sigma", first.edge, 2)
+
+
+def test_incremental_check_labels_a_planted_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fast path that reports one failing template too many is caught on its sub-check."""
+    import dataclasses
+
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    real = mod.ERMInstance.verify
+
+    def planted(self: mod.ERMInstance, *args: object, **kw: object) -> mod.Verification:
+        v = real(self, *args, **kw)  # type: ignore[arg-type]
+        return dataclasses.replace(v, failing=[*v.failing, next(iter(self.templates()))])
+
+    act = parse_activation("x^2")
+    assert mod._check_incremental(act, (P, []), None).figures["failing"] == 0
+    monkeypatch.setattr(mod.ERMInstance, "verify", planted)
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_incremental(act, (P, []), None)
+    assert err.value.message == "failing templates: fast path vs full passes"
+
+
+def test_loss_instances_draw_the_smallest_gap() -> None:
+    """I(P, j) with promise gap b = 1 (the smallest) is among the drawn instances."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.instance import _loss_inst
+
+    got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] == 1,
+               settings=settings(database=None, max_examples=200))
+    assert got[3] == 1 and got[2] == 0
