@@ -52,6 +52,7 @@ UNIT_TESTS: dict[str, list[str]] = {
     "spec/theorem_e2/gradient_steps.py": ["tests/test_np_membership.py"],
     "spec/pac.py": ["tests/test_pac.py"],
     "spec/bit_bounded.py": ["tests/test_bit_bounded.py"],
+    "checkers/matmul.py": ["tests/test_matmul.py", "tests/test_figure1_exact.py"],
 }
 DEFAULT_MODULES = list(UNIT_TESTS)
 
