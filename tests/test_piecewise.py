@@ -313,3 +313,16 @@ def test_gradient_bound_denominators_with_a_fractional_slope() -> None:
     assert b.grad_b == bits_for(b.grad_b_max, fmpz(6 * 5 * 4))
     m = measure_network(net, data, SQUARE)
     assert m.grad_w <= b.grad_w and m.grad_b <= b.grad_b
+
+
+def test_paper_addition_rule_is_refuted_on_a_minus_b_too() -> None:
+    """(−6, 4/3): a + b = −14/3 meets the paper's rule, a − b = −22/3 breaks it; the
+    erratum's control must be refuted on that sub-check, not crash (found by a dev-profile
+    run: the declared sub-check named only a + b)."""
+    from flint import fmpq
+
+    from spec.claims import ClaimFailure, get_claim
+
+    claim = get_claim("piecewise.addition_rule_paper")
+    with pytest.raises(ClaimFailure, match=r"len\(a - b\) > max"):
+        claim.run_check(None, (fmpq(-6), fmpq(4, 3)))
