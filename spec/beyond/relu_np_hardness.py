@@ -545,11 +545,14 @@ def small_problems(draw: st.DrawFn) -> Problem:
 
 
 def brute_force_zero_loss(prob: Problem) -> tuple[fmpq, ...] | None:
-    """An independent search: every full activation pattern (no prefix pruning, no symmetry,
-    no face dropping), each pattern's whole system solved exactly by :func:`checkers.lp.solve`
-    (every answer re-checked: the point against the system, or its Farkas certificate);
-    a zero-loss θ or ``None``.  (sympy's LP was tried as the solver here: it returned points
-    violating the system on these problems, which ``solve`` refuses.)"""
+    """A search without the decider's pruning: every full activation pattern (no prefix
+    pruning, no symmetry, no face dropping), each pattern's whole system solved exactly by
+    :func:`checkers.lp.solve` (every answer re-checked: the point against the system, or its
+    Farkas certificate); a zero-loss θ or ``None``.  It shares the per-case rows
+    (:func:`checkers.relu_erm.case_rows`) with the decider, so it checks the search, not the
+    rows; a YES is re-evaluated on the network itself (``Problem.zero_loss``).  (sympy's LP
+    was tried as the solver here: it returned points violating the system on these
+    problems, which ``solve`` refuses.)"""
     from checkers.lp import Feasible, solve
     from checkers.relu_erm import case_rows
 
