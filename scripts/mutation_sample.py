@@ -54,6 +54,11 @@ UNIT_TESTS: dict[str, list[str]] = {
     "spec/bit_bounded.py": ["tests/test_bit_bounded.py"],
     "checkers/matmul.py": ["tests/test_matmul.py", "tests/test_figure1_exact.py"],
 }
+#: run against every spec/ mutant: the sub-check census pins the labels and terms a failing
+#: check prints and the error messages (docs/sub-checks.md)
+for _mod in UNIT_TESTS:
+    if _mod.startswith("spec/"):
+        UNIT_TESTS[_mod].insert(0, "tests/test_subchecks.py")
 DEFAULT_MODULES = list(UNIT_TESTS)
 
 
@@ -92,9 +97,10 @@ def mutants_of(path: Path) -> tuple[int, Callable[[int], tuple[str, str]]]:
         m = mutations[i]
         src = module.deep_replace(m.original_node, m.mutated_node).code  # type: ignore[attr-defined]
         orig = module.code_for_node(m.original_node)
-        pos = code.find(orig)
-        line = code.count("\n", 0, pos) + 1 if pos >= 0 else 0
-        desc = f"line ~{line}: {orig!r} -> {module.code_for_node(m.mutated_node)!r}"
+        old, new = code.splitlines(), src.splitlines()
+        line = next((k + 1 for k, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+                    min(len(old), len(new)) + 1)  # the first line the mutation changes
+        desc = f"line {line}: {orig!r} -> {module.code_for_node(m.mutated_node)!r}"
         return src, desc[:300]
 
     return len(mutations), get
