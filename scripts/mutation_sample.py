@@ -16,6 +16,11 @@ run extends the same sample.
     python scripts/mutation_sample.py spec/piecewise.py --n 40 --timeout 300
     python scripts/mutation_sample.py --summary                 # the table, nothing run
 
+For ``spec/`` modules the sub-check census (``tests/test_subchecks.py``: labels, printed
+terms, error messages, figure names, certificate names and statements) runs *last*, so a
+mutant it kills changed only documented text that no claim or test caught; the summary's
+``text`` column counts those kills apart.
+
 Mutants listed in ``scripts/equivalent_mutants_sampled.txt`` (``HASH  # rule: reason``) are
 left out of the score.
 """
@@ -54,12 +59,18 @@ UNIT_TESTS: dict[str, list[str]] = {
     "spec/bit_bounded.py": ["tests/test_bit_bounded.py"],
     "checkers/matmul.py": ["tests/test_matmul.py", "tests/test_figure1_exact.py"],
 }
-#: run against every spec/ mutant: the sub-check census pins the labels and terms a failing
-#: check prints and the error messages (docs/sub-checks.md)
-for _mod in UNIT_TESTS:
-    if _mod.startswith("spec/"):
-        UNIT_TESTS[_mod].insert(0, "tests/test_subchecks.py")
 DEFAULT_MODULES = list(UNIT_TESTS)
+#: modules without claims of their own (shared strategies and helpers): the claims of the
+#: modules that use them
+CLAIMS_OF_USERS: dict[str, list[str]] = {
+    "spec/lemma32/_common.py": ["spec/lemma32/network.py", "spec/lemma32/instance.py",
+                                "spec/lemma32/forcing.py", "spec/sizes.py"],
+}
+#: run last against every spec/ mutant: the sub-check census pins the labels and terms a
+#: failing check prints, the error messages, the report's figure names and the certificates'
+#: names and statements (docs/sub-checks.md).  A mutant it kills was caught by nothing else:
+#: its verdict says so (``by``), and the summary counts these text-only kills apart.
+CENSUS = "tests/test_subchecks.py"
 
 
 def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -111,8 +122,8 @@ def claims_of(module: str) -> list[str]:
     sys.path.insert(0, str(ROOT))
     from spec.claims import load_all
 
-    dotted = module[:-3].replace("/", ".")
-    return [c.id for c in load_all() if c.module == dotted]
+    dotted = {m[:-3].replace("/", ".") for m in CLAIMS_OF_USERS.get(module, [module])}
+    return [c.id for c in load_all() if c.module in dotted]
 
 
 def copy_tree(dest: Path) -> None:
@@ -130,25 +141,32 @@ def copy_tree(dest: Path) -> None:
             shutil.copy2(src, dest / f.decode())
 
 
-def run_tests(tree: Path, tests: list[str], claims: list[str], timeout: float) -> str:
+def run_tests(tree: Path, mod: str, claims: list[str], timeout: float) -> tuple[str, str]:
+    """Run the tests, then the claims, then (for spec/) the census, stopping at the first
+    failure: (verdict, the first failing test's id or "")."""
     args = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider", "-x",
-            "-q", "--no-header", "-o", "addopts=-p spec.harness.pytest_plugin", *tests]
+            "-q", "--no-header", "-rfE", "-o", "addopts=-p spec.harness.pytest_plugin",
+            *UNIT_TESTS.get(mod, [])]
     if claims:
         args.append("tests/test_claims.py")
         for c in claims:
             args += ["--whyrelu-claim", c]
+    if mod.startswith("spec/"):
+        args.append(CENSUS)
     env = {**os.environ, "PYTHONPATH": str(tree), "CI": "1", "HYPOTHESIS_PROFILE": "ci",
            "PYTHONDONTWRITEBYTECODE": "1"}
     try:
         r = subprocess.run(args, cwd=tree, env=env, capture_output=True, timeout=timeout,
                            check=False)
     except subprocess.TimeoutExpired:
-        return "timeout"
+        return "timeout", ""
+    by = next((ln.split()[1] for ln in r.stdout.decode(errors="replace").splitlines()
+               if ln.startswith(("FAILED ", "ERROR ")) and len(ln.split()) > 1), "")
     if r.returncode == 0:
-        return "survived"
+        return "survived", ""
     if r.returncode in (1, 3) or r.returncode < 0:
-        return "killed" if r.returncode >= 0 else "crashed"
-    return f"error({r.returncode})"
+        return ("killed" if r.returncode >= 0 else "crashed"), by
+    return f"error({r.returncode})", by
 
 
 DETECTED = ("killed", "timeout", "crashed")
@@ -214,7 +232,7 @@ def main() -> int:
             key = "baseline:" + hashlib.sha256((ROOT / mod).read_bytes()).hexdigest()
             if key not in verdicts:
                 t0 = time.time()
-                status = run_tests(tree, UNIT_TESTS.get(mod, []), claim_ids[mod], 3600)
+                status, _ = run_tests(tree, mod, claim_ids[mod], 3600)
                 verdicts[key] = {"module": mod, "status": status, "mutant": "baseline",
                                  "seconds": f"{time.time() - t0:.0f}"}
                 store.write_text(json.dumps(verdicts, indent=1, sort_keys=True),
@@ -234,25 +252,27 @@ def main() -> int:
             target.write_text(src, encoding="utf-8")
             t0 = time.time()
             try:
-                status = run_tests(tree, UNIT_TESTS.get(mod, []), claim_ids[mod], limit[mod])
+                status, by = run_tests(tree, mod, claim_ids[mod], limit[mod])
             finally:
                 target.write_text(original, encoding="utf-8")
             verdicts[h] = {"module": mod, "status": status, "mutant": desc,
-                           "seconds": f"{time.time() - t0:.0f}"}
+                           "seconds": f"{time.time() - t0:.0f}", "by": by}
             store.write_text(json.dumps(verdicts, indent=1, sort_keys=True), encoding="utf-8")
-            print(f"{mod}: {status:9} {time.time() - t0:5.0f}s  {desc}", flush=True)
+            print(f"{mod}: {status:9} {time.time() - t0:5.0f}s  {desc}  [{by}]", flush=True)
 
-    print(f"\n{'module':34} {'mutants':>7} {'sampled':>7} {'killed':>6} {'equiv':>5} "
-          f"{'score':>6}  95% Wilson interval (half-width)")
+    print(f"\n{'module':34} {'mutants':>7} {'sampled':>7} {'killed':>6} {'text':>4} "
+          f"{'equiv':>5} {'score':>6}  95% Wilson interval (half-width)")
     for mod in a.modules:
         done = [(h, verdicts[h]) for h, _, _ in plans[mod] if h in verdicts]
         eq = [h for h, _ in done if h in equivalent]
         rest = [v for h, v in done if h not in equivalent]
         k = sum(1 for v in rest if v["status"] in DETECTED)
+        text = sum(1 for v in rest if v["status"] in DETECTED
+                   and v.get("by", "").startswith(CENSUS))  # caught by the census alone
         n = len(rest)
         lo, hi = wilson(k, n)
         score = f"{100 * k / n:.0f}%" if n else "-"
-        print(f"{mod:34} {totals[mod]:>7} {len(done):>7} {k:>6} {len(eq):>5} {score:>6}  "
+        print(f"{mod:34} {totals[mod]:>7} {len(done):>7} {k:>6} {text:>4} {len(eq):>5} {score:>6}  "
               f"[{100 * lo:.0f}%, {100 * hi:.0f}%] (±{50 * (hi - lo):.0f})")
     surv = [(mod, h, verdicts[h]) for mod in a.modules for h, _, _ in plans[mod]
             if h in verdicts and verdicts[h]["status"] not in DETECTED and h not in equivalent]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from spec.claims import load_all
-from spec.harness.subchecks import census, page
+from spec.harness.subchecks import census, page, records
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "sub-checks.md"
@@ -50,6 +50,25 @@ def test_census_reads_labels_terms_and_errors(tmp_path: Path) -> None:
     ]
     assert [(e.function, e.kind, e.label) for e in errors] == [
         ("outer", "DataError", "`f'bad x {x}'`")]
+
+
+def test_census_reads_figures_and_certificates(tmp_path: Path) -> None:
+    src = tmp_path / "m.py"
+    src.write_text(
+        "def f(net):\n"
+        "    cert = PolynomialIdentity(name='id_1', variables=('x',), lhs=1, rhs=1,\n"
+        "                              statement=f'one = {net}')\n"
+        "    Certificate('(★) holds', items=(cert,))\n"
+        "    return Evidence.of(nodes=len(net), depth=2).bound('size', 3, 4)\n",
+        encoding="utf-8")
+    got = [(e.function, e.kind, e.label, e.terms) for e in records(src)]
+    assert got == [
+        ("f", "PolynomialIdentity", "id_1", ("statement = `f'one = {net}'`",)),
+        ("f", "Certificate", "(★) holds", ()),
+        ("f", "figure with bound", "size", ()),
+        ("f", "figure", "nodes", ()),
+        ("f", "figure", "depth", ()),
+    ]
 
 
 @functools.cache
