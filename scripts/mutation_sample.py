@@ -188,6 +188,11 @@ def main() -> int:
                     help="also read the verdicts of another worker")
     ap.add_argument("--round-robin", action="store_true",
                     help="one mutant per module in turn (every module progresses)")
+    ap.add_argument("--only", action="append", default=[], metavar="HASH_PREFIX",
+                    help="judge only the sampled mutants whose hash starts so (again, even "
+                         "if judged before): to see whether a new test kills a survivor")
+    ap.add_argument("--show", action="append", default=[], metavar="HASH_PREFIX",
+                    help="print the diff of these sampled mutants and run nothing")
     a = ap.parse_args()
     work = Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -217,6 +222,20 @@ def main() -> int:
             src, desc = get(i)
             plans[mod].append((hashlib.sha256(src.encode()).hexdigest(), src, desc))
 
+    if a.show:
+        import difflib
+        for mod in a.modules:
+            original = (ROOT / mod).read_text(encoding="utf-8").splitlines(keepends=True)
+            for h, src, desc in plans[mod]:
+                if h.startswith(tuple(a.show)):
+                    print(f"=== {h[:16]} {mod}: {desc}")
+                    sys.stdout.writelines(difflib.unified_diff(
+                        original, src.splitlines(keepends=True), mod, "mutant", n=2))
+        return 0
+    if a.only:
+        for mod in a.modules:
+            plans[mod] = [p for p in plans[mod] if p[0].startswith(tuple(a.only))]
+
     if not a.summary:
         tree = work / "tree"
         copy_tree(tree)
@@ -244,8 +263,8 @@ def main() -> int:
             if mod not in limit:
                 continue  # the unmutated module fails its tests: no score
             old = verdicts.get(h)
-            if old and not (a.rerun_survivors and old["status"] == "survived"
-                            and h not in equivalent):
+            if old and not a.only and not (a.rerun_survivors and old["status"] == "survived"
+                                           and h not in equivalent):
                 continue
             target = tree / mod
             original = target.read_text(encoding="utf-8")
