@@ -191,6 +191,11 @@ def main() -> int:
     ap.add_argument("--only", action="append", default=[], metavar="HASH_PREFIX",
                     help="judge only the sampled mutants whose hash starts so (again, even "
                          "if judged before): to see whether a new test kills a survivor")
+    ap.add_argument("--census", action="store_true",
+                    help="judge survivors by the census alone, without running anything: a "
+                         "survivor whose documented sub-checks, errors, figures or "
+                         "certificates (docs/sub-checks.md) differ from the module's is killed "
+                         "by tests/test_subchecks.py, which runs after everything it survived")
     ap.add_argument("--show", action="append", default=[], metavar="HASH_PREFIX",
                     help="print the diff of these sampled mutants and run nothing")
     a = ap.parse_args()
@@ -235,6 +240,29 @@ def main() -> int:
     if a.only:
         for mod in a.modules:
             plans[mod] = [p for p in plans[mod] if p[0].startswith(tuple(a.only))]
+
+    if a.census:
+        sys.path.insert(0, str(ROOT))
+        from spec.harness.subchecks import census, records
+
+        def page_of(path: Path) -> object:
+            return (census(path), records(path))
+
+        tmp = work / "census-probe.py"
+        for mod in a.modules:
+            if not mod.startswith("spec/"):
+                continue
+            before = page_of(ROOT / mod)
+            for h, src, desc in plans[mod]:
+                old = verdicts.get(h)
+                if not old or old["status"] != "survived" or h in equivalent:
+                    continue
+                tmp.write_text(src, encoding="utf-8")
+                if page_of(tmp) != before:
+                    verdicts[h] = {**old, "status": "killed", "by": CENSUS + " (census only)"}
+                    print(f"{mod}: killed by the census  {desc}", flush=True)
+        tmp.unlink(missing_ok=True)
+        store.write_text(json.dumps(verdicts, indent=1, sort_keys=True), encoding="utf-8")
 
     if not a.summary:
         tree = work / "tree"

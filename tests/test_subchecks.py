@@ -45,7 +45,7 @@ def test_census_reads_labels_terms_and_errors(tmp_path: Path) -> None:
         ("outer", "check_le", "x <= 2", (), "x <= 2", True),
         ("outer", "check", "named", ("j = j",), "named", True),
         ("outer", "check", "`'both a' if j else 'both b'`", (), "both ", False),
-        ("outer", "ClaimFailure", "`f'direct {x}'`", (), "direct ", False),
+        ("outer", "ClaimFailure", "`f'direct {x}'`", ("terms = {'x': x}",), "direct ", False),
         ("C.m", "check_certificate", "cert", (), "cert", True),
     ]
     assert [(e.function, e.kind, e.label) for e in errors] == [

@@ -18,6 +18,7 @@ kills the mutants that only change diagnostic text; docs/quality.md).
 from __future__ import annotations
 
 import ast
+import dataclasses
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,10 @@ class _Census(ast.NodeVisitor):
             name = _call_name(exc)
             if name == "ClaimFailure":  # a sub-check written out: ClaimFailure(label, terms)
                 self._add(name, exc.args[0] if exc.args else None, [])
+                if len(exc.args) > 1:
+                    last = self.checks[-1]
+                    self.checks[-1] = dataclasses.replace(
+                        last, terms=(f"terms = {ast.unparse(exc.args[1])}",))
             elif name is not None and (name.endswith("Error") or name.endswith("Exception")):
                 message = exc.args[0] if exc.args else None
                 self.errors.append(Entry(self._where(), name, _text(self._label(message)),
