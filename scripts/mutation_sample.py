@@ -196,6 +196,10 @@ def main() -> int:
                          "survivor whose documented sub-checks, errors, figures or "
                          "certificates (docs/sub-checks.md) differ from the module's is killed "
                          "by tests/test_subchecks.py, which runs after everything it survived")
+    ap.add_argument("--census-first", action="store_true",
+                    help="judge a mutant that changes the census as killed without running it "
+                         "(faster; it may also have been caught by a claim or test, so the "
+                         "text column then bounds the text-only kills from above)")
     ap.add_argument("--show", action="append", default=[], metavar="HASH_PREFIX",
                     help="print the diff of these sampled mutants and run nothing")
     a = ap.parse_args()
@@ -241,27 +245,30 @@ def main() -> int:
         for mod in a.modules:
             plans[mod] = [p for p in plans[mod] if p[0].startswith(tuple(a.only))]
 
+    sys.path.insert(0, str(ROOT))
+    from spec.harness.subchecks import census, records
+
+    probe = work / "census-probe.py"
+    documented = {m: (census(ROOT / m), records(ROOT / m)) for m in a.modules
+                  if m.startswith("spec/")}
+
+    def census_changed(mod: str, src: str) -> bool:
+        """Whether the mutant changes the module's documented sub-checks, errors, figures or
+        certificates (so tests/test_subchecks.py fails on it)."""
+        if mod not in documented:
+            return False
+        probe.write_text(src, encoding="utf-8")
+        return (census(probe), records(probe)) != documented[mod]
+
     if a.census:
-        sys.path.insert(0, str(ROOT))
-        from spec.harness.subchecks import census, records
-
-        def page_of(path: Path) -> object:
-            return (census(path), records(path))
-
-        tmp = work / "census-probe.py"
         for mod in a.modules:
-            if not mod.startswith("spec/"):
-                continue
-            before = page_of(ROOT / mod)
             for h, src, desc in plans[mod]:
                 old = verdicts.get(h)
                 if not old or old["status"] != "survived" or h in equivalent:
                     continue
-                tmp.write_text(src, encoding="utf-8")
-                if page_of(tmp) != before:
+                if census_changed(mod, src):
                     verdicts[h] = {**old, "status": "killed", "by": CENSUS + " (census only)"}
                     print(f"{mod}: killed by the census  {desc}", flush=True)
-        tmp.unlink(missing_ok=True)
         store.write_text(json.dumps(verdicts, indent=1, sort_keys=True), encoding="utf-8")
 
     if not a.summary:
@@ -294,6 +301,13 @@ def main() -> int:
             if old and not a.only and not (a.rerun_survivors and old["status"] == "survived"
                                            and h not in equivalent):
                 continue
+            if a.census_first and census_changed(mod, src):
+                verdicts[h] = {"module": mod, "status": "killed", "mutant": desc, "seconds": "0",
+                               "by": CENSUS + " (census, not run)"}
+                store.write_text(json.dumps(verdicts, indent=1, sort_keys=True),
+                                 encoding="utf-8")
+                print(f"{mod}: killed by the census (not run)  {desc}", flush=True)
+                continue
             target = tree / mod
             original = target.read_text(encoding="utf-8")
             target.write_text(src, encoding="utf-8")
@@ -315,7 +329,7 @@ def main() -> int:
         rest = [v for h, v in done if h not in equivalent]
         k = sum(1 for v in rest if v["status"] in DETECTED)
         text = sum(1 for v in rest if v["status"] in DETECTED
-                   and v.get("by", "").startswith(CENSUS))  # caught by the census alone
+                   and v.get("by", "").startswith(CENSUS))  # caught by the census (alone)
         n = len(rest)
         lo, hi = wilson(k, n)
         score = f"{100 * k / n:.0f}%" if n else "-"
