@@ -13,7 +13,7 @@ reached); ``--rerun-survivors`` re-checks the survivors after tests were strengt
 sample is a fixed permutation of a module's mutants (seeded by the module path), so a longer
 run extends the same sample.
 
-    python scripts/mutation_sample.py spec/piecewise.py --n 40 --timeout 300
+    python scripts/mutation_sample.py spec/piecewise.py --n 40
     python scripts/mutation_sample.py --summary                 # the table, nothing run
 
 For ``spec/`` modules the sub-check census (``tests/test_subchecks.py``: labels, printed
@@ -176,8 +176,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("modules", nargs="*", default=DEFAULT_MODULES)
     ap.add_argument("--n", type=int, default=30, help="sample size per module (cumulative)")
-    ap.add_argument("--timeout", type=float, default=600.0,
-                    help="at most this many seconds per mutant (else 3x the unmutated run)")
+    ap.add_argument("--timeout", type=float, default=900.0,
+                    help="at most this many seconds per mutant (else 10x the unmutated run, "
+                         "at least 300 s)")
     ap.add_argument("--work", default=str(ROOT / ".mutation-sample"))
     ap.add_argument("--summary", action="store_true", help="print the table, run nothing")
     ap.add_argument("--rerun-survivors", action="store_true")
@@ -293,12 +294,15 @@ def main() -> int:
                                  encoding="utf-8")
                 print(f"{mod}: baseline {status} in {verdicts[key]['seconds']}s", flush=True)
             if verdicts[key]["status"] == "survived":
-                limit[mod] = min(a.timeout, max(60.0, 3 * float(verdicts[key]["seconds"])))
+                # wall-clock limit: generous, so that a survivor slowed down by other work
+                # on a shared machine is not mistaken for a mutant that loops
+                limit[mod] = min(a.timeout, max(300.0, 10 * float(verdicts[key]["seconds"])))
         for mod, (h, src, desc) in queue:
             if mod not in limit:
                 continue  # the unmutated module fails its tests: no score
             old = verdicts.get(h)
-            if old and not a.only and not (a.rerun_survivors and old["status"] == "survived"
+            if old and not a.only and not (a.rerun_survivors
+                                           and old["status"] in ("survived", "timeout")
                                            and h not in equivalent):
                 continue
             if a.census_first and census_changed(mod, src):
