@@ -457,3 +457,45 @@ def test_max_theta_bits_by_hand() -> None:
     assert max_theta_bits(compile_slp(P, parse_activation("x^2"))) == 3
     # a program without gates has no edges, hence no parameters
     assert max_theta_bits(compile_slp(SLP.of(1, []), parse_activation("x^2"))) == 0
+
+
+def test_identity_and_sigma_edges_partition_the_edges() -> None:
+    # P with μ = 2: two multiplication gadgets, each with 3·3 edges L -> U into σ vertices;
+    # the other 62 − 18 = 44 edges have an id head (v_i, L, z)
+    c = compile_slp(P, parse_activation("x^2"))
+    ids, sig = c.identity_edges(), c.sigma_edges()
+    assert (len(ids), len(sig)) == (44, 18)
+    assert sorted(ids + sig) == list(range(62))
+    assert {c.network.edges[e][1][0] for e in ids} == {"v", "L", "z"}
+    assert {c.network.edges[e][1][0] for e in sig} == {"U"}
+
+
+def test_mul_gadgets_by_hand() -> None:
+    from spec.lemma32.network import MulGadget
+
+    c = compile_slp(P, parse_activation("x^2"))
+    assert sorted(c.gadgets) == [2, 3]  # a2 = a1·a1, a3 = a0·a2
+    assert c.gadgets[2] == MulGadget(
+        2, 1, 1,
+        (("L1_2_0", "L1_2_1", "L1_2_2"), ("L2_2_0", "L2_2_1", "L2_2_2"),
+         ("L3_2_0", "L3_2_1", "L3_2_2")),
+        (("U1_2_0", "U1_2_1", "U1_2_2"), ("U2_2_0", "U2_2_1", "U2_2_2"),
+         ("U3_2_0", "U3_2_1", "U3_2_2")),
+        "z2")
+    g3 = c.gadgets[3]
+    assert (g3.gate, g3.j, g3.k, g3.z, g3.L[2][1], g3.U[0][2]) == (3, 0, 2, "z3", "L3_3_1",
+                                                                   "U1_3_2")
+
+
+def test_lemma32_certificates_are_named_and_accepted() -> None:
+    from spec.lemma32.network import gadget_certificates, simulation_certificates
+
+    x2 = parse_activation("x^2")
+    gates = gadget_certificates(x2)
+    assert [c.name for c in gates] == [f"lemma_3_2_gate_{n}" for n in (
+        "a0", "a1", "add", "sub", "mul", "square", "double")]
+    sims = simulation_certificates(x2)
+    assert [c.name for c in sims] == ["lemma_3_2_slp_a0_add_a0", "lemma_3_2_slp_a0_sub_a0",
+                                      "lemma_3_2_slp_a0_mul_a0", "lemma_3_2_slp_eval"]
+    assert "a1 = a0 - a0" in sims[1].statement
+    assert all(c.accepted() for c in (*gates, *sims))
