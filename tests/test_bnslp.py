@@ -229,3 +229,39 @@ def test_lemma_a5_figures_by_hand() -> None:
                           "m_per_n2_from_n6": Fraction(1, 6), "gates": 6}
     assert ev.bounds == {"gates": 42}
     assert "m_per_n2_from_n6" not in _check_lemma_a5(P, None).figures
+
+
+def test_lemma_a5_check_reads_the_top_digit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: bit_position off by one (digit j + 1 read for digit j).  n_P = 15 = 1111b
+    # hides it at digits 0, 1, 2 and above the top; only the top digit j = 3 sees 0 ≠ 1
+    from spec.bnslp import BNSLP, _check_lemma_a5
+    from spec.claims import ClaimFailure
+
+    fifteen = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("-", 3, 0)])
+    assert ref_slp_values(fifteen)[-1] == 15
+    _check_lemma_a5(fifteen, None)
+    monkeypatch.setattr(BNSLP, "bit_position", lambda self, j: j + 1 - self.scale_exponent)
+    with pytest.raises(ClaimFailure) as err:
+        _check_lemma_a5(fifteen, None)
+    assert err.value.message == "digit j of n_P sits at position j − m·2^n of the output"
+    assert err.value.terms["j"] == 3
+
+
+def test_lemma_a5_check_bounds_the_exponents(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: e_1 = 3 > 2^1 recorded for P (e = (1, 1, 2, 2)); the bound e_i <= 2^i is the
+    # first sub-check to fail, at i = 1
+    import dataclasses
+
+    import spec.bnslp as mod
+    from spec.claims import ClaimFailure
+
+    real = mod.to_bnslp
+
+    def planted(p: SLP, **kw: object) -> mod.BNSLP:
+        bn = real(p, **kw)  # type: ignore[arg-type]
+        return dataclasses.replace(bn, exponents=(1, 3, *bn.exponents[2:]))
+
+    monkeypatch.setattr(mod, "to_bnslp", planted)
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_lemma_a5(P, None)
+    assert err.value.message == "e_i <= 2^i" and err.value.terms["i"] == 1
