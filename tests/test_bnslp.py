@@ -177,3 +177,91 @@ def test_cli_bnslp_constructions(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["slp", "bnslp", f, "--construction", "other"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--construction" in err
+
+
+# ---------------------------------------------------------------- mutation sample of bnslp.py
+
+
+def test_gadget_cost_by_hand() -> None:
+    # ⌊log₂ t⌋ squarings + popcount(t) products; G_0 emits nothing
+    from spec.bnslp import gadget_cost
+
+    assert [gadget_cost(t) for t in range(8)] == [0, 1, 2, 3, 3, 4, 4, 5]
+    assert gadget_cost(-3) == 0 and gadget_cost(13) == 3 + 3
+
+
+def test_low_alignment_bug_is_one_power_short() -> None:
+    # seven: a4 = a3 − a0 aligns a0 by t = 2; the planted bug aligns by 1; the output's
+    # G_13 is not touched by it
+    seven = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 1), ("-", 3, 0)])
+    assert [g.t for g in to_bnslp(seven).gadgets] == [2, 13]
+    assert [g.t for g in to_bnslp(seven, _bug="low_alignment").gadgets] == [1, 13]
+    assert [g.t for g in to_bnslp(seven, _bug="no_output_scaling").gadgets] == [2]
+    # the same with the aligned operand on the left: a4 = a0 − a3
+    minus7 = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 1), ("-", 0, 3)])
+    assert [g.t for g in to_bnslp(minus7).gadgets] == [2, 13]
+    assert [g.t for g in to_bnslp(minus7, _bug="low_alignment").gadgets] == [1, 13]
+
+
+def test_a5_programs_draw_beyond_the_quadratic_family() -> None:
+    # the quadratic family has only squarings and additions of a0: the random programs must
+    # also be drawn (a subtraction, and a product of two different gates)
+    from hypothesis import find, settings
+
+    from spec.bnslp import _a5_programs
+
+    s = settings(database=None, max_examples=300)
+    assert find(_a5_programs(), lambda p: any(g.op == "-" for g in p.gates), settings=s)
+    assert find(_a5_programs(), lambda p: any(g.op == "*" and g.j != g.k for g in p.gates),
+                settings=s)
+    # and the quadratic family itself up to its longest programs (n = 8)
+    assert find(_a5_programs(), lambda p: p.length == 8, settings=s).length == 8
+
+
+def test_lemma_a5_figures_by_hand() -> None:
+    # the squaring chain of length 6: e_i = 2^i, no alignment, m = n = 6, and b_0 = 2^-6 is
+    # its largest value (the squares only shrink)
+    from spec.bnslp import _check_lemma_a5
+
+    chain = SLP.of(1, [("*", i, i) for i in range(6)])
+    ev = _check_lemma_a5(chain, None)
+    assert ev.figures == {"n": 6, "m": 6, "max_abs_value": fmpq(1, 64), "m_per_n2": Fraction(1, 6),
+                          "m_per_n2_from_n6": Fraction(1, 6), "gates": 6}
+    assert ev.bounds == {"gates": 42}
+    assert "m_per_n2_from_n6" not in _check_lemma_a5(P, None).figures
+
+
+def test_lemma_a5_check_reads_the_top_digit(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: bit_position off by one (digit j + 1 read for digit j).  n_P = 15 = 1111b
+    # hides it at digits 0, 1, 2 and above the top; only the top digit j = 3 sees 0 ≠ 1
+    from spec.bnslp import BNSLP, _check_lemma_a5
+    from spec.claims import ClaimFailure
+
+    fifteen = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("*", 2, 2), ("-", 3, 0)])
+    assert ref_slp_values(fifteen)[-1] == 15
+    _check_lemma_a5(fifteen, None)
+    monkeypatch.setattr(BNSLP, "bit_position", lambda self, j: j + 1 - self.scale_exponent)
+    with pytest.raises(ClaimFailure) as err:
+        _check_lemma_a5(fifteen, None)
+    assert err.value.message == "digit j of n_P sits at position j − m·2^n of the output"
+    assert err.value.terms["j"] == 3
+
+
+def test_lemma_a5_check_bounds_the_exponents(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: e_1 = 3 > 2^1 recorded for P (e = (1, 1, 2, 2)); the bound e_i <= 2^i is the
+    # first sub-check to fail, at i = 1
+    import dataclasses
+
+    import spec.bnslp as mod
+    from spec.claims import ClaimFailure
+
+    real = mod.to_bnslp
+
+    def planted(p: SLP, **kw: object) -> mod.BNSLP:
+        bn = real(p, **kw)  # type: ignore[arg-type]
+        return dataclasses.replace(bn, exponents=(1, 3, *bn.exponents[2:]))
+
+    monkeypatch.setattr(mod, "to_bnslp", planted)
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_lemma_a5(P, None)
+    assert err.value.message == "e_i <= 2^i" and err.value.terms["i"] == 1

@@ -10,10 +10,16 @@ import pytest
 from flint import fmpq, fmpq_mat, fmpq_poly
 
 from checkers.activations import RELU, Polynomial, parse_activation
+from checkers.certificates import Invertibility, PolynomialIdentity
 from checkers.errors import DegreeError
+from spec.claims import ClaimFailure
 from spec.cli import main
 from spec.fractional import binomial, coefficient_matrix, series_witness
 from spec.gadget import (
+    _check_line,
+    _prove_basis,
+    _prove_identity,
+    _show_xy,
     basis_coordinates,
     det_closed_form,
     gadget_lambdas,
@@ -129,3 +135,48 @@ def test_cli_gadget_bad_sigma(bad: str, capsys: pytest.CaptureFixture[str]) -> N
     err = capsys.readouterr().err
     assert err.startswith("whyrelu: error:")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_show_xy_prints_both_coordinates() -> None:
+    # the counterexample line a failing (★) prints: x first, then y
+    assert _show_xy((Q(1, 2), Q(-3))) == "x = 1/2, y = -3"
+
+
+def test_provers_return_their_typed_certificates() -> None:
+    # an empty `items` would make the runner report `proved` with nothing re-checked
+    x2 = parse_activation("x^2")
+    (star,) = _prove_identity(x2).items
+    assert isinstance(star, PolynomialIdentity)
+    assert star.name == "lemma_3_1" and star.accepted()
+    assert "λ = (1/2, 0, 0)" in star.statement
+    cols, inv = _prove_basis(x2).items
+    assert (cols.name, inv.name) == ("claim_B_4_columns", "claim_B_4_inverse")
+    assert isinstance(inv, Invertibility) and cols.accepted() and inv.accepted()
+    # C^{-1} of C = [[0,1,4],[0,2,4],[1,1,1]] (columns U², (U+1)², (U+2)²), by hand
+    assert [[Fraction(v) for v in r] for r in inv.inverse] == [
+        [Fraction(1, 2), Fraction(-3, 4), Fraction(1)],
+        [Fraction(-1), Fraction(1), Fraction(0)],
+        [Fraction(1, 2), Fraction(-1, 4), Fraction(0)]]
+
+
+def test_prove_basis_invertibility_check_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    # planted: a singular C whose (planted) closed form agrees, so only "C is invertible"
+    # stands between it and a certificate
+    import spec.gadget as g
+
+    monkeypatch.setattr(g, "shift_matrix", lambda act: fmpq_mat(3, 3, [1, 1, 0] * 3))
+    monkeypatch.setattr(g, "det_closed_form", lambda act: Q(0))
+    with pytest.raises(ClaimFailure, match=r"^C is invertible"):
+        _prove_basis(parse_activation("x^2"))
+
+
+def test_solution_line_moves_g_by_c_u_to_the_k() -> None:
+    # Σ_j d_j σ(U + j) = U^k for d = C^{-1}e_k, so λ + c·d adds c·((x+y)^k − x^k − y^k)
+    # to the left side of (★): −c for k = 0, 2c·xy for k = 2, nothing for k = 1
+    x2 = parse_activation("x^2")
+    X, Y = gadget_polynomial(x2, gadget_lambdas(x2)).context().gens()
+    _check_line(x2, Q(3), 1, Q(1), Q(2))
+    for k, lhs in [(0, X * Y - 3), (2, 7 * X * Y)]:
+        with pytest.raises(ClaimFailure, match="along the direction") as e:
+            _check_line(x2, Q(3), k, Q(1), Q(2))
+        assert e.value.terms["lhs"] == lhs

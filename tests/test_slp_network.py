@@ -415,3 +415,87 @@ def test_loss_instances_draw_the_smallest_gap() -> None:
     got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] == 1,
                settings=settings(database=None, max_examples=200))
     assert got[3] == 1 and got[2] == 0
+
+
+# ---------------------------------------------------------------- mutation sample of network.py
+
+
+def test_paper_counts_are_the_unmerged_counts_by_hand() -> None:
+    # the negative control's formula: no merging, so a1 = a0 + a0 has 2 edges and
+    # a2 = a1·a1 has 10·3 + 1 = 31 (|V| and depth do not depend on merging)
+    from spec.lemma32.network import _paper_counts
+
+    assert _paper_counts(P, 2) == Counts(43, 2 + 31 + 31 + 2, 10)
+    assert _paper_counts(SLP.of(1, [("-", 0, 0)]), 3) == Counts(2, 2, 1)
+
+
+def test_reference_engine_runs_at_a_perturbed_theta() -> None:
+    # the U^(3) -> z edges carry −λ'_r σ(y + r) with Σ_r λ_r σ(y + r) = y²/2 (Lemma 3.1), so
+    # dropping them is harmless when the second operand y = a1 = a0 − a0 is 0: the
+    # simulation check (exact engine and Fraction reference) passes at that θ ≠ θ∗
+    from spec.lemma32.network import _check_simulation
+
+    slp = SLP.of(3, [("-", 0, 0), ("*", 0, 1)])
+    c = compile_slp(slp, parse_activation("x^2 + x"))
+    theta = c.theta_star
+    for u in c.gadgets[2].U[2]:
+        theta = theta.replace(c.network.edge_of(u, c.gadgets[2].z), weight=Q(0))
+    assert theta != c.theta_star
+    assert _check_simulation(slp, c, theta).figures["length"] == 2
+    assert c.gate_values(theta) == [Q(3), Q(0), Q(0)]
+
+
+def test_max_theta_bits_by_hand() -> None:
+    from spec.lemma32.network import max_theta_bits
+
+    # σ = x² + x: λ = (1, −3/4, 1/4), D = 4, λ' = (4, −3, 1); the largest entries are
+    # 1/D = 1/4 and λ'_0 = 4, each of size 1 + 3 = 4 bits (size(2) = 3 for the shifts)
+    c = compile_slp(P, parse_activation("x^2 + x"))
+    assert [int(v) for v in c.lam_prime] == [4, -3, 1] and c.D == 4
+    assert max_theta_bits(c) == 4
+    # x²: every entry is in {0, ±1, 2, 1/2}: 3 bits
+    assert max_theta_bits(compile_slp(P, parse_activation("x^2"))) == 3
+    # a program without gates has no edges, hence no parameters
+    assert max_theta_bits(compile_slp(SLP.of(1, []), parse_activation("x^2"))) == 0
+
+
+def test_identity_and_sigma_edges_partition_the_edges() -> None:
+    # P with μ = 2: two multiplication gadgets, each with 3·3 edges L -> U into σ vertices;
+    # the other 62 − 18 = 44 edges have an id head (v_i, L, z)
+    c = compile_slp(P, parse_activation("x^2"))
+    ids, sig = c.identity_edges(), c.sigma_edges()
+    assert (len(ids), len(sig)) == (44, 18)
+    assert sorted(ids + sig) == list(range(62))
+    assert {c.network.edges[e][1][0] for e in ids} == {"v", "L", "z"}
+    assert {c.network.edges[e][1][0] for e in sig} == {"U"}
+
+
+def test_mul_gadgets_by_hand() -> None:
+    from spec.lemma32.network import MulGadget
+
+    c = compile_slp(P, parse_activation("x^2"))
+    assert sorted(c.gadgets) == [2, 3]  # a2 = a1·a1, a3 = a0·a2
+    assert c.gadgets[2] == MulGadget(
+        2, 1, 1,
+        (("L1_2_0", "L1_2_1", "L1_2_2"), ("L2_2_0", "L2_2_1", "L2_2_2"),
+         ("L3_2_0", "L3_2_1", "L3_2_2")),
+        (("U1_2_0", "U1_2_1", "U1_2_2"), ("U2_2_0", "U2_2_1", "U2_2_2"),
+         ("U3_2_0", "U3_2_1", "U3_2_2")),
+        "z2")
+    g3 = c.gadgets[3]
+    assert (g3.gate, g3.j, g3.k, g3.z, g3.L[2][1], g3.U[0][2]) == (3, 0, 2, "z3", "L3_3_1",
+                                                                   "U1_3_2")
+
+
+def test_lemma32_certificates_are_named_and_accepted() -> None:
+    from spec.lemma32.network import gadget_certificates, simulation_certificates
+
+    x2 = parse_activation("x^2")
+    gates = gadget_certificates(x2)
+    assert [c.name for c in gates] == [f"lemma_3_2_gate_{n}" for n in (
+        "a0", "a1", "add", "sub", "mul", "square", "double")]
+    sims = simulation_certificates(x2)
+    assert [c.name for c in sims] == ["lemma_3_2_slp_a0_add_a0", "lemma_3_2_slp_a0_sub_a0",
+                                      "lemma_3_2_slp_a0_mul_a0", "lemma_3_2_slp_eval"]
+    assert "a1 = a0 - a0" in sims[1].statement
+    assert all(c.accepted() for c in (*gates, *sims))
