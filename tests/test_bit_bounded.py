@@ -130,7 +130,7 @@ def test_phi_bound_by_hand_hinge_chain_without_identity() -> None:
                   outputs=["h3"])
     data = [Sample.of({"x": "3"}, ["1"]), Sample.of({"x": "-1/2"}, ["-1"])]
     p = phi_profile(net, data, HINGE)
-    assert not p.identity_outputs and p.cap == 1
+    assert p.identity_outputs is False and p.cap == 1  # a bool, as declared
     assert (p.depth, p.samples, p.param_den, p.data_den) == (3, 2, fmpz(6), fmpz(2))
     assert (p.x_max, p.y_max, p.in_mass, p.out_mass, p.bias_mass) == tuple(
         map(fmpq, (3, 1, 6, 5, 1)))
@@ -368,3 +368,57 @@ def test_control_stops_the_unrounded_network_at_the_cap() -> None:
     ev = unrounded_exceeds_cap.run_check(PHI, short)
     assert ev is not None and ev.figures == {
         "cap_bits": phi_bound(phi_profile(short.dag.net, short.dag.data, SQUARE)).forward}
+
+
+def _uniform_fan_in(d: DagInstance) -> bool:
+    """The large-bias family's shape: one positive integer weight and one positive integer
+    bias on every edge, one sample injecting at the input nodes only, label 0."""
+    net = d.net
+    ws, bs = set(net.weights), set(net.biases)
+    return (len(ws) == len(bs) == 1 and all(q.q == 1 and q > 0 for q in ws | bs)
+            and len(d.data) == 1 and tuple(d.data[0].x) == net.inputs
+            and all(y == 0 for y in d.data[0].y))
+
+
+def _quick(n: int) -> Any:
+    """Generation only (no shrinking: only whether an example exists matters), seeded."""
+    from hypothesis import Phase, settings
+
+    return settings(database=None, max_examples=n, derandomize=True, phases=(Phase.generate,))
+
+
+def test_large_bias_family_is_uniform_with_large_biases_or_large_weights() -> None:
+    """Large biases (up to 2^8 - 1) with weights below 4, or large weights with bias 1."""
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
+
+    from spec.bit_bounded import _large_bias_instances
+
+    strat = _large_bias_instances(PHI)
+    with pytest.raises(NoSuchExample):
+        find(strat, lambda d: not _uniform_fan_in(d), settings=_quick(40))
+    with pytest.raises(NoSuchExample):  # a large weight comes with the smallest bias
+        find(strat, lambda d: d.net.weights[0] >= 4 and d.net.biases[0] >= 2,
+             settings=_quick(40))
+    find(strat, lambda d: d.net.biases[0] >= 16, settings=_quick(40))
+    find(strat, lambda d: d.net.weights[0] >= 4, settings=_quick(40))
+
+
+def test_phi_instances_draw_every_family_with_the_drawn_k() -> None:
+    """Random DAGs (rational weights), layered networks (DAG form, node names h<layer>_<i>)
+    and the large-bias family; φ_K keeps the registered base and clip, with the drawn K."""
+    from hypothesis import find
+    from hypothesis.errors import NoSuchExample
+
+    from spec.bit_bounded import phi_instances
+
+    phi = BitBounded(Polynomial("x^2"), 3, "3/2")
+    strat = phi_instances(phi)
+    find(strat, lambda i: "h1_0" not in i.dag.net.nodes
+         and any(w.q != 1 for w in i.dag.net.weights), settings=_quick(60))
+    find(strat, lambda i: "h1_0" in i.dag.net.nodes, settings=_quick(60))
+    find(strat, lambda i: _uniform_fan_in(i.dag)
+         and (i.dag.net.biases[0] >= 16 or i.dag.net.weights[0] >= 4), settings=_quick(200))
+    with pytest.raises(NoSuchExample):
+        find(strat, lambda i: i.k != i.phi.k or i.phi.base != phi.base
+             or i.phi.clip != phi.clip, settings=_quick(30))
