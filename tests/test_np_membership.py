@@ -514,3 +514,40 @@ def test_gd_cases_draw_the_tight_family_with_eta_1_over_1009() -> None:
                      phases=(Phase.generate,))
     c = find(_gd_cases(RELU), lambda c: c.eta == fmpq(1, 1009), settings=quick)
     assert all(w.q == 1 for w in c.dag.net.weights) and 1 <= c.steps <= 2
+
+
+def test_depth2_network_shape() -> None:
+    """x → h (σ) → out (identity), both biases 0, output "out"."""
+    net = depth2_network(RELU, fmpq(1, 3), fmpq(2, 9))
+    assert net.outputs == ("out",) and net.inputs == ("x",)
+    assert net.edge_list() == Network(
+        {"x": None, "h": RELU, "out": IDENTITY},
+        [Edge.of("x", "h", "1/3", "0"), Edge.of("h", "out", "2/9", "0")],
+        outputs=["out"]).edge_list()
+    assert dict(zip(net.nodes, net.arch.acts, strict=True)) == {
+        "x": None, "h": RELU, "out": IDENTITY}
+
+
+def test_gd_bounds_of_a_network_without_parameters() -> None:
+    """No edge: T_0 = 0 (the largest |θ| of an empty θ)."""
+    net = Network({"x": None, "v": RELU}, [], outputs=["v"])
+    b = gd_bounds(net, (Sample.of({"x": "1"}, ["0"]),), SQUARE, fmpq(1, 2), 1)
+    assert b.mags[0] == 0 and b.dens[0] == 1
+
+
+def test_depth2_family_draws_its_whole_range() -> None:
+    """(c, e) with 3 ∤ c and 0 < c < 3^e for e = 1, 2, 3: c = 1 at e = 1 and c = 26 at e = 3
+    (the extremes) are drawn, c = 3^e or a multiple of 3 never; steps 0..7."""
+    from hypothesis import Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from spec.theorem_e2.gradient_steps import _family_cases
+
+    quick = settings(database=None, max_examples=300, derandomize=True,
+                     phases=(Phase.generate,))
+    strat = _family_cases()
+    find(strat, lambda f: (f.c, f.e) == (1, 1), settings=quick)
+    find(strat, lambda f: (f.c, f.e) == (26, 3), settings=quick)
+    find(strat, lambda f: f.steps == 0, settings=quick)
+    with pytest.raises(NoSuchExample):
+        find(strat, lambda f: f.c % 3 == 0 or not 0 < f.c < 3**f.e, settings=quick)
