@@ -512,8 +512,12 @@ def test_gd_cases_draw_the_tight_family_with_eta_1_over_1009() -> None:
 
     quick = settings(database=None, max_examples=60, derandomize=True,
                      phases=(Phase.generate,))
-    c = find(_gd_cases(RELU), lambda c: c.eta == fmpq(1, 1009), settings=quick)
-    assert all(w.q == 1 for w in c.dag.net.weights) and 1 <= c.steps <= 2
+    for steps in (1, 2):  # one step (den(η)^1) and two
+        def tight(c: GDCase, s: int = steps) -> bool:
+            return c.eta == fmpq(1, 1009) and c.steps == s
+
+        c = find(_gd_cases(RELU), tight, settings=quick)
+        assert all(w.q == 1 for w in c.dag.net.weights)
 
 
 def test_depth2_network_shape() -> None:
