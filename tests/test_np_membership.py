@@ -555,3 +555,11 @@ def test_depth2_family_draws_its_whole_range() -> None:
     find(strat, lambda f: f.steps == 0, settings=quick)
     with pytest.raises(NoSuchExample):
         find(strat, lambda f: f.c % 3 == 0 or not 0 < f.c < 3**f.e, settings=quick)
+
+
+def test_show_gd_names_eta_and_steps_then_the_instance() -> None:
+    from spec.piecewise import show_dag
+    from spec.theorem_e2.gradient_steps import show_gd
+
+    case = _gd_case(3)
+    assert show_gd(case) == "# eta = 1/2, steps = 3\n" + show_dag(case.dag)
