@@ -507,6 +507,7 @@ def test_linear_in_k_evidence_and_a_planted_line(monkeypatch: pytest.MonkeyPatch
 
 def test_gd_cases_draw_the_tight_family_with_eta_1_over_1009() -> None:
     from hypothesis import Phase, find, settings
+    from hypothesis.errors import NoSuchExample
 
     from spec.theorem_e2.gradient_steps import _gd_cases
 
@@ -518,6 +519,14 @@ def test_gd_cases_draw_the_tight_family_with_eta_1_over_1009() -> None:
 
         c = find(_gd_cases(RELU), tight, settings=quick)
         assert all(w.q == 1 for w in c.dag.net.weights)
+
+    def not_integral(c: GDCase) -> bool:
+        d = c.dag
+        nums = [*d.net.weights, *d.net.biases, *(v for s in d.data for v in s.x.values())]
+        return c.eta == fmpq(1, 1009) and any(q.q != 1 for q in nums)
+
+    with pytest.raises(NoSuchExample):  # the tight family is integral: den(η) stands alone
+        find(_gd_cases(RELU), not_integral, settings=quick)
 
 
 def test_depth2_network_shape() -> None:
