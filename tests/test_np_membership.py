@@ -33,6 +33,7 @@ from spec.theorem_e2 import (
     total_length,
     verify,
 )
+from spec.theorem_e2.gradient_steps import GDCase
 
 
 def _net() -> Network:
@@ -393,3 +394,194 @@ def test_reference_comparison_labels(monkeypatch: pytest.MonkeyPatch) -> None:
         ver._check_against_reference(
             case, lambda i, t: dc.replace(verify(i, t), loss=fmpq(7)))
     assert e2.value.message == "L(θ): verifier vs Fraction reference"
+
+
+# ---------------------------------------------------------------- gradient steps (issue 21)
+
+
+def test_gd_bounds_written_out_at_depth_1() -> None:
+    """x → v (ReLU), w = 1/3, b = 1/5, x = 2/3, y = 1, square, η = ±1/2: P_0 = 15, D = 3,
+    Σ = 1, T_0 = 1/3.  Step 1 (masses k·T_0 = 1/3): M_0 = 2/3, Z_1 = 2/3 + 2/9 + 1/3 = 11/9,
+    G_0 = 11/9 + 1 = 20/9, |∂w| <= 20/9·2/3, |∂b| <= 20/9: T_1 = 1/3 + 10/9 = 13/9;
+    step 2: Z_1 = 83/27, G_0 = 110/27, T_2 = 13/9 + 55/27 = 94/27.  P_(j+1) = 2·P_j·9."""
+    net = Network({"x": None, "v": RELU}, [Edge.of("x", "v", "1/3", "1/5")], outputs=["v"])
+    data = (Sample.of({"x": "2/3"}, ["1"]),)
+    for eta in (fmpq(1, 2), fmpq(-1, 2)):  # the step's sign does not change the bound
+        b = gd_bounds(net, data, SQUARE, eta, 2)
+        assert b.dens == (fmpz(15), fmpz(270), fmpz(4860))
+        assert b.mags == (fmpq(1, 3), fmpq(13, 9), fmpq(94, 27))
+        assert b.bits(1) == int((fmpq(13, 9) * 270).floor().bit_length()) + 9
+
+
+def test_gd_bounds_written_out_at_depth_2() -> None:
+    """x, y → h (leaky ReLU 1/2) → o (identity), hinge, η = 1/3, x = 1, y = 1/2, label 1:
+    L = 2, P_0 = 6, D = 2, Σ = 2, in-degree 2, out-degree 1, T_0 = 3/2.
+    P_(j+1) = den(η)·P_j^(2L−1)·D²·Σ^(2L) = 3·P_j³·4·16.
+    Step 1 (A = 2T = 3, A' = T = 3/2, B = 2T = 3, S = 1, C = 0, X = 1): M = 1, 7, 25;
+    hinge Γ_0 = Y = 1, Γ_1 = 1 + 3/2 = 5/2; |∂w| <= max(Γ_1 M_0, Γ_0 M_1) = 7, |∂b| <= 5/2:
+    T_1 = 3/2 + 7/3 = 23/6.  Step 2 (A = B = 23/3, A' = 23/6): M_1 = 49/3, Γ_1 = 29/6:
+    T_2 = 23/6 + 49/9 = 167/18."""
+    from checkers.activations import LeakyReLU
+
+    net = Network({"x": None, "y": None, "h": LeakyReLU(fmpq(1, 2)), "o": IDENTITY},
+                  [Edge.of("x", "h", "1/2", "1/3"), Edge.of("y", "h", "-1", "1/3"),
+                   Edge.of("h", "o", "3/2", "0")], outputs=["o"])
+    data = (Sample.of({"x": "1", "y": "1/2"}, ["1"]),)
+    b = gd_bounds(net, data, HINGE, fmpq(1, 3), 2)
+    d1 = 3 * 6**3 * 4 * 16
+    assert b.dens == (fmpz(6), fmpz(d1), fmpz(3 * d1**3 * 4 * 16))
+    assert b.mags == (fmpq(3, 2), fmpq(23, 6), fmpq(167, 18))
+
+
+def test_depth1_line_written_out() -> None:
+    """α = bitlen⌈max(T₀,1)⌉ + 2 bitlen P₀ + 1, β = bitlen⌈R⌉ + 2 bitlen E with
+    R = 1 + |η|(a₁ + a₀), a₁ = n S² max(X,1) k (X+1), a₀ = n S max(X,1)(S X + C + Y),
+    E = den(η) D² Σ²."""
+    pwl = parse_activation("pwl(1/3*x + 1 | 0 | 2*x + 1)")
+    net = Network({"x0": None, "x1": None, "v": pwl},
+                  [Edge.of("x0", "v", "1/2", "-1/4"), Edge.of("x1", "v", "-3/4", "1/2")],
+                  outputs=["v"])
+    data = (Sample.of({"x0": "1/2", "x1": "-1/3"}, ["1"]),
+            Sample.of({"x0": "0", "x1": "1/5"}, ["-1/2"]))
+    # n = 2, S = 2, C = 1, X = 1/2 (max(X,1) = 1), Y = 1, k = 2, D = 30, Σ = 3, P₀ = 4,
+    # T₀ = 3/4 (max(T₀,1) = 1): a₁ = 2·4·1·2·3/2 = 24, a₀ = 2·2·1·(1 + 1 + 1) = 12,
+    # R = 1 + 3/4·36 = 28, E = 4·900·9 = 32400 (15 bits)
+    assert depth1_linear(net, data, SQUARE, fmpq(3, 4)) == (1 + 2 * 3 + 1, 5 + 2 * 15)
+    from checkers.activations import LeakyReLU
+
+    net2 = Network({"x": None, "v": LeakyReLU(fmpq(1, 4))},
+                   [Edge.of("x", "v", "5/2", "-1")], outputs=["v"])
+    data2 = (Sample.of({"x": "3"}, ["2"]),)
+    # n = 1, S = 1, C = 0, X = 3, Y = 2, k = 1, D = 1, Σ = 4, P₀ = 2, T₀ = 5/2:
+    # a₁ = 3·1·4 = 12, a₀ = 3·(3 + 0 + 2) = 15, η = 31/27: R = 1 + 31 = 32 (6 bits; 1 − 31
+    # would have 5), E = 27·16 = 432 (9 bits); α = bitlen 3 + 2·bitlen 2 + 1
+    assert depth1_linear(net2, data2, SQUARE, fmpq(31, 27)) == (2 + 2 * 2 + 1, 6 + 2 * 9)
+    assert depth1_linear(net2, data2, SQUARE, fmpq(-31, 27)) == (7, 24)
+
+
+def _gd_case(steps: int) -> GDCase:
+    from spec.piecewise import DagInstance
+
+    net = Network({"x": None, "v": RELU}, [Edge.of("x", "v", "1/3", "1/5")], outputs=["v"])
+    return GDCase(DagInstance(net, (Sample.of({"x": "2/3"}, ["1"]),), SQUARE), fmpq(1, 2),
+                  steps)
+
+
+@pytest.mark.parametrize("wrong_at", [1, 2])
+def test_a_planted_step_is_caught_by_the_reference_in_both_claims(
+        wrong_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """θ + η∇L (the sign flipped) at step 1 or step 2 only: both GD claims compare the first
+    steps entry by entry with θ − η·(reference gradient) and name the step."""
+    import spec.theorem_e2.gradient_steps as gs
+    from spec.claims import ClaimFailure
+
+    calls = []
+
+    def planted(net: Network, data: object, loss: object, eta: fmpq) -> Network:
+        calls.append(1)
+        return gd_step(net, data, loss, -eta if len(calls) == wrong_at else eta)  # type: ignore[arg-type]
+
+    for claim in (gs.gd_depth1_linear_in_k, gs.gd_steps_within_bound):
+        calls.clear()
+        monkeypatch.setattr(gs, "gd_step", planted)
+        with pytest.raises(ClaimFailure) as e:
+            claim.run_check(RELU, _gd_case(3))
+        assert e.value.message == f"step {wrong_at}: weights vs θ − η·(reference gradient)"
+        monkeypatch.undo()
+
+
+def test_linear_in_k_evidence_and_a_planted_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evidence is the measured growth per step against β; a line too low is refuted on
+    the size check, which names α, β and the sizes."""
+    import spec.theorem_e2.gradient_steps as gs
+    from spec.claims import ClaimFailure
+
+    case = _gd_case(3)
+    net, data = case.dag.net, case.dag.data
+    alpha, beta = depth1_linear(net, data, SQUARE, fmpq(1, 2))
+    sizes = [theta_bits(net)]
+    cur = net
+    for _ in range(3):
+        cur = gd_step(cur, data, SQUARE, fmpq(1, 2))
+        sizes.append(theta_bits(cur))
+    ev = gs.gd_depth1_linear_in_k.run_check(RELU, case)
+    assert ev is not None
+    assert ev.figures == {"steps": 3, "alpha": alpha,
+                          "bits_per_step": Fraction(sizes[3] - sizes[0], 3)}
+    assert ev.bounds == {"bits_per_step": beta}
+    monkeypatch.setattr(gs, "depth1_linear", lambda *a: (sizes[0], 0))
+    with pytest.raises(ClaimFailure) as e:
+        gs.gd_depth1_linear_in_k.run_check(RELU, case)
+    first = next(k for k in range(1, 4) if sizes[k] > sizes[0])
+    assert e.value.message == f"size of θ after {first} steps exceeds α + βk"
+    assert e.value.terms == {"value": sizes[first], "bound": sizes[0], "alpha": sizes[0],
+                             "beta": 0, "sizes": sizes[:first + 1]}
+
+
+def test_gd_cases_draw_the_tight_family_with_eta_1_over_1009() -> None:
+    from hypothesis import Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from spec.theorem_e2.gradient_steps import _gd_cases
+
+    quick = settings(database=None, max_examples=60, derandomize=True,
+                     phases=(Phase.generate,))
+    for steps in (1, 2):  # one step (den(η)^1) and two
+        def tight(c: GDCase, s: int = steps) -> bool:
+            return c.eta == fmpq(1, 1009) and c.steps == s
+
+        c = find(_gd_cases(RELU), tight, settings=quick)
+        assert all(w.q == 1 for w in c.dag.net.weights)
+
+    def not_integral(c: GDCase) -> bool:
+        d = c.dag
+        nums = [*d.net.weights, *d.net.biases, *(v for s in d.data for v in s.x.values())]
+        return c.eta == fmpq(1, 1009) and any(q.q != 1 for q in nums)
+
+    with pytest.raises(NoSuchExample):  # the tight family is integral: den(η) stands alone
+        find(_gd_cases(RELU), not_integral, settings=quick)
+
+
+def test_depth2_network_shape() -> None:
+    """x → h (σ) → out (identity), both biases 0, output "out"."""
+    net = depth2_network(RELU, fmpq(1, 3), fmpq(2, 9))
+    assert net.outputs == ("out",) and net.inputs == ("x",)
+    assert net.edge_list() == Network(
+        {"x": None, "h": RELU, "out": IDENTITY},
+        [Edge.of("x", "h", "1/3", "0"), Edge.of("h", "out", "2/9", "0")],
+        outputs=["out"]).edge_list()
+    assert dict(zip(net.nodes, net.arch.acts, strict=True)) == {
+        "x": None, "h": RELU, "out": IDENTITY}
+
+
+def test_gd_bounds_of_a_network_without_parameters() -> None:
+    """No edge: T_0 = 0 (the largest |θ| of an empty θ)."""
+    net = Network({"x": None, "v": RELU}, [], outputs=["v"])
+    b = gd_bounds(net, (Sample.of({"x": "1"}, ["0"]),), SQUARE, fmpq(1, 2), 1)
+    assert b.mags[0] == 0 and b.dens[0] == 1
+
+
+def test_depth2_family_draws_its_whole_range() -> None:
+    """(c, e) with 3 ∤ c and 0 < c < 3^e for e = 1, 2, 3: c = 1 at e = 1 and c = 26 at e = 3
+    (the extremes) are drawn, c = 3^e or a multiple of 3 never; steps 0..7."""
+    from hypothesis import Phase, find, settings
+    from hypothesis.errors import NoSuchExample
+
+    from spec.theorem_e2.gradient_steps import _family_cases
+
+    quick = settings(database=None, max_examples=300, derandomize=True,
+                     phases=(Phase.generate,))
+    strat = _family_cases()
+    find(strat, lambda f: (f.c, f.e) == (1, 1), settings=quick)
+    find(strat, lambda f: (f.c, f.e) == (26, 3), settings=quick)
+    find(strat, lambda f: f.steps == 0, settings=quick)
+    with pytest.raises(NoSuchExample):
+        find(strat, lambda f: f.c % 3 == 0 or not 0 < f.c < 3**f.e, settings=quick)
+
+
+def test_show_gd_names_eta_and_steps_then_the_instance() -> None:
+    from spec.piecewise import show_dag
+    from spec.theorem_e2.gradient_steps import show_gd
+
+    case = _gd_case(3)
+    assert show_gd(case) == "# eta = 1/2, steps = 3\n" + show_dag(case.dag)
