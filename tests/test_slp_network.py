@@ -415,3 +415,15 @@ def test_loss_instances_draw_the_smallest_gap() -> None:
     got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] == 1,
                settings=settings(database=None, max_examples=200))
     assert got[3] == 1 and got[2] == 0
+
+
+def test_loss_instances_draw_thresholds_below_the_gap() -> None:
+    """The threshold γ = a ranges over 0..b−1, not only a = b − 1: a = 0 with b >= 2 (the
+    loss b on a wrong bit is then far above γ) is among the drawn instances."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.instance import _loss_inst
+
+    got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] >= 2 and t[2] < t[3] - 1,
+               settings=settings(database=None, max_examples=200))
+    assert (got[2], got[3]) == (0, 2)
