@@ -427,3 +427,61 @@ def test_loss_instances_draw_thresholds_below_the_gap() -> None:
     got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] >= 2 and t[2] < t[3] - 1,
                settings=settings(database=None, max_examples=200))
     assert (got[2], got[3]) == (0, 2)
+
+
+def test_incremental_evaluator_skips_cancelled_and_unchanged_vertices() -> None:
+    """A vertex whose pre-activation change cancels (m = a − b), or whose value does not
+    change (s = c², c: 1 → −1), is skipped and the pass goes on to the vertices after it
+    (z = m + s + a); with the planted ``max_depth = 0`` every source still changes but nothing
+    downstream.  Expected values: full forward passes."""
+    from checkers.activations import Identity
+    from checkers.network import Network
+
+    ident = Identity()
+    net = Network({"a": None, "b": None, "c": None, "m": ident, "s": parse_activation("x^2"),
+                   "z": ident},
+                  [("a", "m", Q(1), Q(0)), ("b", "m", Q(-1), Q(0)), ("c", "s", Q(1), Q(0)),
+                   ("m", "z", Q(1), Q(0)), ("s", "z", Q(1), Q(0)), ("a", "z", Q(1), Q(0))],
+                  outputs=["z"])
+    i = net.index_of
+    base = net.forward({"c": 1})
+    ev = IncrementalEvaluator(net, base)
+
+    def changed(x: dict[str, int]) -> dict[int, fmpq]:
+        full = net.forward(x).val
+        return {v: full[v] for v in range(len(full)) if full[v] != base.val[v]}
+
+    cancel = ev.perturb([(i("a"), Q(1)), (i("b"), Q(1))])
+    assert cancel == changed({"a": 1, "b": 1, "c": 1}) == {i("a"): 1, i("b"): 1, i("z"): 2}
+    same = ev.perturb([(i("c"), Q(-2)), (i("a"), Q(1))])
+    assert same == changed({"a": 1, "c": -1}) == {i("a"): 1, i("c"): -1, i("m"): 1, i("z"): 3}
+    shallow = IncrementalEvaluator(net, base, max_depth=0)
+    assert shallow.perturb([(i("c"), Q(-2)), (i("a"), Q(1))]) == {i("a"): 1, i("c"): -1}
+
+
+def test_wrong_sigma_templates_are_named_in_the_refutation() -> None:
+    """The planted y_U = τ labels (negative control of theta_star_loss) fail exactly where
+    τ ≠ τ² for σ = x², i.e. τ = 2 on every σ-edge; the failure names kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    c = compile_slp(P, parse_activation("x^2"))
+    good = build_instance(c, 0, a=0, b=2)
+    bad = mod._WrongSigmaTemplates(**{f: getattr(good, f) for f in good.__dataclass_fields__})
+    assert [(t.kind, t.edge, t.tau) for t in bad.verify().failing] == [
+        ("sigma", e, 2) for e in c.sigma_edges()]
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_theta_star_loss(P, 0, 0, 2, bad)
+    assert err.value.message == "θ∗ has zero loss on every forcing sample"
+    assert err.value.terms["failing"] == [("sigma", e, 2) for e in c.sigma_edges()[:5]]
+
+
+def test_verify_passes_max_depth_to_the_fast_path() -> None:
+    """``verify(max_depth=0)`` (the planted truncation) stops every template at the vertices
+    its input touches: the −w∗δy corrections of x(y, ỹ) are no longer cancelled downstream,
+    so θ∗ itself fails templates that the exact pass meets."""
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    assert inst.verify(main=False).forcing_ok
+    shallow = inst.verify(main=False, max_depth=0)
+    assert not shallow.forcing_ok and shallow.failing[0].kind == "identity"
