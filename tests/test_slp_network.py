@@ -485,3 +485,71 @@ def test_verify_passes_max_depth_to_the_fast_path() -> None:
     assert inst.verify(main=False).forcing_ok
     shallow = inst.verify(main=False, max_depth=0)
     assert not shallow.forcing_ok and shallow.failing[0].kind == "identity"
+
+
+def test_show_slp_displays_an_slp_and_its_parameters() -> None:
+    from spec.lemma32._common import _show_slp
+
+    assert _show_slp(P) == P.to_text()
+    assert _show_slp((P, 3, Q(-1, 2))) == P.to_text() + "# and 3, -1/2"
+    assert _show_slp((1, P)) == repr((1, P))
+
+
+def test_all_short_slps_enumerates_every_program() -> None:
+    """Every SLP with a_0 = 1 and at most two gates, once: gate i has 3·i² choices, so
+    1 + 3 + 3·(3·4) = 40 programs."""
+    from checkers.slp import Gate
+    from spec.lemma32._common import _all_short_slps
+
+    got = list(_all_short_slps(2))
+    assert len(got) == len(set(got)) == 40
+    assert all(p.a0 == 1 for p in got)
+    assert [p.length for p in got].count(2) == 36 and got[0].gates == ()
+    assert SLP(Q(1), (Gate("-", 0, 0), Gate("*", 1, 0))) in got
+    assert len(list(_all_short_slps(1))) == 4
+
+
+def test_with_product_ends_with_a_multiplication() -> None:
+    """The appended gate multiplies any two earlier values (both ends of the range are
+    drawn); ``square_free`` turns every square into a sum and keeps a final product."""
+    from hypothesis import find, given, settings
+    from hypothesis import strategies as st
+
+    from spec.lemma32._common import _small_slps, _with_product
+
+    fast = settings(database=None, max_examples=200)
+    base = st.just(SLP.of(1, [("*", 0, 0), ("+", 1, 0)]))
+    last = find(_with_product(base), lambda p: p.gates[-1].j == 2 and p.gates[-1].k == 0,
+                settings=fast).gates[-1]
+    assert (last.op, last.j, last.k) == ("*", 2, 0)
+    sq = find(_with_product(base, square_free=True), lambda p: True, settings=fast)
+    assert [(g.op, g.j, g.k) for g in sq.gates] == [("+", 0, 0), ("+", 1, 0), ("+", 0, 0),
+                                                     ("*", 0, 3)]
+    assert find(_with_product(base), lambda p: True, settings=fast).gates[-1].op == "*"
+
+    @given(_with_product(_small_slps(3), square_free=True))
+    @settings(database=None, max_examples=30, deadline=None)
+    def square_free(p: SLP) -> None:
+        assert p.gates[-1].op == "*"
+        assert all(g.j != g.k for g in p.gates if g.op == "*")
+
+    square_free()
+
+
+def test_small_slps_draw_both_kinds_up_to_their_lengths() -> None:
+    """Integer SLPs up to ``max_length`` gates and rational ones (a_0 ≠ 1 possible) up to
+    ``max_length − 1``, and no longer."""
+    from hypothesis import find, given, settings
+
+    from spec.lemma32._common import _small_slps
+
+    fast = settings(database=None, max_examples=500)
+    assert find(_small_slps(3), lambda p: p.length == 3, settings=fast).a0 == 1
+    assert find(_small_slps(3), lambda p: p.a0 != 1 and p.length == 2, settings=fast).length == 2
+
+    @given(_small_slps(3))
+    @settings(database=None, max_examples=100, deadline=None)
+    def bounded(p: SLP) -> None:
+        assert p.length <= (3 if p.a0 == 1 else 2)
+
+    bounded()
