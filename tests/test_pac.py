@@ -192,7 +192,7 @@ def _prior_failure(learner: pac.Learner, q: int, m: int) -> fmpq:
     for bits in itertools.product([0, 1], repeat=2 * q - 1):
         for c in pac.hard_pair(q, list(bits)):
             total += pac.failure_probability(learner, q, c, m, eps)
-    return total / 2 ** (2 * q)
+    return fmpq(total / 2 ** (2 * q))
 
 
 def test_simulation_grid_and_rates_match_the_exact_probabilities() -> None:
