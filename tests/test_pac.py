@@ -329,3 +329,16 @@ def test_learner_check_compares_every_sample_without_2q(monkeypatch: pytest.Monk
             pac._check_learners(q, [1] * (2 * q - 1), 2 * q, [pac.ERM_LOW])
         assert err.value.message == "identical samples without 2^q"
         assert err.value.terms["lhs"][-1][0] == 2 ** (q - 1)
+
+
+def test_random_learner_spreads_over_the_consistent_interval() -> None:
+    """ERM_RANDOM's c = lo + (hi − lo)·u/2^16 with u uniform in 0..2^16 − 1: every draw stays
+    in [lo, hi) = [1/4, 3/8), on a grid of step (hi − lo)/2^16, and both ends of the interval
+    are reached."""
+    h = pac.RoundedMultiplier(fmpq(5, 16), 2)
+    sample = [(x, h(x)) for x in (1, 2)]
+    rng = random.Random(5)
+    lo, width = fmpq(1, 4), fmpq(1, 8)
+    us = [(pac.ERM_RANDOM(2, sample, rng).c - lo) / width * 2**16 for _ in range(200)]
+    assert all(u.q == 1 and 0 <= u < 2**16 for u in us)
+    assert min(us) < 2**14 and max(us) >= 3 * 2**14

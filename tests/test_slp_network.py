@@ -553,3 +553,55 @@ def test_small_slps_draw_both_kinds_up_to_their_lengths() -> None:
         assert p.length <= (3 if p.a0 == 1 else 2)
 
     bounded()
+
+
+def test_in_zero_loss_set_by_hand() -> None:
+    """a_1 = a_0·a_0 with σ = x²: θ∗ and a bias moved between two in-edges of z1 (same sum)
+    are in the solved zero-loss set; a moved id weight, a moved bias sum and the reflection
+    (−1, 0) on a σ-edge (excluded by the identity templates) are not; without the identity
+    templates the id vertices are not pinned and membership is refused."""
+    from spec.lemma32.forcing import in_zero_loss_set, zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    sols = zero_loss_set(ins)
+    t0 = c.theta_star
+    edge = c.network.edge_of
+    e1, e2 = edge("U1_1_0", "z1"), edge("U2_1_0", "z1")
+    shifted = t0.replace(e1, bias=t0.biases[e1] + 3).replace(e2, bias=t0.biases[e2] - 3)
+    assert in_zero_loss_set(ins, sols, t0) and in_zero_loss_set(ins, sols, shifted)
+    ew = edge("v0", "L1_1_0")
+    assert not in_zero_loss_set(ins, sols, t0.replace(ew, weight=t0.weights[ew] + 1))
+    assert not in_zero_loss_set(ins, sols, t0.replace(e1, bias=t0.biases[e1] + 3))
+    es = edge("L1_1_0", "U1_1_0")
+    reflected = t0.replace(es, weight=Q(-1), bias=Q(0))
+    assert not in_zero_loss_set(ins, sols, reflected)
+    assert in_zero_loss_set(ins, sols, t0.replace(es, weight=Q(1), bias=Q(0)))
+    sub = [t for t in ins.templates() if t.kind != "identity"]
+    loose = zero_loss_set(ins, sub)
+    assert [s.solution_set for s in loose if s.node == "U1_1_0"] == [((1, 0), (-1, 0))]
+    with pytest.raises(ValueError, match=r"^vertex L1_1_0 is not pinned$"):
+        in_zero_loss_set(ins, loose, t0)
+
+
+def test_solve_sigma_vertex_by_hand() -> None:
+    """σ(x + w·y_L + b) = y_U for σ = x²: the three τ-equations (0, τ, τ²) give (±1, 0);
+    no equation, or only σ(b) = 0 (w free), is not a finite set; b² = 0 with b² = 1 is
+    inconsistent, and b² = −1 with (w + b)² = 1 has no rational solution though finitely
+    many complex ones."""
+    from fractions import Fraction as F
+
+    from spec.lemma32.forcing import solve_sigma_vertex
+
+    sq = parse_activation("x^2")
+    taus = [(Q(0), Q(t), Q(t * t)) for t in range(3)]
+    assert solve_sigma_vertex(sq, taus) == (frozenset({(F(1), F(0)), (F(-1), F(0))}), True)
+    assert solve_sigma_vertex(sq, [(Q(1), Q(2), Q(9))]) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, []) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(0))]) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(0)), (Q(0), Q(0), Q(1))]) == (frozenset(),
+                                                                                True)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(-1)), (Q(0), Q(1), Q(1))]) == (frozenset(),
+                                                                                 True)
+    shifted = solve_sigma_vertex(sq, [(Q(1), Q(t), Q((t + 1) ** 2)) for t in range(3)])
+    assert shifted == (frozenset({(F(1), F(0)), (F(-1), F(-2))}), True)
