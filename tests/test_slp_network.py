@@ -605,3 +605,50 @@ def test_solve_sigma_vertex_by_hand() -> None:
                                                                                  True)
     shifted = solve_sigma_vertex(sq, [(Q(1), Q(t), Q((t + 1) ** 2)) for t in range(3)])
     assert shifted == (frozenset({(F(1), F(0)), (F(-1), F(-2))}), True)
+
+
+def test_moves_and_reflections_land_where_they_say() -> None:
+    """_apply: a move's edge is pick mod |E|; a shift moves bias to the next in-edge of the
+    same vertex (cyclically) and keeps the sum; a symmetry move puts syms[pick mod |syms|] on
+    σ-edge pick mod |E_σ|.  _reflect puts (−1, 0) on each chosen σ-edge once, in order."""
+    from spec.lemma32.forcing import _apply, _reflect
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    t0 = c.theta_star
+    m = len(c.network.edges)  # 28; z1's in-edges are 6, 7, 8, 15, ..., 26
+    th = _apply(c, [("weight", m + 2, Q(1, 3))])
+    assert th.weights[2] == t0.weights[2] + Q(1, 3) and th.biases == t0.biases
+    th = _apply(c, [("bias", 5, Q(2))])
+    assert th.biases[5] == t0.biases[5] + 2 and th.weights == t0.weights
+    th = _apply(c, [("shift", 26, Q(3))])
+    assert (th.biases[26], th.biases[6]) == (t0.biases[26] + 3, t0.biases[6] - 3)
+    assert th.weights == t0.weights and sum(th.biases) == sum(t0.biases)
+    assert _apply(c, [("shift", 27, Q(3))]) == t0  # z1 -> v1 is v1's only in-edge
+    es = c.sigma_edges()  # 9 σ-edges, symmetries (1, 0), (−1, 0)
+    th = _apply(c, [("symmetry", 10, Q(5))])
+    assert (th.weights[es[1]], th.biases[es[1]]) == (1, 0) and th == t0
+    th = _apply(c, [("symmetry", 11, Q(5))])
+    assert (th.weights[es[2]], th.biases[es[2]]) == (-1, 0)
+    assert [e for e in range(m) if th.weights[e] != t0.weights[e]] == [es[2]]
+    theta, chosen = _reflect(c, [1, 10, 4])
+    assert chosen == [es[1], es[4]]
+    assert [e for e in range(m) if theta.weights[e] != t0.weights[e]] == chosen
+    assert all((theta.weights[e], theta.biases[e]) == (-1, 0) for e in chosen)
+
+
+def test_reflection_family_display_and_symmetric_sigmas() -> None:
+    from hypothesis import given, settings
+
+    from spec.lemma32.forcing import _show_family, _symmetric_polynomials
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    assert _show_family((Polynomial("x^2"), slp, [1, 2], Q(-1, 3))) == (
+        "# sigma = x^2; picks [1, 2]; s = -1/3\n" + slp.to_text())
+
+    @given(_symmetric_polynomials(off_centre=True))
+    @settings(database=None, max_examples=20, deadline=None)
+    def off_centre(sigma: Polynomial) -> None:
+        syms = sigma_symmetries(sigma)
+        assert sigma.degree in (2, 4) and len(syms) == 2 and syms[1][1] != 0
+
+    off_centre()
