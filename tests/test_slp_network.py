@@ -626,14 +626,14 @@ def test_moves_and_reflections_land_where_they_say() -> None:
     assert _apply(c, [("shift", 27, Q(3))]) == t0  # z1 -> v1 is v1's only in-edge
     es = c.sigma_edges()  # 9 σ-edges, symmetries (1, 0), (−1, 0)
     th = _apply(c, [("symmetry", 10, Q(5))])
-    assert (th.weights[es[1]], th.biases[es[1]]) == (1, 0) and th == t0
+    assert (th.weights[es[1]], th.biases[es[1]]) == (Q(1), Q(0)) and th == t0
     th = _apply(c, [("symmetry", 11, Q(5))])
-    assert (th.weights[es[2]], th.biases[es[2]]) == (-1, 0)
+    assert (th.weights[es[2]], th.biases[es[2]]) == (Q(-1), Q(0))
     assert [e for e in range(m) if th.weights[e] != t0.weights[e]] == [es[2]]
     theta, chosen = _reflect(c, [1, 10, 4])
     assert chosen == [es[1], es[4]]
     assert [e for e in range(m) if theta.weights[e] != t0.weights[e]] == chosen
-    assert all((theta.weights[e], theta.biases[e]) == (-1, 0) for e in chosen)
+    assert all((theta.weights[e], theta.biases[e]) == (Q(-1), Q(0)) for e in chosen)
 
 
 def test_reflection_family_display_and_symmetric_sigmas() -> None:
