@@ -652,3 +652,18 @@ def test_reflection_family_display_and_symmetric_sigmas() -> None:
         assert sigma.degree in (2, 4) and len(syms) == 2 and syms[1][1] != 0
 
     off_centre()
+
+
+def test_sigma_edge_check_reports_reflections() -> None:
+    """(−1, 0) on a σ-edge passes its own templates for x² and x⁴ − 4x²; the full forcing set
+    sees it for x² only (figure reflection_passes_all_forcing); (1, 0) reports no reflection,
+    (2, 0) is no symmetry and fails its templates."""
+    from spec.lemma32.forcing import _check_sigma_edge
+
+    slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
+    for sigma, passes_all in (("x^2", 0), ("x^4 - 4*x^2", 1)):
+        ev = _check_sigma_edge(parse_activation(sigma), (slp, 7, (Q(-1), Q(0))), None)
+        assert ev.figures == {"symmetric": 1, "reflection_passes_all_forcing": passes_all}
+    sq = parse_activation("x^2")
+    assert _check_sigma_edge(sq, (slp, 0, (Q(1), Q(0))), None).figures == {"symmetric": 1}
+    assert _check_sigma_edge(sq, (slp, 0, (Q(2), Q(0))), None).figures == {"symmetric": 0}
