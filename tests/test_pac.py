@@ -342,3 +342,14 @@ def test_random_learner_spreads_over_the_consistent_interval() -> None:
     us = [(pac.ERM_RANDOM(2, sample, rng).c - lo) / width * 2**16 for _ in range(200)]
     assert all(u.q == 1 and 0 <= u < 2**16 for u in us)
     assert min(us) < 2**14 and max(us) >= 3 * 2**14
+
+
+def test_learner_output_must_lie_in_the_half_open_interval() -> None:
+    """The consistent set is [lo, hi): a chooser returning hi (or below lo) is refused."""
+    h = pac.RoundedMultiplier(fmpq(5, 16), 2)
+    sample = [(x, h(x)) for x in (1, 2)]  # c in [1/4, 3/8)
+    assert pac.Learner("lo", lambda lo, hi, rng: lo)(2, sample).c == fmpq(1, 4)
+    for name, choose in (("hi", lambda lo, hi, rng: hi),
+                         ("below", lambda lo, hi, rng: lo - fmpq(1, 1 << 20))):
+        with pytest.raises(pac.PACError, match=f"^learner {name} left the consistent interval$"):
+            pac.Learner(name, choose)(2, sample)
