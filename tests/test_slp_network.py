@@ -667,3 +667,41 @@ def test_sigma_edge_check_reports_reflections() -> None:
     sq = parse_activation("x^2")
     assert _check_sigma_edge(sq, (slp, 0, (Q(1), Q(0))), None).figures == {"symmetric": 1}
     assert _check_sigma_edge(sq, (slp, 0, (Q(2), Q(0))), None).figures == {"symmetric": 0}
+
+
+def test_zero_loss_set_unknowns_ranks_and_inconsistency() -> None:
+    """Unknowns: (w, b) at a σ-vertex; the in-edge weights and the bias sum at an id vertex
+    (z1 has 9 in-edges: 10).  A planted template that relabels z1 without changing any input
+    makes z1's system inconsistent (rank reported as −1, no solution)."""
+    from spec.lemma32.forcing import zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    sols = {s.node: s for s in zero_loss_set(ins)}
+    assert {(s.unknowns, s.rank) for s in sols.values() if s.kind == "sigma"} == {(2, 2)}
+    assert (sols["z1"].unknowns, sols["z1"].rank, sols["z1"].pinned) == (10, 10, True)
+    assert (sols["v1"].unknowns, sols["v1"].rank) == (2, 2)
+    z1 = c.network.index_of("z1")
+    base = Template("baseline", None, None, (), (), ())
+    bad = Template("identity", 6, None, ((z1, ins.y0[z1] + 1),), ((z1, ins.y0[z1] + 1),), ())
+    planted = {s.node: s for s in zero_loss_set(ins, [base, bad])}
+    assert (planted["z1"].rank, planted["z1"].solution, planted["z1"].pinned) == (-1, None,
+                                                                                  False)
+    assert planted["z1"].equations == 2
+
+
+def test_sigma_edge_needs_all_mu_plus_one_templates() -> None:
+    """For σ = x² + x, (w, b) = (−2, 0) meets τ = 0 and τ = 1 (σ(0) = 0, σ(−2) = σ(1) = 2)
+    but not τ = 2 (σ(−4) = 12 ≠ σ(2) = 6): it is no symmetry and fails the μ + 1 = 3
+    templates of its edge."""
+    from spec.lemma32.forcing import _check_sigma_edge
+
+    act = parse_activation("x^2 + x")
+    slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
+    assert _check_sigma_edge(act, (slp, 0, (Q(-2), Q(0))), None).figures == {"symmetric": 0}
+    c = compile_slp(slp, act)
+    e = c.sigma_edges()[0]
+    theta = c.theta_star.replace(e, weight=Q(-2), bias=Q(0))
+    ins = build_instance(c, 0)
+    assert ins.verify(theta, templates=[ins.sigma_template(e, t) for t in (0, 1)],
+                      main=False).forcing_ok
