@@ -237,6 +237,7 @@ def test_plot_draws_the_simulation_and_the_sample_sizes(monkeypatch: pytest.Monk
     """The figure's content (not its bytes): the bound curves ½(q/(q+1))^m, every simulated
     rate with its Wilson error bar at m offset by (j − 1)·0.15·q/4, and on the right the least
     m, q·ln(1/(2δ)) and the single example of the real model, with their titles and legends."""
+    import matplotlib.pyplot as plt
     from matplotlib.colors import to_hex
 
     import spec.plotting
@@ -254,6 +255,9 @@ def test_plot_draws_the_simulation_and_the_sample_sizes(monkeypatch: pytest.Monk
     (fig,) = figs
     ax, ax2 = fig.axes  # type: ignore[attr-defined]
     assert tuple(fig.get_size_inches()) == (12, 4.8)  # type: ignore[attr-defined]
+    # laid out tightly (the default subplot margins start at x = 0.125) and closed
+    assert ax.get_position().x0 < 0.1 and ax2.get_position().x1 > 0.95
+    assert fig.number not in plt.get_fignums()  # type: ignore[attr-defined]
     names = [learner.name for learner in pac.NATURAL_LEARNERS]
     colours = ["#1f77b4", "#ff7f0e"]
     # left: one bound curve per q, on m = 0..4q
