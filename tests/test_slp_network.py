@@ -705,3 +705,21 @@ def test_sigma_edge_needs_all_mu_plus_one_templates() -> None:
     ins = build_instance(c, 0)
     assert ins.verify(theta, templates=[ins.sigma_template(e, t) for t in (0, 1)],
                       main=False).forcing_ok
+
+
+def test_zero_loss_set_without_the_full_sigma_templates() -> None:
+    """Without the τ = μ templates a σ-vertex is solved by the Gröbner path: for x², τ = 0, 1
+    give b = 0, w = ±1 and the identity templates exclude w = −1; the baseline alone leaves
+    one equation in (w, b), an infinite solution set."""
+    from spec.lemma32.forcing import VertexSolution, zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    ts = [t for t in ins.templates() if not (t.kind == "sigma" and t.tau == 2)]
+    got = {s.node: s for s in zero_loss_set(ins, ts)}
+    assert got["U1_1_0"] == VertexSolution("U1_1_0", "sigma", 4, 2, 2, None,
+                                           ((Q(1), Q(0)),), True)
+    base = [Template("baseline", None, None, (), (), ())]
+    got = {s.node: s for s in zero_loss_set(ins, base)}
+    assert got["U1_1_0"] == VertexSolution("U1_1_0", "sigma", 1, 2, 2, None, (), False)
+    assert not got["U1_1_0"].pinned and got["v1"].solution is None
