@@ -723,3 +723,20 @@ def test_zero_loss_set_without_the_full_sigma_templates() -> None:
     got = {s.node: s for s in zero_loss_set(ins, base)}
     assert got["U1_1_0"] == VertexSolution("U1_1_0", "sigma", 1, 2, 2, None, (), False)
     assert not got["U1_1_0"].pinned and got["v1"].solution is None
+
+
+def test_surviving_reflection_with_an_offset() -> None:
+    """σ = x² − 2x has the reflection (−1, 2) (σ(2 − z) = σ(z)); without the identity
+    template of U2_1_0 -> z1 it survives at one σ-vertex, and f^U(x_main) = σ(−f^L + 2)
+    still holds there (the offset b = 2 enters the check)."""
+    from spec.lemma32.forcing import check_zero_loss_solved
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    act = parse_activation("x^2 - 2*x")
+    assert sigma_symmetries(act) == [(Q(1), Q(0)), (Q(-1), Q(2))]
+    c = compile_slp(slp, act)
+    e = c.network.edge_of("U2_1_0", "z1")
+    ts = [t for t in build_instance(c, 0).templates()
+          if not (t.kind == "identity" and t.edge == e)]
+    assert check_zero_loss_solved(act, slp).figures["surviving_reflections"] == 0
+    assert check_zero_loss_solved(act, slp, ts).figures["surviving_reflections"] == 1
