@@ -740,3 +740,14 @@ def test_surviving_reflection_with_an_offset() -> None:
           if not (t.kind == "identity" and t.edge == e)]
     assert check_zero_loss_solved(act, slp).figures["surviving_reflections"] == 0
     assert check_zero_loss_solved(act, slp, ts).figures["surviving_reflections"] == 1
+
+
+def test_any_sigma_draws_cubics() -> None:
+    """Random σ of degree 2..4, not only the symmetric family (degree 2 or 4): a cubic is
+    among the drawn activations."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.forcing import _any_sigma
+
+    fast = settings(database=None, max_examples=300)
+    assert find(_any_sigma(), lambda p: bool(p.degree == 3), settings=fast).degree == 3
