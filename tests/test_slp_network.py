@@ -751,3 +751,20 @@ def test_any_sigma_draws_cubics() -> None:
 
     fast = settings(database=None, max_examples=300)
     assert find(_any_sigma(), lambda p: bool(p.degree == 3), settings=fast).degree == 3
+
+
+def test_moves_are_one_to_three_real_changes() -> None:
+    """zero_loss_forces moves θ∗ by 1..3 moves of a known kind with δ ≠ 0 (an empty list
+    would only re-test θ∗)."""
+    from hypothesis import given, settings
+
+    from spec.lemma32.forcing import _moves
+
+    @given(_moves())
+    @settings(database=None, max_examples=60, derandomize=True, deadline=None)
+    def moves(ms: list[tuple[str, int, fmpq]]) -> None:
+        assert 1 <= len(ms) <= 3
+        assert all(k in ("weight", "bias", "shift", "symmetry") and 0 <= p <= 10_000 and d != 0
+                   for k, p, d in ms)
+
+    moves()
