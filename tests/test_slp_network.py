@@ -606,6 +606,14 @@ def test_solve_sigma_vertex_by_hand() -> None:
                                                                                  True)
     shifted = solve_sigma_vertex(sq, [(Q(1), Q(t), Q((t + 1) ** 2)) for t in range(3)])
     assert shifted == (frozenset({(F(1), F(0)), (F(-1), F(-2))}), True)
+    # non-integer solutions: (2w)² = 1, (4w)² = 4 give w = ±1/2; b² = 1/4, (w + b)² = 9/4,
+    # (2w + b)² = 25/4 give (1, 1/2) and (−1, −1/2)
+    halves = [(Q(0), Q(0), Q(0)), (Q(0), Q(2), Q(1)), (Q(0), Q(4), Q(4))]
+    assert solve_sigma_vertex(sq, halves) == (frozenset({(F(1, 2), F(0)), (F(-1, 2), F(0))}),
+                                              True)
+    offsets = [(Q(0), Q(t), Q(2 * t + 1, 2) ** 2) for t in range(3)]
+    assert solve_sigma_vertex(sq, offsets) == (frozenset({(F(1), F(1, 2)), (F(-1), F(-1, 2))}),
+                                               True)
 
 
 def test_moves_and_reflections_land_where_they_say() -> None:
