@@ -499,3 +499,365 @@ def test_lemma32_certificates_are_named_and_accepted() -> None:
                                       "lemma_3_2_slp_a0_mul_a0", "lemma_3_2_slp_eval"]
     assert "a1 = a0 - a0" in sims[1].statement
     assert all(c.accepted() for c in (*gates, *sims))
+
+
+def test_loss_instances_draw_thresholds_below_the_gap() -> None:
+    """The threshold γ = a ranges over 0..b−1, not only a = b − 1: a = 0 with b >= 2 (the
+    loss b on a wrong bit is then far above γ) is among the drawn instances."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.instance import _loss_inst
+
+    got = find(_loss_inst(parse_activation("x^2")), lambda t: t[3] >= 2 and t[2] < t[3] - 1,
+               settings=settings(database=None, max_examples=200))
+    assert (got[2], got[3]) == (0, 2)
+
+
+def test_incremental_evaluator_skips_cancelled_and_unchanged_vertices() -> None:
+    """A vertex whose pre-activation change cancels (m = a − b), or whose value does not
+    change (s = c², c: 1 → −1), is skipped and the pass goes on to the vertices after it
+    (z = m + s + a); with the planted ``max_depth = 0`` every source still changes but nothing
+    downstream.  Expected values: full forward passes."""
+    from checkers.activations import Identity
+    from checkers.network import Network
+
+    ident = Identity()
+    net = Network({"a": None, "b": None, "c": None, "m": ident, "s": parse_activation("x^2"),
+                   "z": ident},
+                  [("a", "m", Q(1), Q(0)), ("b", "m", Q(-1), Q(0)), ("c", "s", Q(1), Q(0)),
+                   ("m", "z", Q(1), Q(0)), ("s", "z", Q(1), Q(0)), ("a", "z", Q(1), Q(0))],
+                  outputs=["z"])
+    i = net.index_of
+    base = net.forward({"c": 1})
+    ev = IncrementalEvaluator(net, base)
+
+    def changed(x: dict[str, int]) -> dict[int, fmpq]:
+        full = net.forward(x).val
+        return {v: full[v] for v in range(len(full)) if full[v] != base.val[v]}
+
+    cancel = ev.perturb([(i("a"), Q(1)), (i("b"), Q(1))])
+    assert cancel == changed({"a": 1, "b": 1, "c": 1}) == {i("a"): 1, i("b"): 1, i("z"): 2}
+    same = ev.perturb([(i("c"), Q(-2)), (i("a"), Q(1))])
+    assert same == changed({"a": 1, "c": -1}) == {i("a"): 1, i("c"): -1, i("m"): 1, i("z"): 3}
+    shallow = IncrementalEvaluator(net, base, max_depth=0)
+    assert shallow.perturb([(i("c"), Q(-2)), (i("a"), Q(1))]) == {i("a"): 1, i("c"): -1}
+
+
+def test_wrong_sigma_templates_are_named_in_the_refutation() -> None:
+    """The planted y_U = τ labels (negative control of theta_star_loss) fail exactly where
+    τ ≠ τ² for σ = x², i.e. τ = 2 on every σ-edge; the failure names kind, edge and τ."""
+    from spec.claims import ClaimFailure
+    from spec.lemma32 import instance as mod
+
+    c = compile_slp(P, parse_activation("x^2"))
+    good = build_instance(c, 0, a=0, b=2)
+    bad = mod._WrongSigmaTemplates(**{f: getattr(good, f) for f in good.__dataclass_fields__})
+    assert [(t.kind, t.edge, t.tau) for t in bad.verify().failing] == [
+        ("sigma", e, 2) for e in c.sigma_edges()]
+    with pytest.raises(ClaimFailure) as err:
+        mod._check_theta_star_loss(P, 0, 0, 2, bad)
+    assert err.value.message == "θ∗ has zero loss on every forcing sample"
+    assert err.value.terms["failing"] == [("sigma", e, 2) for e in c.sigma_edges()[:5]]
+
+
+def test_verify_passes_max_depth_to_the_fast_path() -> None:
+    """``verify(max_depth=0)`` (the planted truncation) stops every template at the vertices
+    its input touches: the −w∗δy corrections of x(y, ỹ) are no longer cancelled downstream,
+    so θ∗ itself fails templates that the exact pass meets."""
+    c = compile_slp(P, parse_activation("x^2"))
+    inst = build_instance(c, 0)
+    assert inst.verify(main=False).forcing_ok
+    shallow = inst.verify(main=False, max_depth=0)
+    assert not shallow.forcing_ok and shallow.failing[0].kind == "identity"
+
+
+def test_show_slp_displays_an_slp_and_its_parameters() -> None:
+    from spec.lemma32._common import _show_slp
+
+    assert _show_slp(P) == P.to_text()
+    assert _show_slp((P, 3, Q(-1, 2))) == P.to_text() + "# and 3, -1/2"
+    assert _show_slp((1, P)) == repr((1, P))
+
+
+def test_all_short_slps_enumerates_every_program() -> None:
+    """Every SLP with a_0 = 1 and at most two gates, once: gate i has 3·i² choices, so
+    1 + 3 + 3·(3·4) = 40 programs."""
+    from checkers.slp import Gate
+    from spec.lemma32._common import _all_short_slps
+
+    got = list(_all_short_slps(2))
+    assert len(got) == len(set(got)) == 40
+    assert all(p.a0 == 1 for p in got)
+    assert [p.length for p in got].count(2) == 36 and got[0].gates == ()
+    assert SLP(Q(1), (Gate("-", 0, 0), Gate("*", 1, 0))) in got
+    assert len(list(_all_short_slps(1))) == 4
+
+
+def test_with_product_ends_with_a_multiplication() -> None:
+    """The appended gate multiplies any two earlier values (both ends of the range are
+    drawn); ``square_free`` turns every square into a sum and keeps a final product."""
+    from hypothesis import find, given, settings
+    from hypothesis import strategies as st
+
+    from spec.lemma32._common import _small_slps, _with_product
+
+    fast = settings(database=None, max_examples=200)
+    base = st.just(SLP.of(1, [("*", 0, 0), ("+", 1, 0)]))
+    last = find(_with_product(base), lambda p: p.gates[-1].j == 2 and p.gates[-1].k == 0,
+                settings=fast).gates[-1]
+    assert (last.op, last.j, last.k) == ("*", 2, 0)
+    sq = find(_with_product(base, square_free=True), lambda p: True, settings=fast)
+    assert [(g.op, g.j, g.k) for g in sq.gates] == [("+", 0, 0), ("+", 1, 0), ("+", 0, 0),
+                                                     ("*", 0, 3)]
+    assert find(_with_product(base), lambda p: True, settings=fast).gates[-1].op == "*"
+
+    @given(_with_product(_small_slps(3), square_free=True))
+    @settings(database=None, max_examples=30, deadline=None)
+    def square_free(p: SLP) -> None:
+        assert p.gates[-1].op == "*"
+        assert all(g.j != g.k for g in p.gates if g.op == "*")
+
+    square_free()
+
+
+def test_small_slps_draw_both_kinds_up_to_their_lengths() -> None:
+    """Integer SLPs up to ``max_length`` gates and rational ones (a_0 ≠ 1 possible) up to
+    ``max_length − 1``, and no longer."""
+    from hypothesis import find, given, settings
+
+    from spec.lemma32._common import _small_slps
+
+    fast = settings(database=None, max_examples=500)
+    assert find(_small_slps(3), lambda p: p.length == 3, settings=fast).a0 == 1
+    assert find(_small_slps(3), lambda p: p.a0 != 1 and p.length == 2, settings=fast).length == 2
+
+    @given(_small_slps(3))
+    @settings(database=None, max_examples=100, deadline=None)
+    def bounded(p: SLP) -> None:
+        assert p.length <= (3 if p.a0 == 1 else 2)
+
+    bounded()
+
+
+def test_in_zero_loss_set_by_hand() -> None:
+    """a_1 = a_0·a_0 with σ = x²: θ∗ and a bias moved between two in-edges of z1 (same sum)
+    are in the solved zero-loss set; a moved id weight, a moved bias sum and the reflection
+    (−1, 0) on a σ-edge (excluded by the identity templates) are not; without the identity
+    templates the id vertices are not pinned and membership is refused."""
+    from spec.lemma32.forcing import in_zero_loss_set, zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    sols = zero_loss_set(ins)
+    t0 = c.theta_star
+    edge = c.network.edge_of
+    e1, e2 = edge("U1_1_0", "z1"), edge("U2_1_0", "z1")
+    shifted = t0.replace(e1, bias=t0.biases[e1] + 3).replace(e2, bias=t0.biases[e2] - 3)
+    assert in_zero_loss_set(ins, sols, t0) and in_zero_loss_set(ins, sols, shifted)
+    ew = edge("v0", "L1_1_0")
+    assert not in_zero_loss_set(ins, sols, t0.replace(ew, weight=t0.weights[ew] + 1))
+    assert not in_zero_loss_set(ins, sols, t0.replace(e1, bias=t0.biases[e1] + 3))
+    es = edge("L1_1_0", "U1_1_0")
+    reflected = t0.replace(es, weight=Q(-1), bias=Q(0))
+    assert not in_zero_loss_set(ins, sols, reflected)
+    assert in_zero_loss_set(ins, sols, t0.replace(es, weight=Q(1), bias=Q(0)))
+    sub = [t for t in ins.templates() if t.kind != "identity"]
+    loose = zero_loss_set(ins, sub)
+    (u,) = [s for s in loose if s.node == "U1_1_0"]
+    assert set(u.solution_set) == {(Q(1), Q(0)), (Q(-1), Q(0))}
+    with pytest.raises(ValueError, match=r"^vertex L1_1_0 is not pinned$"):
+        in_zero_loss_set(ins, loose, t0)
+
+
+def test_solve_sigma_vertex_by_hand() -> None:
+    """σ(x + w·y_L + b) = y_U for σ = x²: the three τ-equations (0, τ, τ²) give (±1, 0);
+    no equation, or only σ(b) = 0 (w free), is not a finite set; b² = 0 with b² = 1 is
+    inconsistent, and b² = −1 with (w + b)² = 1 has no rational solution though finitely
+    many complex ones."""
+    from fractions import Fraction as F
+
+    from spec.lemma32.forcing import solve_sigma_vertex
+
+    sq = parse_activation("x^2")
+    taus = [(Q(0), Q(t), Q(t * t)) for t in range(3)]
+    assert solve_sigma_vertex(sq, taus) == (frozenset({(F(1), F(0)), (F(-1), F(0))}), True)
+    assert solve_sigma_vertex(sq, [(Q(1), Q(2), Q(9))]) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, []) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(0))]) == (frozenset(), False)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(0)), (Q(0), Q(0), Q(1))]) == (frozenset(),
+                                                                                True)
+    assert solve_sigma_vertex(sq, [(Q(0), Q(0), Q(-1)), (Q(0), Q(1), Q(1))]) == (frozenset(),
+                                                                                 True)
+    shifted = solve_sigma_vertex(sq, [(Q(1), Q(t), Q((t + 1) ** 2)) for t in range(3)])
+    assert shifted == (frozenset({(F(1), F(0)), (F(-1), F(-2))}), True)
+    # non-integer solutions: (2w)² = 1, (4w)² = 4 give w = ±1/2; b² = 1/4, (w + b)² = 9/4,
+    # (2w + b)² = 25/4 give (1, 1/2) and (−1, −1/2)
+    halves = [(Q(0), Q(0), Q(0)), (Q(0), Q(2), Q(1)), (Q(0), Q(4), Q(4))]
+    assert solve_sigma_vertex(sq, halves) == (frozenset({(F(1, 2), F(0)), (F(-1, 2), F(0))}),
+                                              True)
+    offsets = [(Q(0), Q(t), Q(2 * t + 1, 2) ** 2) for t in range(3)]
+    assert solve_sigma_vertex(sq, offsets) == (frozenset({(F(1), F(1, 2)), (F(-1), F(-1, 2))}),
+                                               True)
+
+
+def test_moves_and_reflections_land_where_they_say() -> None:
+    """_apply: a move's edge is pick mod |E|; a shift moves bias to the next in-edge of the
+    same vertex (cyclically) and keeps the sum; a symmetry move puts syms[pick mod |syms|] on
+    σ-edge pick mod |E_σ|.  _reflect puts (−1, 0) on each chosen σ-edge once, in order."""
+    from spec.lemma32.forcing import _apply, _reflect
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    t0 = c.theta_star
+    m = len(c.network.edges)  # 28; z1's in-edges are 6, 7, 8, 15, ..., 26
+    th = _apply(c, [("weight", m + 2, Q(1, 3))])
+    assert th.weights[2] == t0.weights[2] + Q(1, 3) and th.biases == t0.biases
+    th = _apply(c, [("bias", 5, Q(2))])
+    assert th.biases[5] == t0.biases[5] + 2 and th.weights == t0.weights
+    th = _apply(c, [("shift", 26, Q(3))])
+    assert (th.biases[26], th.biases[6]) == (t0.biases[26] + 3, t0.biases[6] - 3)
+    assert th.weights == t0.weights and sum(th.biases) == sum(t0.biases)
+    assert _apply(c, [("shift", 27, Q(3))]) == t0  # z1 -> v1 is v1's only in-edge
+    es = c.sigma_edges()  # 9 σ-edges, symmetries (1, 0), (−1, 0)
+    th = _apply(c, [("symmetry", 10, Q(5))])
+    assert (th.weights[es[1]], th.biases[es[1]]) == (Q(1), Q(0)) and th == t0
+    th = _apply(c, [("symmetry", 11, Q(5))])
+    assert (th.weights[es[2]], th.biases[es[2]]) == (Q(-1), Q(0))
+    assert [e for e in range(m) if th.weights[e] != t0.weights[e]] == [es[2]]
+    theta, chosen = _reflect(c, [1, 10, 4])
+    assert chosen == [es[1], es[4]]
+    assert [e for e in range(m) if theta.weights[e] != t0.weights[e]] == chosen
+    assert all((theta.weights[e], theta.biases[e]) == (Q(-1), Q(0)) for e in chosen)
+
+
+def test_reflection_family_display_and_symmetric_sigmas() -> None:
+    from hypothesis import given, settings
+
+    from spec.lemma32.forcing import _show_family, _symmetric_polynomials
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    assert _show_family((Polynomial("x^2"), slp, [1, 2], Q(-1, 3))) == (
+        "# sigma = x^2; picks [1, 2]; s = -1/3\n" + slp.to_text())
+
+    @given(_symmetric_polynomials(off_centre=True))
+    @settings(database=None, max_examples=20, deadline=None)
+    def off_centre(sigma: Polynomial) -> None:
+        syms = sigma_symmetries(sigma)
+        assert sigma.degree in (2, 4) and len(syms) == 2 and syms[1][1] != 0
+
+    off_centre()
+
+
+def test_sigma_edge_check_reports_reflections() -> None:
+    """(−1, 0) on a σ-edge passes its own templates for x² and x⁴ − 4x²; the full forcing set
+    sees it for x² only (figure reflection_passes_all_forcing); (1, 0) reports no reflection,
+    (2, 0) is no symmetry and fails its templates."""
+    from spec.lemma32.forcing import _check_sigma_edge
+
+    slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
+    for sigma, passes_all in (("x^2", 0), ("x^4 - 4*x^2", 1)):
+        ev = _check_sigma_edge(parse_activation(sigma), (slp, 7, (Q(-1), Q(0))), None)
+        assert ev.figures == {"symmetric": 1, "reflection_passes_all_forcing": passes_all}
+    sq = parse_activation("x^2")
+    assert _check_sigma_edge(sq, (slp, 0, (Q(1), Q(0))), None).figures == {"symmetric": 1}
+    assert _check_sigma_edge(sq, (slp, 0, (Q(2), Q(0))), None).figures == {"symmetric": 0}
+
+
+def test_zero_loss_set_unknowns_ranks_and_inconsistency() -> None:
+    """Unknowns: (w, b) at a σ-vertex; the in-edge weights and the bias sum at an id vertex
+    (z1 has 9 in-edges: 10).  A planted template that relabels z1 without changing any input
+    makes z1's system inconsistent (rank reported as −1, no solution)."""
+    from spec.lemma32.forcing import zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    sols = {s.node: s for s in zero_loss_set(ins)}
+    assert {(s.unknowns, s.rank) for s in sols.values() if s.kind == "sigma"} == {(2, 2)}
+    assert (sols["z1"].unknowns, sols["z1"].rank, sols["z1"].pinned) == (10, 10, True)
+    assert (sols["v1"].unknowns, sols["v1"].rank) == (2, 2)
+    z1 = c.network.index_of("z1")
+    base = Template("baseline", None, None, (), (), ())
+    bad = Template("identity", 6, None, ((z1, ins.y0[z1] + 1),), ((z1, ins.y0[z1] + 1),), ())
+    planted = {s.node: s for s in zero_loss_set(ins, [base, bad])}
+    assert (planted["z1"].rank, planted["z1"].solution, planted["z1"].pinned) == (-1, None,
+                                                                                  False)
+    assert planted["z1"].equations == 2
+
+
+def test_sigma_edge_needs_all_mu_plus_one_templates() -> None:
+    """For σ = x² + x, (w, b) = (−2, 0) meets τ = 0 and τ = 1 (σ(0) = 0, σ(−2) = σ(1) = 2)
+    but not τ = 2 (σ(−4) = 12 ≠ σ(2) = 6): it is no symmetry and fails the μ + 1 = 3
+    templates of its edge."""
+    from spec.lemma32.forcing import _check_sigma_edge
+
+    act = parse_activation("x^2 + x")
+    slp = SLP.of(1, [("+", 0, 0), ("*", 0, 1)])
+    assert _check_sigma_edge(act, (slp, 0, (Q(-2), Q(0))), None).figures == {"symmetric": 0}
+    c = compile_slp(slp, act)
+    e = c.sigma_edges()[0]
+    theta = c.theta_star.replace(e, weight=Q(-2), bias=Q(0))
+    ins = build_instance(c, 0)
+    assert ins.verify(theta, templates=[ins.sigma_template(e, t) for t in (0, 1)],
+                      main=False).forcing_ok
+
+
+def test_zero_loss_set_without_the_full_sigma_templates() -> None:
+    """Without the τ = μ templates a σ-vertex is solved by the Gröbner path: for x², τ = 0, 1
+    give b = 0, w = ±1 and the identity templates exclude w = −1; the baseline alone leaves
+    one equation in (w, b), an infinite solution set."""
+    from spec.lemma32.forcing import VertexSolution, zero_loss_set
+
+    c = compile_slp(SLP.of(1, [("*", 0, 0)]), parse_activation("x^2"))
+    ins = build_instance(c, 0)
+    ts = [t for t in ins.templates() if not (t.kind == "sigma" and t.tau == 2)]
+    got = {s.node: s for s in zero_loss_set(ins, ts)}
+    assert got["U1_1_0"] == VertexSolution("U1_1_0", "sigma", 4, 2, 2, None,
+                                           ((Q(1), Q(0)),), True)
+    base = [Template("baseline", None, None, (), (), ())]
+    got = {s.node: s for s in zero_loss_set(ins, base)}
+    assert got["U1_1_0"] == VertexSolution("U1_1_0", "sigma", 1, 2, 2, None, (), False)
+    assert not got["U1_1_0"].pinned and got["v1"].solution is None
+
+
+def test_surviving_reflection_with_an_offset() -> None:
+    """σ = x² − 2x has the reflection (−1, 2) (σ(2 − z) = σ(z)); without the identity
+    template of U2_1_0 -> z1 it survives at one σ-vertex, and f^U(x_main) = σ(−f^L + 2)
+    still holds there (the offset b = 2 enters the check)."""
+    from spec.lemma32.forcing import check_zero_loss_solved
+
+    slp = SLP.of(1, [("*", 0, 0)])
+    act = parse_activation("x^2 - 2*x")
+    assert sigma_symmetries(act) == [(Q(1), Q(0)), (Q(-1), Q(2))]
+    c = compile_slp(slp, act)
+    e = c.network.edge_of("U2_1_0", "z1")
+    ts = [t for t in build_instance(c, 0).templates()
+          if not (t.kind == "identity" and t.edge == e)]
+    assert check_zero_loss_solved(act, slp).figures["surviving_reflections"] == 0
+    assert check_zero_loss_solved(act, slp, ts).figures["surviving_reflections"] == 1
+
+
+def test_any_sigma_draws_cubics() -> None:
+    """Random σ of degree 2..4, not only the symmetric family (degree 2 or 4): a cubic is
+    among the drawn activations."""
+    from hypothesis import find, settings
+
+    from spec.lemma32.forcing import _any_sigma
+
+    fast = settings(database=None, max_examples=300)
+    assert find(_any_sigma(), lambda p: bool(p.degree == 3), settings=fast).degree == 3
+
+
+def test_moves_are_one_to_three_real_changes() -> None:
+    """zero_loss_forces moves θ∗ by 1..3 moves of a known kind with δ ≠ 0 (an empty list
+    would only re-test θ∗)."""
+    from hypothesis import given, settings
+
+    from spec.lemma32.forcing import _moves
+
+    @given(_moves())
+    @settings(database=None, max_examples=60, derandomize=True, deadline=None)
+    def moves(ms: list[tuple[str, int, fmpq]]) -> None:
+        assert 1 <= len(ms) <= 3
+        assert all(k in ("weight", "bias", "shift", "symmetry") and 0 <= p <= 10_000 and d != 0
+                   for k, p, d in ms)
+
+    moves()
