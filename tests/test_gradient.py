@@ -354,3 +354,121 @@ def test_cli_bad_input(capsys: pytest.CaptureFixture[str], args: list[str],
     assert code == 2 and out == ""
     assert err.startswith("whyrelu: error: ") and err.count("\n") == 1
     assert message in err
+
+
+# ---------------------------------------------------------------- mutation-score tests (issue 21)
+
+
+def test_promise_boundary_gradients_meet_the_promise() -> None:
+    """Definition 4.2: YES if ∂L/∂w_e∗ >= b, NO if <= −b, both closed.  P = (1): n_Q = 1, so
+    the gradient is exactly b; P = (1, 2, 0): n_Q = −1, exactly −b."""
+    sq = parse_activation("x^2")
+    yes = posslp_to_promise_sign(SLP.of(1, []), sq, 4)
+    assert yes.instance.gradient() == 4 and yes.promise_holds() and yes.answer()
+    no = posslp_to_promise_sign(ZERO, sq, 2)
+    assert no.instance.gradient() == -2 and no.promise_holds() and not no.answer()
+
+
+def test_multiplicities_must_be_integers() -> None:
+    """A multiplicity is a positive int: not a bool, not a float, not 0."""
+    for bad in (True, 1.5, 0, -1):
+        with pytest.raises(DataError, match="multiplicity must be a positive integer"):
+            _simple(data=((Sample.of({"x": 3}, [1]), bad),))
+    assert _simple(data=((Sample.of({"x": 3}, [1]), 2),)).gradient() == 2 * 153
+
+
+def test_sigma_is_derived_not_passed() -> None:
+    """σ is read off the network (Definition 4.1), never given: not an init parameter."""
+    inst = _simple()
+    assert inst.sigma == Polynomial("x^2")
+    with pytest.raises(TypeError):
+        BackpropInstance(inst.network, inst.data, SQUARE, 1, sigma=None)  # type: ignore[call-arg]
+
+
+def test_loss_value_honours_the_bit_budget() -> None:
+    """L by forward passes stops at the first value beyond the budget (v1 = 2 needs 3 bits)."""
+    from checkers.errors import BitBudgetExceeded
+
+    inst = app_c(P4, parse_activation("x^2"), copies=3).instance
+    with pytest.raises(BitBudgetExceeded):
+        inst.loss_value(budget_bits=2)
+    assert inst.loss_value(budget_bits=64) == Q(3, 2)
+
+
+def test_planted_sign_bug_loss() -> None:
+    """The negative control's loss: the square loss with ∂ℒ/∂u = y − u (sign flipped)."""
+    from spec.theorem13.backprop import _sign_bug_loss
+
+    bug = _sign_bug_loss()
+    assert bug.name == "square_sign_bug"
+    assert bug.grad is not None and bug.grad([Q(1), Q(5)], [Q(3), Q(2)]) == [2, -3]
+    assert bug.value([Q(1)], [Q(3)]) == SQUARE.value([Q(1)], [Q(3)]) == 2
+
+
+def test_shower_prints_the_slp_and_the_named_values() -> None:
+    from spec.theorem13.backprop import _shower
+
+    show = _shower("sigma", "P", "B", "w")
+    assert show((parse_activation("x^2"), P4, 3, Q(1, 2))) == (
+        "# sigma = x^2\na0 = 1\na1 = a0 + a0\na2 = a1 * a1\n# B = 3, w = 1/2")
+
+
+def test_app_c_identity_figures_by_hand() -> None:
+    """a0 = 3 squared four times (n = 3^16, 26 bits), then a5 = a4² (3^32) and the output
+    a6 = a4 + a0: size(n_P) < the largest gate's size, both >= 16 bits, so both ratio
+    figures are reported, each the largest entry of the whole gradient (at w_e∗ = 1)
+    over its own denominator."""
+    from checkers.rationals import size
+    from spec.claims import get_claim
+
+    p = SLP.of(3, [("*", 0, 0), ("*", 1, 1), ("*", 2, 2), ("*", 3, 3), ("*", 4, 4),
+                   ("+", 4, 0)])
+    n_p, a0 = 3**16 + 3, 3
+    gate_bits = size(Q(3**32))
+    sq = parse_activation("x^2")
+    ev = get_claim("gradient.app_c_identity").run_check(sq, (p, 2, Q(1, 3), Q(5, 7)))
+    assert ev is not None
+    inst = app_c(p, sq, copies=2, w=1).instance
+    g = inst.network.gradient(inst.samples(), SQUARE)
+    top = max(size(v) for v in (*g.grad_w, *g.grad_b))
+    assert ev.figures == {
+        "output_bits": size(Q(n_p)), "max_gate_bits": gate_bits,
+        "gradient_bits": size(2 * (Q(1, 3) * n_p + a0) * n_p),
+        "max_gradient_entry_bits": top,
+        "entry_bits_per_output_bit": Fraction(top, size(Q(n_p))),
+        "entry_bits_per_gate_bit": Fraction(top, gate_bits)}
+    assert size(Q(n_p)) < gate_bits
+
+
+@pytest.mark.parametrize("program", [ZERO, NEG, P4])
+def test_app_c_identity_at_every_sign_of_n_p(program: SLP) -> None:
+    """The sign sub-check at n_P = 0, < 0 and > 0 (a0 = 1 > 0): sign 0, −1, +1."""
+    from spec.claims import get_claim
+
+    ev = get_claim("gradient.app_c_identity").run_check(
+        parse_activation("x^3"), (program, 1, Q(0), Q(1)))
+    assert ev is not None
+
+
+def test_every_partial_moves_theta_but_never_w_e_star() -> None:
+    """The moves of θ hit every edge named, except e∗'s weight (its bias may move): the
+    largest gradient entry is the Fraction reference's at that θ."""
+    from checkers.reference import ref_size
+    from spec.claims import get_claim
+
+    sq = parse_activation("x^2")
+    p = SLP.of(Q(1, 2), [("*", 0, 0)])
+    a = app_c(p, sq, w=Q(2, 3))
+    net, e_star = a.instance.network, a.instance.edge
+    moves = [(0, Q(3), Q(1, 2)), (e_star, Q(5), Q(-1, 3))]
+    ws, bs = list(net.weights), list(net.biases)
+    ws[0] += 3
+    bs[0] += Q(1, 2)
+    bs[e_star] -= Q(1, 3)
+    moved = net.with_params(ws, bs)
+    _, gw, gb = RefNetwork(moved).gradient(ref_samples(a.instance.samples()), "square")
+    ev = get_claim("gradient.every_partial_matches_reference").run_check(
+        sq, (p, 1, Q(2, 3), moves))
+    assert ev is not None
+    assert ev.figures == {"edges": len(net.edges),
+                          "max_gradient_entry_bits": max(ref_size(v) for v in gw + gb)}
