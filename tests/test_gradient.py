@@ -4,6 +4,7 @@ and ``whyrelu slp gradient``.  Expected values are computed by hand in the comme
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from checkers.activations import IDENTITY, RELU, Polynomial, parse_activation
 from checkers.errors import DataError, DegreeError, NetworkError, SLPError
 from checkers.losses import SQUARE, Loss
 from checkers.network import Edge, Network, Sample
-from checkers.rationals import bit
+from checkers.rationals import bit, size
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
 from checkers.slp import SLP, parse_slp
 from spec.cli import main
@@ -472,3 +473,105 @@ def test_every_partial_moves_theta_but_never_w_e_star() -> None:
     assert ev is not None
     assert ev.figures == {"edges": len(net.edges),
                           "max_gradient_entry_bits": max(ref_size(v) for v in gw + gb)}
+
+
+P3 = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("-", 2, 0)])  # 1, 2, 4, 3
+
+
+def test_paper_promise_reduction_uses_b_copies() -> None:
+    """App. C as written takes B = b samples: ∂L/∂w_e∗(θ∗) = b·n_P (= 3·4 for P4)."""
+    red = paper_posslp_to_promise_sign(P4, parse_activation("x^2"), 3)
+    assert red.b == 3 and red.instance.gradient() == 12
+    assert red.instance.data[0][1] == 3
+
+
+def test_bnslp_parameters_must_be_natural() -> None:
+    """m < 0 or n < 0 alone is refused as such (before the shape check)."""
+    bn, m, n = to_bnslp(SLP.of(1, [("+", 0, 0)]))
+    sq = parse_activation("x^2")
+    for mm, nn in ((-1, n), (m, -1)):
+        with pytest.raises(SLPError, match="natural numbers"):
+            bounded_bitslp_to_backprop_bit(bn, mm, nn, sq, 0)
+
+
+def test_reduction_claims_evidence_by_hand() -> None:
+    """Figures of the Theorem 1.3 claims on hand instances.  BitSLP: P3 (n_P = 3, a0 = 1),
+    j from −2, 3 extra bits: top = bitlen 3 + 2 = 4, bits read 4 + 3 + 2 = 9, gradient 3
+    (size 3); a0 = −1/4, n_P = a2 = 2·(1/16) = 1/8: gradient −1/32 (size 7), top = 3, bits
+    read from j = 1: 3 − 1 = 2.  Promise: n_Q = 5, b = 3: gradient 15 (size 5), margin b
+    against |g|.  Bounded: shift m(2^n + 1) with m from Lemma A.5, gradient n_P/2^shift."""
+    from spec.claims import get_claim
+
+    sq = parse_activation("x^2")
+    bit_claim = get_claim("gradient.bitslp_to_backprop_bit_decides")
+    ev = bit_claim.run_check(sq, (P3, -2, 3))
+    assert ev is not None and (ev.figures, ev.bounds) == ({"gradient_bits": 3, "bits_read": 9},
+                                                          {})
+    quarter = SLP.of(Q(-1, 4), [("*", 0, 0), ("+", 1, 1)])
+    ev = bit_claim.run_check(sq, (quarter, 1, 0))
+    assert ev is not None and ev.figures == {"gradient_bits": 7, "bits_read": 2}
+    ev = get_claim("gradient.posslp_to_promise_sign_repaired").run_check(sq, (P3, 3))
+    assert ev is not None
+    assert (ev.figures, ev.bounds) == ({"gradient_bits": 5, "promise_margin": 3},
+                                       {"promise_margin": 15})
+    bounded = get_claim("gradient.bounded_variant_shift")
+    for p, n_p in ((ZERO, 0), (NEG, -1), (P3, 3)):
+        _, m, n = to_bnslp(p)
+        assert n == p.length
+        ev = bounded.run_check(sq, (p, 1))
+        assert ev is not None
+        shift = m * (2**n + 1)
+        assert {k: ev.figures[k] for k in ("m", "shift", "gradient_bits")} == {
+            "m": m, "shift": shift, "gradient_bits": size(Q(n_p, 2**shift))}
+        assert ev.bounds == {"max_abs_value": 16}  # value_bound(x²)
+        assert 0 < ev.figures["max_abs_value"] <= 16
+
+
+def test_bit_claim_checks_the_sign_for_a0_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a0 = 1 > 0 the Backprop-Sign sub-check runs (here on P = (1, 0): a1 = 0): a
+    planted wrong sign is refuted on it."""
+    from spec.claims import ClaimFailure, get_claim
+
+    monkeypatch.setattr(BackpropInstance, "sign", lambda self: 1)
+    p = SLP.of(1, [("-", 0, 0)])
+    with pytest.raises(ClaimFailure, match=r"Backprop-Sign answer = sign n_P \(a0 > 0\)"):
+        get_claim("gradient.bitslp_to_backprop_bit_decides").run_check(
+            parse_activation("x^2"), (p, 0, 0))
+
+
+def test_bounded_claim_reads_digits_above_n_p(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bounded claim reads bits j < bitlen(n_P) + 1 + width: a gradient with a spurious
+    digit at j = bitlen(n_P) + 1 (width 2) is refuted on the bit sub-check."""
+    import spec.theorem13.reductions as red
+    from spec.claims import ClaimFailure, get_claim
+
+    _, m, n = to_bnslp(P3)
+    spurious = bounded_bit_position(3, m, n)  # bitlen(3) + 1 = 3
+
+    def planted(g: Q, j: int) -> int:
+        return 1 - bit(g, j) if j == spurious else bit(g, j)
+
+    monkeypatch.setattr(red, "bit", planted)
+    with pytest.raises(ClaimFailure, match=r"bit j − m\(2\^n\+1\) of the gradient"):
+        get_claim("gradient.bounded_variant_shift").run_check(parse_activation("x^2"), (P3, 2))
+
+
+def test_reduction_strategies_draw_their_declared_ranges() -> None:
+    """BitSLP instances: a0 = ±2^s with s < 0 and s > 0 and both signs, window widths 0 and
+    12; bounded instances: width 0 and 6; PosSLP instances: the one-gate zero program."""
+    from hypothesis import Phase, find, settings
+
+    from spec.theorem13.reductions import _bit_inst, _bounded_inst, _int_slps
+
+    sq = parse_activation("x^2")
+    cfg = settings(database=None, max_examples=400, phases=[Phase.generate])  # no shrinking
+    bit_wants: list[Callable[[tuple[SLP, int, int]], bool]] = [
+        lambda i: i[0].a0 < -1, lambda i: 0 < i[0].a0 < 1, lambda i: -1 < i[0].a0 < 0,
+        lambda i: i[0].a0 > 1, lambda i: i[2] == 0, lambda i: i[2] == 12]
+    for bit_want in bit_wants:
+        find(_bit_inst(sq), bit_want, settings=cfg)
+    bounded_wants: list[Callable[[tuple[SLP, int]], bool]] = [
+        lambda i: i[1] == 0, lambda i: i[1] == 6]
+    for bounded_want in bounded_wants:
+        find(_bounded_inst(sq), bounded_want, settings=cfg)
+    find(_int_slps(6), lambda p: p.length == 1 and p.value() == 0, settings=cfg)
