@@ -575,3 +575,19 @@ def test_reduction_strategies_draw_their_declared_ranges() -> None:
     for bounded_want in bounded_wants:
         find(_bounded_inst(sq), bounded_want, settings=cfg)
     find(_int_slps(6), lambda p: p.length == 1 and p.value() == 0, settings=cfg)
+
+
+def test_app_c_certificate_and_its_plant_at_a_point() -> None:
+    """L(w) = B·½(w·n + a0)²: the certificate's two sides agree at a point, and the planted
+    one (the factor n dropped from the gradient) misses by exactly h·B(w·n + a0)(n − 1)."""
+    from checkers.certificates import evaluate
+    from spec.theorem13.backprop import app_c_certificate
+
+    env = {"w": Fraction(2, 3), "h": Fraction(-5, 7), "n": Fraction(3), "a0": Fraction(1, 2),
+           "B": Fraction(4)}
+    w, h, n, a0, b = env["w"], env["h"], env["n"], env["a0"], env["B"]
+    good, bad = app_c_certificate(), app_c_certificate(planted=True)
+    assert evaluate(good.lhs, env) == evaluate(good.rhs, env) == b / 2 * n**2 * h**2
+    assert evaluate(bad.rhs, env) == evaluate(good.rhs, env)
+    assert evaluate(bad.lhs, env) - evaluate(bad.rhs, env) == h * b * (w * n + a0) * (n - 1)
+    assert good.accepted() and not bad.accepted()
