@@ -405,3 +405,44 @@ def test_tight_instances_are_uniform() -> None:
         assert all(v.q == 1 and v > 0 for v in s.x.values()) and set(s.y) == {fmpq(0)}
 
     uniform()
+
+
+def test_dag_instances_draw_every_declared_family() -> None:
+    """``dag_sizes_within_bound`` declares small, deep (depth up to 24, chains up to 40) and
+    wide (in-degree up to 18) DAGs: each family is drawn — a non-chain DAG with >= 7
+    non-input nodes (only the deep family has more than 6), a node of in-degree >= 9 (only
+    the wide family: 14 inputs) — besides the uniform extremal one."""
+    from hypothesis import Phase, find, settings
+
+    from spec.piecewise import dag_instances
+
+    cfg = settings(database=None, max_examples=600, phases=[Phase.generate])
+    strat = dag_instances(RELU)
+
+    def in_degrees(inst: DagInstance) -> list[int]:
+        return [len(ins) for ins in inst.net.arch.in_edges]
+
+    def hidden(inst: DagInstance) -> int:
+        return sum(act is not None for act in inst.net.arch.acts)
+
+    find(strat, lambda i: hidden(i) >= 7 and max(in_degrees(i)) >= 2, settings=cfg)
+    find(strat, lambda i: max(in_degrees(i)) >= 9, settings=cfg)
+    find(strat, lambda i: len(set(i.net.weights)) == 1 and max(in_degrees(i)) >= 2,
+         settings=cfg)
+
+
+def test_layered_specs_stay_in_their_declared_ranges() -> None:
+    """``layered_sizes_within_bound`` states depth up to 25 (24 hidden layers + the output
+    layer) and width up to 16; numbers of 1..8 or 12..16 bits, 1..3 samples."""
+    from hypothesis import given, settings
+
+    from spec.piecewise import layered_specs
+
+    @settings(max_examples=60, database=None, deadline=None)
+    @given(layered_specs())
+    def within(spec: LayeredSpec) -> None:
+        assert 0 <= spec.hidden <= 24 and 1 <= spec.width <= 16
+        assert spec.bits in set(range(1, 9)) | set(range(12, 17))
+        assert 1 <= spec.samples <= 3 and spec.loss in ("square", "hinge")
+
+    within()
