@@ -591,3 +591,15 @@ def test_app_c_certificate_and_its_plant_at_a_point() -> None:
     assert evaluate(bad.rhs, env) == evaluate(good.rhs, env)
     assert evaluate(bad.lhs, env) - evaluate(bad.rhs, env) == h * b * (w * n + a0) * (n - 1)
     assert good.accepted() and not bad.accepted()
+
+
+def test_app_c_prover_gives_the_certificate() -> None:
+    """The prover of gradient.app_c_gradient_formula returns the one App. C identity (an
+    empty certificate would be accepted vacuously by the runner)."""
+    from spec.theorem13.backprop import _prove_app_c, app_c_certificate
+
+    cert = _prove_app_c()
+    assert cert.items == (app_c_certificate(),)
+    (item,) = cert.items
+    assert item.name == "app_C_gradient" and item.variables == ("w", "h", "n", "a0", "B")
+    assert item.accepted()
