@@ -603,3 +603,20 @@ def test_app_c_prover_gives_the_certificate() -> None:
     (item,) = cert.items
     assert item.name == "app_C_gradient" and item.variables == ("w", "h", "n", "a0", "B")
     assert item.accepted()
+
+
+def test_app_c_network_refuses_a_vertex_named_t() -> None:
+    """The added output vertex is ``t``: a compiled network that already has one is refused
+    (the new edge e∗ would otherwise land on the old vertex)."""
+    import dataclasses
+
+    from spec.lemma32 import compile_slp
+    from spec.theorem13.backprop import app_c_network
+
+    compiled = compile_slp(SLP.of(3, []), Polynomial("x^2"))
+    clash = Network({"v0": None, OUTPUT_NODE: IDENTITY}, [Edge.of("v0", OUTPUT_NODE)],
+                    outputs=[OUTPUT_NODE])
+    with pytest.raises(NetworkError, match="the compiled network already has a vertex 't'"):
+        app_c_network(dataclasses.replace(compiled, network=clash))
+    net, e = app_c_network(compiled, Q(2))
+    assert net.edges[e] == ("v0", OUTPUT_NODE) and net.weights[e] == 2 and net.biases[e] == 0
