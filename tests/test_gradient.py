@@ -620,3 +620,17 @@ def test_app_c_network_refuses_a_vertex_named_t() -> None:
         app_c_network(dataclasses.replace(compiled, network=clash))
     net, e = app_c_network(compiled, Q(2))
     assert net.edges[e] == ("v0", OUTPUT_NODE) and net.weights[e] == 2 and net.biases[e] == 0
+
+
+def test_formula_control_is_refuted_by_the_certificate_at_n_one() -> None:
+    """At n_P = 1 the planted gradient B(w·n + a0) equals the true one, so only the planted
+    certificate (rejected) refutes the negative control there."""
+    from spec.claims import ClaimFailure, get_claim
+
+    inst = (Q(2, 3), Q(1), Q(-1, 2), 3, Q(5, 7))
+    assert get_claim("gradient.app_c_gradient_formula").run_check(None, inst) is not None
+    with pytest.raises(ClaimFailure, match="certificate accepted") as e:
+        get_claim("gradient.app_c_gradient_formula_planted_refuted").run_check(None, inst)
+    terms = e.value.terms
+    assert terms["central_difference"] == terms["formula"] == 3 * (Q(2, 3) - Q(1, 2))
+    assert terms["certificate_accepted"] is False
