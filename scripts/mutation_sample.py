@@ -13,7 +13,7 @@ reached); ``--rerun-survivors`` re-checks the survivors after tests were strengt
 sample is a fixed permutation of a module's mutants (seeded by the module path), so a longer
 run extends the same sample.
 
-    python scripts/mutation_sample.py spec/piecewise.py --n 40 --timeout 300
+    python scripts/mutation_sample.py spec/piecewise.py --n 40
     python scripts/mutation_sample.py --summary                 # the table, nothing run
 
 For ``spec/`` modules the sub-check census (``tests/test_subchecks.py``: labels, printed
@@ -176,8 +176,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("modules", nargs="*", default=DEFAULT_MODULES)
     ap.add_argument("--n", type=int, default=30, help="sample size per module (cumulative)")
-    ap.add_argument("--timeout", type=float, default=600.0,
-                    help="at most this many seconds per mutant (else 3x the unmutated run)")
+    ap.add_argument("--timeout", type=float, default=900.0,
+                    help="at most this many seconds per mutant (else 10x the unmutated run, "
+                         "at least 300 s)")
     ap.add_argument("--work", default=str(ROOT / ".mutation-sample"))
     ap.add_argument("--summary", action="store_true", help="print the table, run nothing")
     ap.add_argument("--rerun-survivors", action="store_true")
@@ -196,6 +197,10 @@ def main() -> int:
                          "survivor whose documented sub-checks, errors, figures or "
                          "certificates (docs/sub-checks.md) differ from the module's is killed "
                          "by tests/test_subchecks.py, which runs after everything it survived")
+    ap.add_argument("--census-first", action="store_true",
+                    help="judge a mutant that changes the census as killed without running it "
+                         "(faster; it may also have been caught by a claim or test, so the "
+                         "text column then bounds the text-only kills from above)")
     ap.add_argument("--show", action="append", default=[], metavar="HASH_PREFIX",
                     help="print the diff of these sampled mutants and run nothing")
     a = ap.parse_args()
@@ -241,27 +246,30 @@ def main() -> int:
         for mod in a.modules:
             plans[mod] = [p for p in plans[mod] if p[0].startswith(tuple(a.only))]
 
+    sys.path.insert(0, str(ROOT))
+    from spec.harness.subchecks import census, records
+
+    probe = work / "census-probe.py"
+    documented = {m: (census(ROOT / m), records(ROOT / m)) for m in a.modules
+                  if m.startswith("spec/")}
+
+    def census_changed(mod: str, src: str) -> bool:
+        """Whether the mutant changes the module's documented sub-checks, errors, figures or
+        certificates (so tests/test_subchecks.py fails on it)."""
+        if mod not in documented:
+            return False
+        probe.write_text(src, encoding="utf-8")
+        return (census(probe), records(probe)) != documented[mod]
+
     if a.census:
-        sys.path.insert(0, str(ROOT))
-        from spec.harness.subchecks import census, records
-
-        def page_of(path: Path) -> object:
-            return (census(path), records(path))
-
-        tmp = work / "census-probe.py"
         for mod in a.modules:
-            if not mod.startswith("spec/"):
-                continue
-            before = page_of(ROOT / mod)
             for h, src, desc in plans[mod]:
                 old = verdicts.get(h)
                 if not old or old["status"] != "survived" or h in equivalent:
                     continue
-                tmp.write_text(src, encoding="utf-8")
-                if page_of(tmp) != before:
+                if census_changed(mod, src):
                     verdicts[h] = {**old, "status": "killed", "by": CENSUS + " (census only)"}
                     print(f"{mod}: killed by the census  {desc}", flush=True)
-        tmp.unlink(missing_ok=True)
         store.write_text(json.dumps(verdicts, indent=1, sort_keys=True), encoding="utf-8")
 
     if not a.summary:
@@ -286,13 +294,23 @@ def main() -> int:
                                  encoding="utf-8")
                 print(f"{mod}: baseline {status} in {verdicts[key]['seconds']}s", flush=True)
             if verdicts[key]["status"] == "survived":
-                limit[mod] = min(a.timeout, max(60.0, 3 * float(verdicts[key]["seconds"])))
+                # wall-clock limit: generous, so that a survivor slowed down by other work
+                # on a shared machine is not mistaken for a mutant that loops
+                limit[mod] = min(a.timeout, max(300.0, 10 * float(verdicts[key]["seconds"])))
         for mod, (h, src, desc) in queue:
             if mod not in limit:
                 continue  # the unmutated module fails its tests: no score
             old = verdicts.get(h)
-            if old and not a.only and not (a.rerun_survivors and old["status"] == "survived"
+            if old and not a.only and not (a.rerun_survivors
+                                           and old["status"] in ("survived", "timeout")
                                            and h not in equivalent):
+                continue
+            if a.census_first and census_changed(mod, src):
+                verdicts[h] = {"module": mod, "status": "killed", "mutant": desc, "seconds": "0",
+                               "by": CENSUS + " (census, not run)"}
+                store.write_text(json.dumps(verdicts, indent=1, sort_keys=True),
+                                 encoding="utf-8")
+                print(f"{mod}: killed by the census (not run)  {desc}", flush=True)
                 continue
             target = tree / mod
             original = target.read_text(encoding="utf-8")
@@ -315,7 +333,7 @@ def main() -> int:
         rest = [v for h, v in done if h not in equivalent]
         k = sum(1 for v in rest if v["status"] in DETECTED)
         text = sum(1 for v in rest if v["status"] in DETECTED
-                   and v.get("by", "").startswith(CENSUS))  # caught by the census alone
+                   and v.get("by", "").startswith(CENSUS))  # caught by the census (alone)
         n = len(rest)
         lo, hi = wilson(k, n)
         score = f"{100 * k / n:.0f}%" if n else "-"

@@ -254,6 +254,19 @@ def test_cost_bound_at_a_budget_met_exactly() -> None:
     assert v.cost <= cost_bound(inst, theta)
 
 
+def test_cost_bound_when_a_constant_dominates() -> None:
+    """``cost_bound`` = |enc θ| + 2·U·(n·ops + 1) with U the largest operand size: with
+    γ = 2^4000 (size 4001 + 1 bits) or 3^-3000 (1 + 4755 bits) every forward value,
+    gradient and loss of the small network is far smaller, so U = size(γ) and the bound is
+    17 + 2·size(γ)·(2·15 + 1) exactly (|enc θ| = 4 + 4 + 6 + 3 for θ = (2, −½, ¾, 1);
+    15 operations per sample, ``test_operation_count_per_sample_is_exact``)."""
+    net = _net()
+    theta = Theta.from_network(net)
+    for gamma, bits in ((fmpq(2) ** 4000, 4002), (fmpq(1, 3) ** 3000, 4756)):
+        inst = ERMInstance(net, DATA, SQUARE, gamma, 1, 1)
+        assert cost_bound(inst, theta) == 17 + 2 * bits * (2 * 15 + 1)
+
+
 def test_polynomial_chain_strategy_draws_nonzero_weights() -> None:
     """The dichotomy control's chains x → v1 → … → vd (σ = x²) use one nonzero weight w
     on every edge and a drawn input x, as declared."""
