@@ -4,6 +4,7 @@ and ``whyrelu slp gradient``.  Expected values are computed by hand in the comme
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from checkers.activations import IDENTITY, RELU, Polynomial, parse_activation
 from checkers.errors import DataError, DegreeError, NetworkError, SLPError
 from checkers.losses import SQUARE, Loss
 from checkers.network import Edge, Network, Sample
-from checkers.rationals import bit
+from checkers.rationals import bit, size
 from checkers.reference import RefNetwork, ref_bit, ref_samples, ref_slp_values
 from checkers.slp import SLP, parse_slp
 from spec.cli import main
@@ -354,3 +355,283 @@ def test_cli_bad_input(capsys: pytest.CaptureFixture[str], args: list[str],
     assert code == 2 and out == ""
     assert err.startswith("whyrelu: error: ") and err.count("\n") == 1
     assert message in err
+
+
+# ---------------------------------------------------------------- mutation-score tests (issue 21)
+
+
+def test_promise_boundary_gradients_meet_the_promise() -> None:
+    """Definition 4.2: YES if ∂L/∂w_e∗ >= b, NO if <= −b, both closed.  P = (1): n_Q = 1, so
+    the gradient is exactly b; P = (1, 2, 0): n_Q = −1, exactly −b."""
+    sq = parse_activation("x^2")
+    yes = posslp_to_promise_sign(SLP.of(1, []), sq, 4)
+    assert yes.instance.gradient() == 4 and yes.promise_holds() and yes.answer()
+    no = posslp_to_promise_sign(ZERO, sq, 2)
+    assert no.instance.gradient() == -2 and no.promise_holds() and not no.answer()
+
+
+def test_multiplicities_must_be_integers() -> None:
+    """A multiplicity is a positive int: not a bool, not a float, not 0."""
+    for bad in (True, 1.5, 0, -1):
+        with pytest.raises(DataError, match="multiplicity must be a positive integer"):
+            _simple(data=((Sample.of({"x": 3}, [1]), bad),))
+    assert _simple(data=((Sample.of({"x": 3}, [1]), 2),)).gradient() == 2 * 153
+
+
+def test_sigma_is_derived_not_passed() -> None:
+    """σ is read off the network (Definition 4.1), never given: not an init parameter."""
+    inst = _simple()
+    assert inst.sigma == Polynomial("x^2")
+    with pytest.raises(TypeError):
+        BackpropInstance(inst.network, inst.data, SQUARE, 1, sigma=None)  # type: ignore[call-arg]
+
+
+def test_loss_value_honours_the_bit_budget() -> None:
+    """L by forward passes stops at the first value beyond the budget (v1 = 2 needs 3 bits)."""
+    from checkers.errors import BitBudgetExceeded
+
+    inst = app_c(P4, parse_activation("x^2"), copies=3).instance
+    with pytest.raises(BitBudgetExceeded):
+        inst.loss_value(budget_bits=2)
+    assert inst.loss_value(budget_bits=64) == Q(3, 2)
+
+
+def test_planted_sign_bug_loss() -> None:
+    """The negative control's loss: the square loss with ∂ℒ/∂u = y − u (sign flipped)."""
+    from spec.theorem13.backprop import _sign_bug_loss
+
+    bug = _sign_bug_loss()
+    assert bug.name == "square_sign_bug"
+    assert bug.grad is not None and bug.grad([Q(1), Q(5)], [Q(3), Q(2)]) == [2, -3]
+    assert bug.value([Q(1)], [Q(3)]) == SQUARE.value([Q(1)], [Q(3)]) == 2
+
+
+def test_shower_prints_the_slp_and_the_named_values() -> None:
+    from spec.theorem13.backprop import _shower
+
+    show = _shower("sigma", "P", "B", "w")
+    assert show((parse_activation("x^2"), P4, 3, Q(1, 2))) == (
+        "# sigma = x^2\na0 = 1\na1 = a0 + a0\na2 = a1 * a1\n# B = 3, w = 1/2")
+
+
+def test_app_c_identity_figures_by_hand() -> None:
+    """a0 = 3 squared four times (n = 3^16, 26 bits), then a5 = a4² (3^32) and the output
+    a6 = a4 + a0: size(n_P) < the largest gate's size, both >= 16 bits, so both ratio
+    figures are reported, each the largest entry of the whole gradient (at w_e∗ = 1)
+    over its own denominator."""
+    from checkers.rationals import size
+    from spec.claims import get_claim
+
+    p = SLP.of(3, [("*", 0, 0), ("*", 1, 1), ("*", 2, 2), ("*", 3, 3), ("*", 4, 4),
+                   ("+", 4, 0)])
+    n_p, a0 = 3**16 + 3, 3
+    gate_bits = size(Q(3**32))
+    sq = parse_activation("x^2")
+    ev = get_claim("gradient.app_c_identity").run_check(sq, (p, 2, Q(1, 3), Q(5, 7)))
+    assert ev is not None
+    inst = app_c(p, sq, copies=2, w=1).instance
+    g = inst.network.gradient(inst.samples(), SQUARE)
+    top = max(size(v) for v in (*g.grad_w, *g.grad_b))
+    assert ev.figures == {
+        "output_bits": size(Q(n_p)), "max_gate_bits": gate_bits,
+        "gradient_bits": size(2 * (Q(1, 3) * n_p + a0) * n_p),
+        "max_gradient_entry_bits": top,
+        "entry_bits_per_output_bit": Fraction(top, size(Q(n_p))),
+        "entry_bits_per_gate_bit": Fraction(top, gate_bits)}
+    assert size(Q(n_p)) < gate_bits
+
+
+@pytest.mark.parametrize("program", [ZERO, NEG, P4])
+def test_app_c_identity_at_every_sign_of_n_p(program: SLP) -> None:
+    """The sign sub-check at n_P = 0, < 0 and > 0 (a0 = 1 > 0): sign 0, −1, +1."""
+    from spec.claims import get_claim
+
+    ev = get_claim("gradient.app_c_identity").run_check(
+        parse_activation("x^3"), (program, 1, Q(0), Q(1)))
+    assert ev is not None
+
+
+def test_every_partial_moves_theta_but_never_w_e_star() -> None:
+    """The moves of θ hit every edge named, except e∗'s weight (its bias may move): the
+    largest gradient entry is the Fraction reference's at that θ."""
+    from checkers.reference import ref_size
+    from spec.claims import get_claim
+
+    sq = parse_activation("x^2")
+    p = SLP.of(Q(1, 2), [("*", 0, 0)])
+    a = app_c(p, sq, w=Q(2, 3))
+    net, e_star = a.instance.network, a.instance.edge
+    moves = [(0, Q(3), Q(1, 2)), (e_star, Q(5), Q(-1, 3))]
+    ws, bs = list(net.weights), list(net.biases)
+    ws[0] += 3
+    bs[0] += Q(1, 2)
+    bs[e_star] -= Q(1, 3)
+    moved = net.with_params(ws, bs)
+    _, gw, gb = RefNetwork(moved).gradient(ref_samples(a.instance.samples()), "square")
+    ev = get_claim("gradient.every_partial_matches_reference").run_check(
+        sq, (p, 1, Q(2, 3), moves))
+    assert ev is not None
+    assert ev.figures == {"edges": len(net.edges),
+                          "max_gradient_entry_bits": max(ref_size(v) for v in gw + gb)}
+
+
+P3 = SLP.of(1, [("+", 0, 0), ("*", 1, 1), ("-", 2, 0)])  # 1, 2, 4, 3
+
+
+def test_paper_promise_reduction_uses_b_copies() -> None:
+    """App. C as written takes B = b samples: ∂L/∂w_e∗(θ∗) = b·n_P (= 3·4 for P4)."""
+    red = paper_posslp_to_promise_sign(P4, parse_activation("x^2"), 3)
+    assert red.b == 3 and red.instance.gradient() == 12
+    assert red.instance.data[0][1] == 3
+
+
+def test_bnslp_parameters_must_be_natural() -> None:
+    """m < 0 or n < 0 alone is refused as such (before the shape check)."""
+    bn, m, n = to_bnslp(SLP.of(1, [("+", 0, 0)]))
+    sq = parse_activation("x^2")
+    for mm, nn in ((-1, n), (m, -1)):
+        with pytest.raises(SLPError, match="natural numbers"):
+            bounded_bitslp_to_backprop_bit(bn, mm, nn, sq, 0)
+
+
+def test_reduction_claims_evidence_by_hand() -> None:
+    """Figures of the Theorem 1.3 claims on hand instances.  BitSLP: P3 (n_P = 3, a0 = 1),
+    j from −2, 3 extra bits: top = bitlen 3 + 2 = 4, bits read 4 + 3 + 2 = 9, gradient 3
+    (size 3); a0 = −1/4, n_P = a2 = 2·(1/16) = 1/8: gradient −1/32 (size 7), top = 3, bits
+    read from j = 1: 3 − 1 = 2.  Promise: n_Q = 5, b = 3: gradient 15 (size 5), margin b
+    against |g|.  Bounded: shift m(2^n + 1) with m from Lemma A.5, gradient n_P/2^shift."""
+    from spec.claims import get_claim
+
+    sq = parse_activation("x^2")
+    bit_claim = get_claim("gradient.bitslp_to_backprop_bit_decides")
+    ev = bit_claim.run_check(sq, (P3, -2, 3))
+    assert ev is not None and (ev.figures, ev.bounds) == ({"gradient_bits": 3, "bits_read": 9},
+                                                          {})
+    quarter = SLP.of(Q(-1, 4), [("*", 0, 0), ("+", 1, 1)])
+    ev = bit_claim.run_check(sq, (quarter, 1, 0))
+    assert ev is not None and ev.figures == {"gradient_bits": 7, "bits_read": 2}
+    ev = get_claim("gradient.posslp_to_promise_sign_repaired").run_check(sq, (P3, 3))
+    assert ev is not None
+    assert (ev.figures, ev.bounds) == ({"gradient_bits": 5, "promise_margin": 3},
+                                       {"promise_margin": 15})
+    bounded = get_claim("gradient.bounded_variant_shift")
+    for p, n_p in ((ZERO, 0), (NEG, -1), (P3, 3)):
+        _, m, n = to_bnslp(p)
+        assert n == p.length
+        ev = bounded.run_check(sq, (p, 1))
+        assert ev is not None
+        shift = m * (2**n + 1)
+        assert {k: ev.figures[k] for k in ("m", "shift", "gradient_bits")} == {
+            "m": m, "shift": shift, "gradient_bits": size(Q(n_p, 2**shift))}
+        assert ev.bounds == {"max_abs_value": 16}  # value_bound(x²)
+        assert 0 < ev.figures["max_abs_value"] <= 16
+
+
+def test_bit_claim_checks_the_sign_for_a0_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a0 = 1 > 0 the Backprop-Sign sub-check runs (here on P = (1, 0): a1 = 0): a
+    planted wrong sign is refuted on it."""
+    from spec.claims import ClaimFailure, get_claim
+
+    monkeypatch.setattr(BackpropInstance, "sign", lambda self: 1)
+    p = SLP.of(1, [("-", 0, 0)])
+    with pytest.raises(ClaimFailure, match=r"Backprop-Sign answer = sign n_P \(a0 > 0\)"):
+        get_claim("gradient.bitslp_to_backprop_bit_decides").run_check(
+            parse_activation("x^2"), (p, 0, 0))
+
+
+def test_bounded_claim_reads_digits_above_n_p(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bounded claim reads bits j < bitlen(n_P) + 1 + width: a gradient with a spurious
+    digit at j = bitlen(n_P) + 1 (width 2) is refuted on the bit sub-check."""
+    import spec.theorem13.reductions as red
+    from spec.claims import ClaimFailure, get_claim
+
+    _, m, n = to_bnslp(P3)
+    spurious = bounded_bit_position(3, m, n)  # bitlen(3) + 1 = 3
+
+    def planted(g: Q, j: int) -> int:
+        return 1 - bit(g, j) if j == spurious else bit(g, j)
+
+    monkeypatch.setattr(red, "bit", planted)
+    with pytest.raises(ClaimFailure, match=r"bit j − m\(2\^n\+1\) of the gradient"):
+        get_claim("gradient.bounded_variant_shift").run_check(parse_activation("x^2"), (P3, 2))
+
+
+def test_reduction_strategies_draw_their_declared_ranges() -> None:
+    """BitSLP instances: a0 = ±2^s with s < 0 and s > 0 and both signs, window widths 0 and
+    12; bounded instances: width 0 and 6; PosSLP instances: the one-gate zero program."""
+    from hypothesis import Phase, find, settings
+
+    from spec.theorem13.reductions import _bit_inst, _bounded_inst, _int_slps
+
+    sq = parse_activation("x^2")
+    cfg = settings(database=None, max_examples=400, phases=[Phase.generate],  # no shrinking
+                   derandomize=True)
+    bit_wants: list[Callable[[tuple[SLP, int, int]], bool]] = [
+        lambda i: i[0].a0 < -1, lambda i: 0 < i[0].a0 < 1, lambda i: -1 < i[0].a0 < 0,
+        lambda i: i[0].a0 > 1, lambda i: i[2] == 0, lambda i: i[2] == 12]
+    for bit_want in bit_wants:
+        find(_bit_inst(sq), bit_want, settings=cfg)
+    bounded_wants: list[Callable[[tuple[SLP, int]], bool]] = [
+        lambda i: i[1] == 0, lambda i: i[1] == 6]
+    for bounded_want in bounded_wants:
+        find(_bounded_inst(sq), bounded_want, settings=cfg)
+    find(_int_slps(6), lambda p: p.length == 1 and p.value() == 0, settings=cfg)
+
+
+def test_app_c_certificate_and_its_plant_at_a_point() -> None:
+    """L(w) = B·½(w·n + a0)²: the certificate's two sides agree at a point, and the planted
+    one (the factor n dropped from the gradient) misses by exactly h·B(w·n + a0)(n − 1)."""
+    from checkers.certificates import evaluate
+    from spec.theorem13.backprop import app_c_certificate
+
+    env = {"w": Fraction(2, 3), "h": Fraction(-5, 7), "n": Fraction(3), "a0": Fraction(1, 2),
+           "B": Fraction(4)}
+    w, h, n, a0, b = env["w"], env["h"], env["n"], env["a0"], env["B"]
+    good, bad = app_c_certificate(), app_c_certificate(planted=True)
+    assert evaluate(good.lhs, env) == evaluate(good.rhs, env) == b / 2 * n**2 * h**2
+    assert evaluate(bad.rhs, env) == evaluate(good.rhs, env)
+    assert evaluate(bad.lhs, env) - evaluate(bad.rhs, env) == h * b * (w * n + a0) * (n - 1)
+    assert good.accepted() and not bad.accepted()
+
+
+def test_app_c_prover_gives_the_certificate() -> None:
+    """The prover of gradient.app_c_gradient_formula returns the one App. C identity (an
+    empty certificate would be accepted vacuously by the runner)."""
+    from spec.theorem13.backprop import _prove_app_c, app_c_certificate
+
+    cert = _prove_app_c()
+    assert cert.items == (app_c_certificate(),)
+    (item,) = cert.items
+    assert item.name == "app_C_gradient" and item.variables == ("w", "h", "n", "a0", "B")
+    assert item.accepted()
+
+
+def test_app_c_network_refuses_a_vertex_named_t() -> None:
+    """The added output vertex is ``t``: a compiled network that already has one is refused
+    (the new edge e∗ would otherwise land on the old vertex)."""
+    import dataclasses
+
+    from spec.lemma32 import compile_slp
+    from spec.theorem13.backprop import app_c_network
+
+    compiled = compile_slp(SLP.of(3, []), Polynomial("x^2"))
+    clash = Network({"v0": None, OUTPUT_NODE: IDENTITY}, [Edge.of("v0", OUTPUT_NODE)],
+                    outputs=[OUTPUT_NODE])
+    with pytest.raises(NetworkError, match="the compiled network already has a vertex 't'"):
+        app_c_network(dataclasses.replace(compiled, network=clash))
+    net, e = app_c_network(compiled, Q(2))
+    assert net.edges[e] == ("v0", OUTPUT_NODE) and net.weights[e] == 2 and net.biases[e] == 0
+
+
+def test_formula_control_is_refuted_by_the_certificate_at_n_one() -> None:
+    """At n_P = 1 the planted gradient B(w·n + a0) equals the true one, so only the planted
+    certificate (rejected) refutes the negative control there."""
+    from spec.claims import ClaimFailure, get_claim
+
+    inst = (Q(2, 3), Q(1), Q(-1, 2), 3, Q(5, 7))
+    assert get_claim("gradient.app_c_gradient_formula").run_check(None, inst) is not None
+    with pytest.raises(ClaimFailure, match="certificate accepted") as e:
+        get_claim("gradient.app_c_gradient_formula_planted_refuted").run_check(None, inst)
+    terms = e.value.terms
+    assert terms["central_difference"] == terms["formula"] == 3 * (Q(2, 3) - Q(1, 2))
+    assert terms["certificate_accepted"] is False

@@ -11,6 +11,7 @@ from flint import fmpq, fmpz
 from checkers.activations import (
     IDENTITY,
     RELU,
+    Activation,
     BitBounded,
     LeakyReLU,
     Polynomial,
@@ -326,3 +327,122 @@ def test_paper_addition_rule_is_refuted_on_a_minus_b_too() -> None:
     claim = get_claim("piecewise.addition_rule_paper")
     with pytest.raises(ClaimFailure, match=r"len\(a - b\) > max"):
         claim.run_check(None, (fmpq(-6), fmpq(4, 3)))
+
+
+def test_profile_of_the_empty_network_has_zero_masses() -> None:
+    """No edges: A = A' = B = 0 (the maxima over no node), X = Y = 0, n = 0."""
+    p = profile_of_network(Network({}, [], outputs=[]), [], SQUARE)
+    assert (p.in_mass, p.out_mass, p.bias_mass, p.x_max, p.y_max) == (fmpq(0),) * 5
+    assert (p.samples, p.num_bits) == (0, 0)
+
+
+def _fan_in(k: int) -> Network:
+    acts: dict[str, Activation | None] = {f"x{i}": None for i in range(k)}
+    acts["v"] = RELU
+    return Network(acts, [Edge.of(f"x{i}", "v", "1", "0") for i in range(k)], outputs=["v"])
+
+
+def test_closed_form_bound_uses_the_in_degree() -> None:
+    """Three inputs into one ReLU (k = 3, k' = 1), numbers 0 and 1: n = 1, a = 1, L = 1,
+    K = 3, λ = bitlen(1) = 1, ς = 1: U = 2 + 1 + 3 + 2(2 + 2 + 2) + 2·3·1 + 4 = 28."""
+    data = [Sample.of({f"x{i}": "1" for i in range(3)}, ["0"])]
+    p = profile_of_network(_fan_in(3), data, SQUARE)
+    assert (p.in_degree, p.out_degree, p.num_bits, p.depth) == (3, 1, 1, 1)
+    assert closed_form_bound(p) == 28
+
+
+def test_delta_and_g_bounds_by_hand() -> None:
+    """The one-ReLU instance of test_size_bound_by_hand (L = 1, P = 6, D = 5, Σ = 1):
+    g_v over P^(L+r)·D·Σ^(L+r) for r = 0, 1 with Γ_0 = 83/15, Γ_1 = Γ_0 + A'·S·Γ_0 =
+    83/15 + 3/2·83/15; δ_v over P^(L+r)·D·Σ^(L+r+1) for r = 0 only, magnitude S·Γ_0."""
+    p = profile_of_network(_relu_node("3/2", "1/3"), [Sample.of({"x": "2"}, ["1/5"])], SQUARE)
+    b = size_bound(p)
+    g0 = fmpq(83, 15)
+    g1 = g0 + fmpq(3, 2) * g0
+    assert b.Gamma == (g0, g1)
+    assert b.g == max(bits_for(g0, fmpz(30)), bits_for(g1, fmpz(180)))
+    assert b.delta == bits_for(g0, fmpz(30))
+    assert b.grad_b_max == g0 and b.grad_w_max == g0 * 2  # n S Γ_0 and n S Γ_0 M_0 (M_0 = X = 2)
+
+
+def test_budget_failures_print_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A size beyond the bound met while backprop runs (budget exceeded) reports the measured
+    size, the budget and the profile, for both the exact bound and the closed form."""
+    import spec.piecewise as pw
+
+    inst = DagInstance(_relu_node("3/2", "1/3"), (Sample.of({"x": "2"}, ["1/5"]),), SQUARE)
+    real = pw.measure_network
+    monkeypatch.setattr(pw, "measure_network",
+                        lambda n, d, loss, budget_bits: real(n, d, loss, budget_bits=2))
+    with pytest.raises(ClaimFailure, match=r"exceeds the Theorem E\.1 bound at") as e1:
+        check_dag(inst)
+    with pytest.raises(ClaimFailure, match=r"exceeds the closed-form bound U at") as e2:
+        check_dag_closed_form(inst)
+    describe = {"L", "n", "P", "D", "Sigma", "X", "Y", "A", "A_out", "B", "S", "C", "loss",
+                "k", "k_out", "a"}
+    assert set(e1.value.terms) == describe | {"size_bits", "bound_bits"}
+    assert set(e2.value.terms) == describe | {"size_bits", "U"}
+    u = closed_form_bound(profile_of_network(inst.net, inst.data, inst.loss))
+    assert e2.value.terms["U"] == u and e2.value.terms["size_bits"] > 2
+
+
+def test_tight_instances_are_uniform() -> None:
+    """The extremal family: every edge has the same positive integer weight and the same
+    positive integer bias, the same positive integer is injected at every node, label 0."""
+    from hypothesis import given, settings
+
+    from spec.piecewise import tight_instances
+
+    @settings(max_examples=25, database=None, deadline=None)
+    @given(tight_instances(RELU))
+    def uniform(inst: DagInstance) -> None:
+        ws, bs = set(inst.net.weights), set(inst.net.biases)
+        assert len(ws) == len(bs) == 1
+        (w,), (b,) = ws, bs
+        assert w.q == b.q == 1 and w > 0 and b > 0
+        (s,) = inst.data
+        assert set(s.x) == set(inst.net.nodes) and len(set(s.x.values())) == 1
+        assert all(v.q == 1 and v > 0 for v in s.x.values()) and set(s.y) == {fmpq(0)}
+
+    uniform()
+
+
+def test_dag_instances_draw_every_declared_family() -> None:
+    """``dag_sizes_within_bound`` declares small, deep (depth up to 24, chains up to 40) and
+    wide (in-degree up to 18) DAGs: each family is drawn — a non-chain DAG with >= 7
+    non-input nodes (only the deep family has more than 6), a node of in-degree >= 9 (only
+    the wide family: 14 inputs) — besides the uniform extremal one."""
+    from hypothesis import Phase, find, settings
+
+    from spec.piecewise import dag_instances
+
+    cfg = settings(database=None, max_examples=600, phases=[Phase.generate], derandomize=True)
+    strat = dag_instances(RELU)
+
+    def in_degrees(inst: DagInstance) -> list[int]:
+        return [len(ins) for ins in inst.net.arch.in_edges]
+
+    def hidden(inst: DagInstance) -> int:
+        return sum(act is not None for act in inst.net.arch.acts)
+
+    find(strat, lambda i: hidden(i) >= 7 and max(in_degrees(i)) >= 2, settings=cfg)
+    find(strat, lambda i: max(in_degrees(i)) >= 9, settings=cfg)
+    find(strat, lambda i: len(set(i.net.weights)) == 1 and max(in_degrees(i)) >= 2,
+         settings=cfg)
+
+
+def test_layered_specs_stay_in_their_declared_ranges() -> None:
+    """``layered_sizes_within_bound`` states depth up to 25 (24 hidden layers + the output
+    layer) and width up to 16; numbers of 1..8 or 12..16 bits, 1..3 samples."""
+    from hypothesis import given, settings
+
+    from spec.piecewise import layered_specs
+
+    @settings(max_examples=60, database=None, deadline=None)
+    @given(layered_specs())
+    def within(spec: LayeredSpec) -> None:
+        assert 0 <= spec.hidden <= 24 and 1 <= spec.width <= 16
+        assert spec.bits in set(range(1, 9)) | set(range(12, 17))
+        assert 1 <= spec.samples <= 3 and spec.loss in ("square", "hinge")
+
+    within()
