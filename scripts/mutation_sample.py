@@ -300,6 +300,8 @@ def main() -> int:
         for mod, (h, src, desc) in queue:
             if mod not in limit:
                 continue  # the unmutated module fails its tests: no score
+            if h in equivalent and not a.only:
+                continue  # listed as equivalent: left out of the score, so not run
             old = verdicts.get(h)
             if old and not a.only and not (a.rerun_survivors
                                            and old["status"] in ("survived", "timeout")
