@@ -59,7 +59,8 @@ def test_census_reads_figures_and_certificates(tmp_path: Path) -> None:
         "    cert = PolynomialIdentity(name='id_1', variables=('x',), lhs=1, rhs=1,\n"
         "                              statement=f'one = {net}')\n"
         "    Certificate('(★) holds', items=(cert,))\n"
-        "    return Evidence.of(nodes=len(net), depth=2).bound('size', 3, 4)\n",
+        "    ev = Evidence.of(nodes=len(net), depth=2).bound('size', 3, 4)\n"
+        "    ev.figures['ratio'] = 1\n",
         encoding="utf-8")
     got = [(e.function, e.kind, e.label, e.terms) for e in records(src)]
     assert got == [
@@ -68,6 +69,7 @@ def test_census_reads_figures_and_certificates(tmp_path: Path) -> None:
         ("f", "figure with bound", "size", ()),
         ("f", "figure", "nodes", ()),
         ("f", "figure", "depth", ()),
+        ("f", "figure", "ratio", ()),
     ]
 
 

@@ -121,6 +121,10 @@ class _Census(ast.NodeVisitor):
         if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Constant | ast.JoinedStr)):
             self.strings[-1][node.targets[0].id] = node.value
+        for t in node.targets:  # ev.figures["name"] = value: a figure recorded by hand
+            if (isinstance(t, ast.Subscript) and isinstance(t.value, ast.Attribute)
+                    and t.value.attr in ("figures", "bounds")):
+                self.records.append(Entry(self._where(), "figure", _text(t.slice), ()))
         self.generic_visit(node)
 
     def _label(self, node: ast.expr | None) -> ast.expr | None:
