@@ -297,3 +297,48 @@ def test_classify_draws_the_profile(tmp_path: Any, capsys: pytest.CaptureFixture
     assert main(["classify", "relu^2", "-o", str(out)]) == 0
     assert out.stat().st_size > 1000
     assert "figure written" in capsys.readouterr().out
+
+
+def test_every_prover_gives_items_a_kernel_rechecks() -> None:
+    """A claim reported *proved* has typed certificates that the runner re-checks (Coq, z3
+    or the Python checker): no prover returns a bare text (an empty ``items`` would be
+    reported proved with nothing re-checked)."""
+    from spec.activations import activations
+    from spec.claims import load_all
+
+    proved = []
+    for c in load_all():
+        if c.prover is None or c.expect != "holds":  # a control's prover must fail
+            continue
+        targets = [None] if c.covers is None else [a for a in activations() if c.covers(a)]
+        for act in targets:
+            cert = c.prover(act)
+            name = "-" if act is None else act.name
+            assert cert.items, f"{c.id} on {name}: a proof without certificates"
+            proved.append((c.id, name))
+    assert ("local_gadget.identity", "relu^2") in proved
+
+
+def test_local_gadget_certificates_fail_when_planted_wrong() -> None:
+    """The local gadget's (★loc) identity and window inequalities are re-checked: a λ off by
+    one in its first entry, or a window end on the interval's end, is rejected."""
+    import dataclasses
+
+    from checkers.activations import Polynomial, parse_activation
+    from checkers.certificates import CertificateRejected, Inequality
+    from spec.beyond.local_gadget import local_gadget, prove_local
+    from spec.gadget import star_certificate
+
+    g = local_gadget(parse_activation("hardswish"))
+    star, lo, hi = prove_local(g, "hardswish").items
+    assert (star.name, lo.name, hi.name) == (
+        "local_gadget_star", "local_gadget_window_lo", "local_gadget_window_hi")
+    for c in (star, lo, hi):
+        c.check()
+    bad = star_certificate(Polynomial(g.shifted), [g.lam[0] + 1, *g.lam[1:]],
+                           name="local_gadget_star")
+    with pytest.raises(CertificateRejected):
+        bad.check()
+    assert isinstance(lo, Inequality)
+    with pytest.raises(CertificateRejected):
+        dataclasses.replace(lo, rhs=lo.lhs).check()

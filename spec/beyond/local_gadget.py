@@ -25,11 +25,12 @@ from flint import fmpq, fmpq_mpoly, fmpq_poly
 from hypothesis import strategies as st
 
 from checkers.activations import Activation, Polynomial
+from checkers.certificates import Inequality, KernelCertificate, num
 from checkers.errors import DegreeError
 from checkers.rationals import fmt
 from spec.beyond._kinds import NONLINEAR_PIECE, Piece, nonlinear_pieces, pieces_of
 from spec.claims import Certificate, Evidence, check, check_eq, claim, claim_for
-from spec.gadget import _XY, gadget_lambdas, gadget_polynomial
+from spec.gadget import _XY, gadget_lambdas, gadget_polynomial, star_certificate
 from strategies import rationals
 
 REF = "Beyond the paper: local gadget"
@@ -173,11 +174,20 @@ def prove_local(g: LocalGadget, name: str) -> Certificate:
     x, y = _XY.gens()
     check_eq(local_polynomial(g), x * y, "(★loc) with σ = p expands to x·y in ℚ[x, y]",
              gadget=g.describe())
+    items: list[KernelCertificate] = [
+        star_certificate(Polynomial(g.shifted), list(g.lam), name="local_gadget_star")]
+    if g.lo is not None:  # the window's ends strictly inside the piece's open interval
+        items.append(Inequality(name="local_gadget_window_lo", lhs=num(g.lo), rhs=num(a),
+                                strict=True, statement=f"{fmt(g.lo)} < {fmt(a)}"))
+    if g.hi is not None:
+        items.append(Inequality(name="local_gadget_window_hi", lhs=num(b), rhs=num(g.hi),
+                                strict=True, statement=f"{fmt(b)} < {fmt(g.hi)}"))
     return Certificate(
         f"σ = {name} equals p = {g.piece} on ({g.describe()['interval']}); the window "
         f"[{fmt(a)}, {fmt(b)}] = c + s·[−2, {g.mu + 2}] (c = {fmt(g.c)}, s = {fmt(g.s)}) lies "
         f"inside it, and Σ_j λ_j(p̃(x+y+j) − p̃(x+j) − p̃(y+j)) with p̃(U) = p(c + sU), "
-        f"λ = ({', '.join(fmt(v) for v in g.lam)}) expands to x*y in ℚ[x, y]")
+        f"λ = ({', '.join(fmt(v) for v in g.lam)}) expands to x*y in ℚ[x, y]",
+        items=tuple(items))
 
 
 def check_local(sigma: Sigma, g: LocalGadget, x: fmpq, y: fmpq) -> Evidence:

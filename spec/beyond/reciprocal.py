@@ -34,6 +34,7 @@ from flint import fmpq, fmpq_poly
 from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, Activation, Polynomial, Traits
+from checkers.certificates import rational_identity
 from checkers.errors import ActivationError, WhyReluError
 from checkers.network import Edge, Network
 from checkers.poly import coefficients
@@ -102,8 +103,14 @@ def _prove_r(*, drop_minus_x: bool = False) -> Certificate:
     diff = squaring_difference(drop_minus_x=drop_minus_x)
     check(diff.num.is_zero(), "the numerator of 1/(1/x − 1/(x+1)) − x − x² is the zero "
           "polynomial", numerator=str(diff.num), denominator=str(diff.den))
+    # (R) in product form (no nested division): (x + x²)(1/x − 1/(x+1)) = 1, so the middle
+    # factor is nonzero and 1/(1/x − 1/(x+1)) = x + x²
+    reciprocal_r = rational_identity(
+        ["*", ["+", "x", ["^", "x", "2"]], ["-", ["/", "1", "x"], ["/", "1", ["+", "x", "1"]]]],
+        "1", ("x",), nonzero=("x", ["+", "x", "1"]), name="reciprocal_r",
+        statement="(R) in product form: (x + x²)(1/x − 1/(x+1)) = 1 for x ∉ {0, −1}")
     return Certificate("1/(1/x − 1/(x+1)) − x − x² = 0/1 in ℚ(x) (normalised numerator is the "
-                       "zero polynomial); valid for x ∉ {0, −1}")
+                       "zero polynomial); valid for x ∉ {0, −1}", items=(reciprocal_r,))
 
 
 def _check_r(x: fmpq, *, drop_minus_x: bool = False) -> Evidence:

@@ -19,6 +19,7 @@ from flint import fmpq, fmpq_poly
 from hypothesis import strategies as st
 
 from checkers.activations import IDENTITY, RELU, Activation, parse_activation
+from checkers.certificates import Expr, PolynomialIdentity
 from checkers.errors import WhyReluError
 from checkers.network import Edge, Network
 from checkers.rationals import fmt
@@ -59,8 +60,16 @@ def _prove(k_max: int = MAX_K, sign_flip: bool = False) -> Certificate:
         check_eq(t**k + sign * fmpq_poly([0]), t**k, "case t >= 0 in ℚ[T]", k=k)
         # case t < 0: ReLU(t) = 0, ReLU(−t) = −t
         check_eq(fmpq_poly([0]) + sign * (-t) ** k, t**k, "case t < 0 in ℚ[T]", k=k)
+    items = []
+    for k in range(1, k_max + 1):  # the case t < 0 (the case t >= 0 is T^k = T^k)
+        power: Expr = ["^", ["neg", "T"], str(k)]
+        items.append(PolynomialIdentity(
+            name=f"relu_k_negative_{k}", variables=("T",),
+            lhs=power if k % 2 == 0 else ["neg", power], rhs=["^", "T", str(k)],
+            statement=f"(−1)^{k}·(−T)^{k} = T^{k} in ℚ[T] (ReLU(t)^{k} + (−1)^{k}ReLU(−t)^{k}"
+                      " at t < 0)"))
     return Certificate(f"for k = 1..{k_max}: T^k = T^k + (−1)^k·0 (t >= 0) and "
-                       "T^k = 0 + (−1)^k(−T)^k (t < 0) in ℚ[T]")
+                       "T^k = 0 + (−1)^k(−T)^k (t < 0) in ℚ[T]", items=tuple(items))
 
 
 def _check(k: int, t: fmpq, *, sign_flip: bool = False) -> Evidence:
