@@ -330,7 +330,8 @@ def main() -> int:
     print(f"\n{'module':34} {'mutants':>7} {'sampled':>7} {'killed':>6} {'text':>4} "
           f"{'equiv':>5} {'score':>6}  95% Wilson interval (half-width)")
     for mod in a.modules:
-        done = [(h, verdicts[h]) for h, _, _ in plans[mod] if h in verdicts]
+        done = [(h, verdicts.get(h, {"status": "equivalent"})) for h, _, _ in plans[mod]
+                if h in verdicts or h in equivalent]  # a listed equivalent need not be run
         eq = [h for h, _ in done if h in equivalent]
         rest = [v for h, v in done if h not in equivalent]
         k = sum(1 for v in rest if v["status"] in DETECTED)
