@@ -187,19 +187,22 @@ class _Census(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def census(path: Path) -> tuple[list[Entry], list[Entry]]:
-    """The sub-checks and the raised errors of one source file, in source order."""
+def _visit(path: Path) -> _Census:
     visitor = _Census()
     visitor.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
+    return visitor
+
+
+def census(path: Path) -> tuple[list[Entry], list[Entry]]:
+    """The sub-checks and the raised errors of one source file, in source order."""
+    visitor = _visit(path)
     return visitor.checks, visitor.errors
 
 
 def records(path: Path) -> list[Entry]:
     """The figures a passing example records (``Evidence.of`` keys, ``.bound`` names), the
     proof texts (``Certificate``) and the kernel certificates' names and statements."""
-    visitor = _Census()
-    visitor.visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
-    return visitor.records
+    return _visit(path).records
 
 
 def _code(text: str) -> str:
@@ -212,42 +215,39 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _table(intro: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A Markdown table (after an optional introductory line) of ``rows``."""
+    return [*([intro] if intro else []), "| " + " | ".join(header) + " |",
+            "|" + "---|" * len(header), *("| " + " | ".join(r) + " |" for r in rows)]
+
+
 def page() -> str:
-    """The Markdown page: every module of ``spec/`` with sub-checks or raised errors."""
+    """The Markdown page: every module of ``spec/`` with sub-checks, raised errors or
+    recorded figures and certificates."""
     out = [HEADER]
-    total_checks = total_errors = total_records = 0
+    totals = [0, 0, 0]
     for path in sorted(SPEC.rglob("*.py")):
-        checks, errors = census(path)
-        recorded = records(path)
-        if not checks and not errors and not recorded:
+        v = _visit(path)
+        if not v.checks and not v.errors and not v.records:
             continue
-        rel = path.relative_to(SPEC.parent).as_posix()
-        out.append(f"\n## `{rel}`\n")
-        if checks:
-            out.append("| function | check | label | terms printed |")
-            out.append("|---|---|---|---|")
-            for e in checks:
-                terms = ", ".join(_code(t) for t in e.terms)
-                out.append(f"| `{e.function}` | `{e.kind}` | {_code(e.label)} | {terms} |")
-            total_checks += len(checks)
-        if errors:
-            out.append("\nErrors raised:\n")
-            out.append("| function | error | message |")
-            out.append("|---|---|---|")
-            for e in errors:
-                out.append(f"| `{e.function}` | `{e.kind}` | {_code(e.label)} |")
-            total_errors += len(errors)
-        if recorded:
-            out.append("\nRecorded when the claim holds (report figures, proof texts, "
-                       "certificates):\n")
-            out.append("| function | what | name or text | statement |")
-            out.append("|---|---|---|---|")
-            for e in recorded:
-                extra = ", ".join(_code(t) for t in e.terms)
-                out.append(f"| `{e.function}` | {e.kind} | {_code(e.label)} | {extra} |")
-            total_records += len(recorded)
-    out.append(f"\n{total_checks} sub-checks, {total_errors} raised errors and "
-               f"{total_records} recorded figures and certificates in all.\n")
+        out.append(f"\n## `{path.relative_to(SPEC.parent).as_posix()}`\n")
+        if v.checks:
+            out += _table("", ("function", "check", "label", "terms printed"), [
+                (f"`{e.function}`", f"`{e.kind}`", _code(e.label),
+                 ", ".join(_code(t) for t in e.terms)) for e in v.checks])
+        if v.errors:
+            out += _table("\nErrors raised:\n", ("function", "error", "message"), [
+                (f"`{e.function}`", f"`{e.kind}`", _code(e.label)) for e in v.errors])
+        if v.records:
+            out += _table(
+                "\nRecorded when the claim holds (report figures, proof texts, certificates):\n",
+                ("function", "what", "name or text", "statement"), [
+                    (f"`{e.function}`", e.kind, _code(e.label),
+                     ", ".join(_code(t) for t in e.terms)) for e in v.records])
+        for i, part in enumerate((v.checks, v.errors, v.records)):
+            totals[i] += len(part)
+    out.append(f"\n{totals[0]} sub-checks, {totals[1]} raised errors and "
+               f"{totals[2]} recorded figures and certificates in all.\n")
     return "\n".join(out)
 
 
